@@ -1,0 +1,105 @@
+"""The lab's models and one entry point to load any of them: `load_model`.
+
+    from models import load_model
+    vae = load_model("weights/vae-mnist")          # a local folder
+    gan = load_model("someone/gan-mnist")          # or a Hugging Face Hub repo id
+    images = gan.sample(16, labels=torch.arange(16) % 10)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import torch.nn as nn
+
+from models.autoencoder import Autoencoder, AutoencoderConfig
+from models.classifier import Classifier, ClassifierConfig
+from models.gan import Discriminator, GANConfig, Generator
+from models.vae import VAE, VAEConfig
+
+MODEL_CLASSES: dict[str, type[nn.Module]] = {
+    "vae": VAE,
+    "autoencoder": Autoencoder,
+    "gan": Generator,
+    "classifier": Classifier,
+}
+
+__all__ = [
+    "VAE", "VAEConfig", "Autoencoder", "AutoencoderConfig", "Generator", "Discriminator",
+    "GANConfig", "Classifier", "ClassifierConfig", "MODEL_CLASSES", "load_model",
+    "ModelLoadError",
+]
+
+REPO_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+
+
+class ModelLoadError(RuntimeError):
+    """A model folder or Hub repo could not be turned into a model."""
+
+
+def _read_config(path: Path) -> dict:
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise ModelLoadError(f"{path} is not valid JSON: {err}") from err
+    model_type = config.get("model_type")
+    if model_type not in MODEL_CLASSES:
+        raise ModelLoadError(f"{path}: model_type {model_type!r} is not one of {sorted(MODEL_CLASSES)}")
+    return config
+
+
+def _local_files(folder: Path) -> dict:
+    if not folder.is_dir():
+        raise ModelLoadError(f"model folder not found: {folder}")
+    missing = [name for name in (CONFIG_FILE, WEIGHTS_FILE) if not (folder / name).is_file()]
+    if missing:
+        raise ModelLoadError(f"{folder} is missing {', '.join(missing)}")
+    return _read_config(folder / CONFIG_FILE)
+
+
+def _hub_config(repo_id: str, revision: str | None) -> dict:
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError
+
+    try:
+        path = hf_hub_download(repo_id, CONFIG_FILE, revision=revision)
+    except RepositoryNotFoundError as err:
+        raise ModelLoadError(f"Hub repo {repo_id!r} not found (or private without a token)") from err
+    except EntryNotFoundError as err:
+        raise ModelLoadError(f"Hub repo {repo_id!r} has no {CONFIG_FILE}") from err
+    except LocalEntryNotFoundError as err:
+        raise ModelLoadError(
+            f"cannot reach the Hub for {repo_id!r} and it is not in the local cache") from err
+    return _read_config(Path(path))
+
+
+def load_model(source: str | Path, revision: str | None = None) -> nn.Module:
+    """Load any lab model from a local folder or a Hub repo id, in eval mode.
+
+    The folder (or repo) holds `config.json` and `model.safetensors`, as written by
+    the model's `save_pretrained`; `config.json`'s `model_type` picks the class.
+    Weights must match the config exactly (strict key and shape checks).
+    """
+    source_str = str(source)
+    path = Path(source_str).expanduser()
+    # A path wins when it exists, or when its first folder exists here ("weights/typo").
+    is_local = path.exists() or len(path.parts) > 1 and Path(path.parts[0]).is_dir() \
+        or not REPO_ID.match(source_str)
+    if is_local:
+        if revision is not None:
+            raise ModelLoadError("revision only applies to Hub repo ids, not local folders")
+        config = _local_files(path)
+    else:
+        config = _hub_config(source_str, revision)
+    model_cls = MODEL_CLASSES[config["model_type"]]
+    try:
+        model = model_cls.from_pretrained(source_str if not is_local else path, revision=revision,
+                                          strict=True)
+    except RuntimeError as err:  # state_dict key or shape mismatch
+        raise ModelLoadError(f"weights in {source_str} do not match its config.json: "
+                             f"{str(err).splitlines()[0]}") from err
+    return model.eval()

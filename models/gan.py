@@ -1,0 +1,103 @@
+"""Class-conditional DCGAN (Radford et al. 2016, arXiv:1511.06434; Mirza & Osindero 2014).
+
+The generator turns noise z and a class label into a 28x28 image. The
+discriminator scores (image, label) pairs with a projection head
+(Miyato & Koyama 2018, arXiv:1802.05637) and spectral normalization (Miyato et al. 2018): score = psi(h) + <embed(y), h>.
+Only the generator is needed to sample; the discriminator ships separately.
+"""
+
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+from huggingface_hub import PyTorchModelHubMixin
+
+
+@dataclass
+class GANConfig:
+    model_type: str = "gan"  # which class loads a saved folder (read by models.load_model)
+    latent_dim: int = 64  # size of the noise vector z
+    num_classes: int = 10  # labels the generator is conditioned on
+    channels: int = 32  # conv width at 14x14; the 7x7 layer uses 2x
+    embed_dim: int = 16  # size of the learned label embedding fed to the generator
+    dataset: str = "mnist"  # the data set it was trained on
+
+
+class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", license="mit",
+                tags=["mnist", "gan", "dcgan", "conditional", "generative", "vae-vs-gan-lab"]):
+    """(z, label) -> `(B, 1, 28, 28)`; `forward` gives tanh outputs in [-1, 1], `sample` [0, 1]."""
+
+
+    def __init__(self, config: GANConfig):
+        super().__init__()
+        self.config = config
+        c = config.channels
+        self.embed = nn.Embedding(config.num_classes, config.embed_dim)
+        self.fc = nn.Sequential(
+            nn.Linear(config.latent_dim + config.embed_dim, 2 * c * 7 * 7, bias=False),
+            nn.BatchNorm1d(2 * c * 7 * 7), nn.ReLU(),
+        )
+        self.deconv = nn.Sequential(
+            nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=False),  # (B, c, 14, 14)
+            nn.BatchNorm2d(c), nn.ReLU(),
+            nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1),  # (B, 1, 28, 28)
+            nn.Tanh(),
+        )
+
+    @property
+    def latent_dim(self) -> int:
+        return self.config.latent_dim
+
+    @property
+    def num_classes(self) -> int:
+        return self.config.num_classes
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        h = torch.cat([z, self.embed(labels)], dim=1)  # (B, latent_dim + embed_dim)
+        h = self.fc(h).view(-1, 2 * self.config.channels, 7, 7)  # (B, 2c, 7, 7)
+        return self.deconv(h)
+
+    @torch.no_grad()
+    def sample(self, n: int, labels: torch.Tensor | None = None,
+               generator: torch.Generator | None = None) -> torch.Tensor:
+        """`n` images `(n, 1, 28, 28)` in [0, 1].
+
+        `labels`: LongTensor `(n,)` of class indices, or None for uniformly random classes.
+        `generator`: a `torch.Generator` for reproducible samples.
+        """
+        device = next(self.parameters()).device
+        if labels is None:
+            labels = torch.randint(0, self.num_classes, (n,), generator=generator)
+        labels = torch.as_tensor(labels)
+        if labels.dtype != torch.long or labels.shape != (n,):
+            raise ValueError(f"labels must be a LongTensor of shape ({n},), got "
+                             f"{labels.dtype} {tuple(labels.shape)}")
+        if n > 0 and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(f"labels must lie in 0..{self.num_classes - 1}")
+        z = torch.randn(n, self.latent_dim, generator=generator)
+        return (self(z.to(device), labels.to(device)) + 1) / 2
+
+
+class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
+                    license="mit", tags=["mnist", "gan", "discriminator", "vae-vs-gan-lab"]):
+    """(`(B, 1, 28, 28)` in [-1, 1], label) -> `(B,)` logits of "real"."""
+
+
+    def __init__(self, config: GANConfig):
+        super().__init__()
+        self.config = config
+        c = config.channels
+        sn = nn.utils.parametrizations.spectral_norm  # keeps D 1-Lipschitz per layer: stabler training
+        self.conv = nn.Sequential(
+            sn(nn.Conv2d(1, c, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),  # (B, c, 14, 14)
+            sn(nn.Conv2d(c, 2 * c, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),  # (B, 2c, 7, 7)
+            nn.Flatten(),  # (B, 2c * 49)
+        )
+        feat = 2 * c * 7 * 7
+        self.psi = sn(nn.Linear(feat, 1))
+        self.embed = sn(nn.Embedding(config.num_classes, feat))  # projection of the label
+
+    def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        h = self.conv(x)  # (B, 2c * 49)
+        return self.psi(h).squeeze(1) + (self.embed(labels) * h).sum(1)

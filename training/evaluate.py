@@ -1,0 +1,125 @@
+"""Evaluate a weights folder on the test split; write `metrics.json` and refresh its model card.
+
+    python -m training.evaluate weights/vae-mnist --data-root ../shared/data
+    python -m training.evaluate weights/gan-mnist --data-root ../shared/data
+
+VAEs: IWAE estimate of the test NLL (Burda et al. 2015, k importance samples),
+the negative ELBO, the classifier accuracy of reconstructions.
+GANs: conditional accuracy, class coverage of unconditional samples.
+Both: the Fréchet distance of samples to the test set in the classifier's feature
+space (128-d penultimate ReLU layer of weights/classifier-<dataset>; 10,000 samples
+vs the 10,000 test images; "real" = 10,000 train images vs the same test images),
+and sharpness: mean Laplacian variance of samples over that of test images.
+"""
+
+import argparse
+import json
+import shlex
+import sys
+from pathlib import Path
+
+import torch
+
+from models import load_model
+from models.autoencoder import Autoencoder
+from models.classifier import Classifier
+from models.gan import Generator
+from models.metrics import (class_coverage, class_histogram, classifier_features, frechet_distance,
+                            predict, sharpness_ratio)
+from models.vae import VAE, iwae_log_likelihood
+from training.common import write_json
+from training.data import binarize, load_split, to_float
+from training.model_card import write_model_card
+
+
+@torch.no_grad()
+def iwae_nll(model: VAE, x_test: torch.Tensor, k: int, binarized: bool, batch_size: int) -> float:
+    """Mean -log p(x) over the test set, in nats (one fixed binarization, seed 0)."""
+    g = torch.Generator().manual_seed(0)
+    total = 0.0
+    for i in range(0, len(x_test), batch_size):
+        x = x_test[i:i + batch_size]
+        x = binarize(x, g) if binarized else x
+        total -= iwae_log_likelihood(model, x, k=k, generator=g).sum().item()
+    return total / len(x_test)
+
+
+@torch.no_grad()
+def sample_metrics(images: torch.Tensor, classifier: Classifier, x_test: torch.Tensor,
+                   test_feats) -> dict:
+    """Fréchet distance, sharpness, class coverage of a batch of unconditional samples."""
+    predicted = predict(classifier, images)
+    return {
+        "frechet_distance": round(frechet_distance(classifier_features(classifier, images), test_feats), 3),
+        "sharpness_ratio": round(sharpness_ratio(images, x_test), 3),
+        "class_coverage": class_coverage(predicted),
+        "class_histogram": [round(s, 4) for s in class_histogram(predicted)],
+    }
+
+
+def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k: int = 100,
+             n_samples: int = 10_000, dry_run: bool = False) -> dict:
+    model = load_model(folder)
+    dataset = model.config.dataset
+    x_train, _ = load_split(dataset, data_root, train=True)
+    x_test, y_test = load_split(dataset, data_root, train=False)
+    x_test = to_float(x_test)
+    if dry_run:
+        x_test, y_test, n_samples, k = x_test[:200], y_test[:200], 200, 4
+    x_real = to_float(x_train[:len(x_test)])
+
+    if isinstance(model, Classifier):
+        return {"test_accuracy": round((predict(model, x_test) == y_test).float().mean().item(), 4)}
+
+    classifier = load_model(classifier_path or f"weights/classifier-{dataset}")
+    test_feats = classifier_features(classifier, x_test)
+    metrics = {"real_frechet_distance": round(frechet_distance(classifier_features(classifier, x_real),
+                                                               test_feats), 3)}
+    g = torch.Generator().manual_seed(0)
+    if isinstance(model, VAE):
+        metrics["iwae_k"] = k
+        metrics["test_nll_iwae"] = round(iwae_nll(model, x_test, k, model.config.binarized,
+                                                  batch_size=max(1, 5000 // k)), 2)
+    if isinstance(model, (VAE, Autoencoder)):
+        recon = torch.cat([model.reconstruct(x_test[i:i + 1000]) for i in range(0, len(x_test), 1000)])
+        metrics["reconstruction_accuracy"] = round((predict(classifier, recon) == y_test).float().mean().item(), 4)
+        metrics["reconstruction_bce"] = round(torch.nn.functional.binary_cross_entropy(
+            recon.clamp(1e-6, 1 - 1e-6), x_test, reduction="sum").item() / len(x_test), 2)
+        samples = torch.cat([model.sample(1000, generator=g) for _ in range(0, n_samples, 1000)])[:n_samples]
+        metrics.update(sample_metrics(samples, classifier, x_test, test_feats))
+    if isinstance(model, Generator):
+        labels = torch.arange(n_samples) % model.num_classes
+        conditional = model.sample(n_samples, labels=labels, generator=g)
+        metrics["conditional_accuracy"] = round((predict(classifier, conditional) == labels).float().mean().item(), 4)
+        metrics["conditional_frechet_distance"] = round(
+            frechet_distance(classifier_features(classifier, conditional), test_feats), 3)
+        unconditional = model.sample(n_samples, generator=g)  # labels=None: uniformly random classes
+        metrics.update(sample_metrics(unconditional, classifier, x_test, test_feats))
+    return metrics
+
+
+def main(argv: list[str] | None = None) -> dict:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("folder", help="a weights folder, e.g. weights/vae-mnist")
+    p.add_argument("--data-root", default="data")
+    p.add_argument("--classifier", default=None, help="default weights/classifier-<dataset>")
+    p.add_argument("--k", type=int, default=100, help="importance samples for the IWAE NLL")
+    p.add_argument("--samples", type=int, default=10_000, help="generated images per sample metric")
+    p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--dry-run", action="store_true", help="a few hundred images only; writes nothing")
+    args = p.parse_args(argv)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    folder = Path(args.folder)
+    metrics = evaluate(folder, args.data_root, args.classifier, args.k, args.samples, args.dry_run)
+    metrics["command"] = " ".join(["python -m training.evaluate", *map(shlex.quote, argv or sys.argv[1:])])
+    print(json.dumps(metrics, indent=2))
+    if not args.dry_run:
+        write_json(folder / "metrics.json", metrics)
+        write_model_card(folder)
+    return metrics
+
+
+if __name__ == "__main__":
+    main()

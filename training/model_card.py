@@ -1,0 +1,108 @@
+"""Write a weights folder's `README.md` model card from its config, history and metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+DATA = {
+    "mnist": ("MNIST", "mnist", "cc-by-sa-3.0",
+              "MNIST, Y. LeCun and C. Cortes, [CC BY-SA 3.0](https://creativecommons.org/licenses/by-sa/3.0/)"),
+    "fashion-mnist": ("Fashion-MNIST", "zalando-datasets/fashion_mnist", "mit",
+                      "Fashion-MNIST, Zalando SE, [MIT](https://github.com/zalandoresearch/fashion-mnist)"),
+}
+
+DESCRIPTION = {
+    "vae": "A convolutional variational autoencoder (Kingma & Welling 2014) with a {latent_dim}-dimensional "
+           "Gaussian latent and a Bernoulli decoder.",
+    "autoencoder": "A deterministic convolutional autoencoder with a {latent_dim}-dimensional code: the VAE "
+                   "without its KL term, to show what that term enforces.",
+    "gan": "The generator of a class-conditional DCGAN (Radford et al. 2016) with a projection "
+           "discriminator (Miyato & Koyama 2018); noise size {latent_dim}.",
+    "classifier": "A small CNN classifier, the lab's measuring stick for generated images.",
+}
+
+USAGE = {
+    "vae": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]",
+    "autoencoder": "codes = model.encode(images)  # (B, 2)",
+    "gan": "images = model.sample(16, labels=torch.arange(16) % 10)  # (16, 1, 28, 28) in [0, 1]",
+    "classifier": "labels = model.predict(images)  # images: (B, 1, 28, 28) in [0, 1]",
+}
+
+CLASSES = {"vae": "VAE", "autoencoder": "Autoencoder", "gan": "Generator", "classifier": "Classifier"}
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def _format(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
+    folder = Path(folder)
+    config = _read(folder / "config.json")
+    history = _read(folder / "history.json")
+    metrics = _read(folder / "metrics.json")
+    kind = config["model_type"]
+    data_name, hf_dataset, license_id, data_credit = DATA[config.get("dataset", "mnist")]
+    source = repo_id or f"weights/{folder.name}"
+    lines = [
+        "---",
+        f"license: {license_id}",
+        "library_name: pytorch",
+        f"datasets: [{hf_dataset}]",
+        f"tags: [vae-vs-gan-lab, {kind}, {config.get('dataset', 'mnist')}, pytorch_model_hub_mixin]",
+        "---",
+        f"# {folder.name}",
+        "",
+        DESCRIPTION[kind].format(**config) + f" Trained on {data_name} for "
+        "[VAE vs GAN Lab](https://huggingface.co/spaces), a teaching demo of generative models.",
+        "",
+        "## Use",
+        "",
+        "```python",
+        "import torch",
+        "from models import load_model  # from the VAE vs GAN Lab repository",
+        f'model = load_model("{source}")',
+        USAGE[kind],
+        "```",
+        "",
+        f"`models.{CLASSES[kind]}.from_pretrained(...)` works too (it is a `PyTorchModelHubMixin`).",
+        "",
+        "## Evaluation",
+        "",
+    ]
+    if metrics:
+        command = metrics.pop("command", None)
+        lines += ["| metric | value |", "|---|---|"]
+        lines += [f"| {k} | {_format(v)} |" for k, v in metrics.items() if not isinstance(v, (dict, list))]
+        if command:
+            lines += ["", f"Measured with `{command}`."]
+        notes = metrics.get("notes")
+        if notes:
+            lines += ["", *[f"- {n}" for n in notes]]
+    else:
+        lines += ["Not evaluated yet: run `python -m training.evaluate` on this folder."]
+    lines += ["", "## Training", ""]
+    if history:
+        lines += [
+            f"- Command: `{history['command']}`",
+            f"- Training time: {history['train_minutes']} minutes on {history['device']} with "
+            f"{history['threads']} torch thread(s), {history['images_per_second']} images/second "
+            f"over {len(history['epochs'])} epochs (per-epoch figures in `history.json`).",
+        ]
+    lines += [
+        f"- Config: `{json.dumps(config, sort_keys=True)}`",
+        "",
+        "## Data",
+        "",
+        f"Trained on {data_credit}.",
+        "",
+    ]
+    path = folder / "README.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path

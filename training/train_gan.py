@@ -1,0 +1,140 @@
+"""Train the class-conditional DCGAN.
+
+    python -m training.train_gan --dataset mnist --data-root ../shared/data --out weights/gan-mnist
+
+Only the generator goes into the weights folder; the discriminator lives in the
+checkpoint (and in `<out>-discriminator/` with --save-discriminator).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from models.gan import Discriminator, GANConfig, Generator
+from training.common import (Checkpointer, History, base_parser, batches, epoch_generator,
+                             push_to_hub, save_grid, setup, write_json)
+from training.data import load_split, to_float
+
+
+@torch.no_grad()
+def conditional_accuracy(G: Generator, classifier, n: int = 1000, seed: int = 0) -> float:
+    """Share of `n` conditional samples that the classifier assigns to the asked class."""
+    g = torch.Generator().manual_seed(seed)
+    labels = torch.arange(n) % G.num_classes
+    was_training = G.training
+    G.eval()
+    images = G.sample(n, labels=labels, generator=g)
+    G.train(was_training)
+    return (classifier.predict(images.cpu()) == labels).float().mean().item()
+
+
+def main(argv: list[str] | None = None) -> Path:
+    p = base_parser(__doc__.splitlines()[0], epochs=20, batch_size=128, lr=2e-4)
+    p.add_argument("--latent-dim", type=int, default=64)
+    p.add_argument("--channels", type=int, default=32, help="conv width at 14x14")
+    p.add_argument("--classifier", default=None,
+                   help="classifier folder for the per-epoch accuracy (default weights/classifier-<dataset>)")
+    p.add_argument("--save-discriminator", action="store_true")
+    args = p.parse_args(argv)
+    device = setup(args)
+    out = Path(args.out)
+
+    # (0) data in [-1, 1], the range of the generator's tanh
+    x_train, y_train = load_split(args.dataset, args.data_root, train=True)
+    if args.dry_run:
+        x_train, y_train, args.epochs = x_train[:512], y_train[:512], 1
+    x_train = (to_float(x_train) * 2 - 1).to(device)
+    y_train = y_train.to(device)
+
+    config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset)
+    G, D = Generator(config).to(device), Discriminator(config).to(device)
+    # Adam with beta1 = 0.5, lr 2e-4 (Radford et al. 2016, section 4)
+    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    ckpt = Checkpointer(args)
+    state = ckpt.load()
+    start = 0
+    if state:
+        G.load_state_dict(state["G"])
+        D.load_state_dict(state["D"])
+        opt_g.load_state_dict(state["opt_g"])
+        opt_d.load_state_dict(state["opt_d"])
+        torch.set_rng_state(state["rng"])
+        start = state["epoch"]
+    history = History(state and state["history"])
+
+    classifier = None
+    clf_path = Path(args.classifier or f"weights/classifier-{args.dataset}")
+    if (clf_path / "model.safetensors").exists():
+        from models import load_model
+        classifier = load_model(clf_path)
+    # fixed noise for the per-epoch grid: row r, column c is class c
+    g0 = torch.Generator().manual_seed(0)
+    z_grid = torch.randn(100, args.latent_dim, generator=g0).to(device)
+    y_grid = (torch.arange(100) % 10).to(device)
+    steps_per_epoch = len(x_train) // args.batch_size
+
+    for epoch in range(start, args.epochs):
+        G.train()
+        D.train()
+        g = epoch_generator(args.seed, epoch)
+        sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
+        n_steps = seen = 0
+        for idx in tqdm(batches(len(x_train), args.batch_size, g), total=steps_per_epoch,
+                        desc=f"epoch {epoch + 1}/{args.epochs}", leave=False):
+            x, y = x_train[idx], y_train[idx]
+            z = torch.randn(len(idx), args.latent_dim, generator=g).to(device)
+            fake = G(z, y)
+            # (1) update D: maximize log D(x|y) + log(1 - D(G(z|y)|y))   (Goodfellow et al. 2014, eq. 1)
+            #     as BCE with logits: softplus(-l) = -log sigmoid(l), softplus(l) = -log(1 - sigmoid(l))
+            real_logit, fake_logit = D(x, y), D(fake.detach(), y)
+            loss_d = F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean()
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
+            # (2) update G: maximize log D(G(z|y)|y), the non-saturating loss (Goodfellow et al. 2014, sec. 3)
+            loss_g = F.softplus(-D(fake, y)).mean()
+            opt_g.zero_grad(set_to_none=True)
+            loss_g.backward()
+            opt_g.step()
+            sums["loss_d"] += loss_d.item()
+            sums["loss_g"] += loss_g.item()
+            sums["d_real"] += torch.sigmoid(real_logit).mean().item()
+            sums["d_fake"] += torch.sigmoid(fake_logit).mean().item()
+            n_steps += 1
+            seen += len(idx)
+            if args.dry_run and n_steps >= 4:
+                break
+        # (3) per-epoch record: losses, D's average verdicts, class accuracy, a fixed-z grid, a checkpoint
+        record = {"epoch": epoch + 1, **{k: round(v / n_steps, 4) for k, v in sums.items()}}
+        if classifier is not None:
+            record["conditional_accuracy"] = round(conditional_accuracy(G, classifier), 4)
+        with torch.no_grad():
+            G.eval()
+            save_grid((G(z_grid, y_grid) + 1) / 2, out / "epochs" / f"epoch_{epoch + 1:03d}.png", nrow=10)
+        history.add(record, seen)
+        ckpt.save({"epoch": epoch + 1, "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(),
+                   "opt_d": opt_d.state_dict(), "rng": torch.get_rng_state(), "history": history.state()})
+        history.restart_clock()
+
+    # (4) write the weights folder (generator only); `python -m training.evaluate` adds metrics.json
+    G.eval().cpu()
+    G.save_pretrained(out)
+    if args.save_discriminator:
+        D.eval().cpu().save_pretrained(Path(f"{out}-discriminator"))
+    history.write(out, args)
+    if "conditional_accuracy" in history.epochs[-1]:
+        write_json(out / "metrics.json", {"conditional_accuracy": history.epochs[-1]["conditional_accuracy"]})
+    from training.model_card import write_model_card
+    write_model_card(out)
+    if args.push_to_hub:
+        push_to_hub(out, args.push_to_hub)
+    return out
+
+
+if __name__ == "__main__":
+    main()
