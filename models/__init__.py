@@ -63,17 +63,20 @@ def _local_files(folder: Path) -> dict:
 
 def _hub_config(repo_id: str, revision: str | None) -> dict:
     from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError
+    from huggingface_hub.errors import (EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError,
+                                       RevisionNotFoundError)
 
     try:
         path = hf_hub_download(repo_id, CONFIG_FILE, revision=revision)
-    except RepositoryNotFoundError as err:
-        raise ModelLoadError(f"Hub repo {repo_id!r} not found (or private without a token)") from err
-    except EntryNotFoundError as err:
-        raise ModelLoadError(f"Hub repo {repo_id!r} has no {CONFIG_FILE}") from err
-    except LocalEntryNotFoundError as err:
+    except LocalEntryNotFoundError as err:  # offline, or the Hub unreachable, and nothing cached
         raise ModelLoadError(
             f"cannot reach the Hub for {repo_id!r} and it is not in the local cache") from err
+    except RepositoryNotFoundError as err:
+        raise ModelLoadError(f"Hub repo {repo_id!r} not found (or private without a token)") from err
+    except RevisionNotFoundError as err:
+        raise ModelLoadError(f"Hub repo {repo_id!r} has no revision {revision!r}") from err
+    except EntryNotFoundError as err:
+        raise ModelLoadError(f"Hub repo {repo_id!r} has no {CONFIG_FILE}") from err
     return _read_config(Path(path))
 
 

@@ -54,9 +54,24 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", 
         return self.config.num_classes
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        h = torch.cat([z, self.embed(labels)], dim=1)  # (B, latent_dim + embed_dim)
+        return self.from_embedding(z, self.embed(labels))
+
+    def from_embedding(self, z: torch.Tensor, label_embedding: torch.Tensor) -> torch.Tensor:
+        """Generate from noise and a label embedding `(B, embed_dim)`; a mix of two labels'
+        embeddings morphs one class into another. Output in [-1, 1]."""
+        h = torch.cat([z, label_embedding], dim=1)  # (B, latent_dim + embed_dim)
         h = self.fc(h).view(-1, 2 * self.config.channels, 7, 7)  # (B, 2c, 7, 7)
         return self.deconv(h)
+
+    @torch.no_grad()
+    def interpolate(self, z0: torch.Tensor, z1: torch.Tensor, label0: int, label1: int,
+                    steps: int) -> torch.Tensor:
+        """`steps` images `(steps, 1, 28, 28)` in [0, 1] on the straight line from (z0, label0)
+        to (z1, label1): noise and label embedding mixed with the same weight t."""
+        t = torch.linspace(0, 1, steps, device=z0.device)[:, None]  # (steps, 1)
+        e0, e1 = self.embed.weight[label0], self.embed.weight[label1]
+        z = (1 - t) * z0.reshape(1, -1) + t * z1.reshape(1, -1)  # (steps, latent_dim)
+        return (self.from_embedding(z, (1 - t) * e0 + t * e1) + 1) / 2
 
     @torch.no_grad()
     def sample(self, n: int, labels: torch.Tensor | None = None,

@@ -12,7 +12,8 @@ LAPLACIAN = torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]]).v
 
 def laplacian_variance(images: torch.Tensor) -> torch.Tensor:
     """Per-image variance of the 3x3 Laplacian `(B,)`: high for crisp strokes, low for blur."""
-    lap = F.conv2d(images.float(), LAPLACIAN.to(images.device), padding=1)  # (B, 1, 28, 28)
+    padded = F.pad(images.float(), (1, 1, 1, 1), mode="replicate")  # edges of the frame are not strokes
+    lap = F.conv2d(padded, LAPLACIAN.to(images.device))  # (B, 1, 28, 28)
     return lap.flatten(1).var(dim=1)
 
 

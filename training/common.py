@@ -19,6 +19,13 @@ from torchvision.utils import save_image
 DEFAULT_CHECKPOINT_ROOT = Path(os.environ.get("LAB_CHECKPOINT_DIR", "~/.cache/vae-vs-gan-lab")).expanduser()
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
 def base_parser(description: str, epochs: int, batch_size: int, lr: float) -> argparse.ArgumentParser:
     """The flags every training script takes."""
     p = argparse.ArgumentParser(description=description)
@@ -26,8 +33,8 @@ def base_parser(description: str, epochs: int, batch_size: int, lr: float) -> ar
     p.add_argument("--data-root", default="data",
                    help="folder holding MNIST/raw or FashionMNIST/raw (downloaded there if missing)")
     p.add_argument("--out", required=True, help="weights folder to write, e.g. weights/vae-mnist")
-    p.add_argument("--epochs", type=int, default=epochs)
-    p.add_argument("--batch-size", type=int, default=batch_size)
+    p.add_argument("--epochs", type=positive_int, default=epochs)
+    p.add_argument("--batch-size", type=positive_int, default=batch_size)
     p.add_argument("--lr", type=float, default=lr, help="peak learning rate")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:1, ...")

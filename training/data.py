@@ -17,15 +17,6 @@ DATASETS = {
     "fashion-mnist": datasets.FashionMNIST,
 }
 
-CLASS_NAMES = {
-    "mnist": [str(d) for d in range(10)],
-    "fashion-mnist": [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-        "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
-    ],
-}
-
-
 def check_dataset(name: str) -> str:
     """Return `name` if it is a data set we know, else raise a clear error."""
     if name not in DATASETS:

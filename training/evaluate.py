@@ -18,6 +18,7 @@ import shlex
 import sys
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from models import load_model
@@ -25,7 +26,7 @@ from models.autoencoder import Autoencoder
 from models.classifier import Classifier
 from models.gan import Generator
 from models.metrics import (class_coverage, class_histogram, classifier_features, frechet_distance,
-                            predict, sharpness_ratio)
+                            laplacian_variance, predict, sharpness_ratio)
 from models.vae import VAE, iwae_log_likelihood
 from training.common import write_json
 from training.data import binarize, load_split, to_float
@@ -57,6 +58,28 @@ def sample_metrics(images: torch.Tensor, classifier: Classifier, x_test: torch.T
     }
 
 
+ANOMALY_QUANTILES = np.linspace(0, 100, 1001)  # percent
+
+
+@torch.no_grad()
+def write_app_references(folder: Path, model, x_test: torch.Tensor, y_test: torch.Tensor,
+                         recon: torch.Tensor) -> None:
+    """Test-set figures the app compares a user's digit with (the data itself is not shipped):
+    `anomaly_reference.json`: quantiles of the per-digit reconstruction error (mean squared error
+    per pixel) over the test split; for 2-D models `latent_map.npz`: every test digit's code."""
+    errors = (recon - x_test).pow(2).flatten(1).mean(1).numpy()
+    write_json(folder / "anomaly_reference.json", {
+        "description": "per-digit mean squared reconstruction error over the test split, at the given percentiles",
+        "percentiles": ANOMALY_QUANTILES.round(1).tolist(),
+        "errors": np.percentile(errors, ANOMALY_QUANTILES).round(6).tolist(),
+    })
+    if model.latent_dim == 2:
+        codes = torch.cat([model.encode(x_test[i:i + 1000])[0] if isinstance(model, VAE)
+                           else model.encode(x_test[i:i + 1000]) for i in range(0, len(x_test), 1000)])
+        np.savez_compressed(folder / "latent_map.npz", codes=codes.numpy().astype(np.float16),
+                            labels=y_test.numpy().astype(np.uint8))
+
+
 def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k: int = 100,
              n_samples: int = 10_000, dry_run: bool = False) -> dict:
     model = load_model(folder)
@@ -69,7 +92,8 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
     x_real = to_float(x_train[:len(x_test)])
 
     if isinstance(model, Classifier):
-        return {"test_accuracy": round((predict(model, x_test) == y_test).float().mean().item(), 4)}
+        return {"test_accuracy": round((predict(model, x_test) == y_test).float().mean().item(), 4),
+                "real_laplacian_variance": round(laplacian_variance(x_test).mean().item(), 6)}
 
     classifier = load_model(classifier_path or f"weights/classifier-{dataset}")
     test_feats = classifier_features(classifier, x_test)
@@ -85,6 +109,8 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
         metrics["reconstruction_accuracy"] = round((predict(classifier, recon) == y_test).float().mean().item(), 4)
         metrics["reconstruction_bce"] = round(torch.nn.functional.binary_cross_entropy(
             recon.clamp(1e-6, 1 - 1e-6), x_test, reduction="sum").item() / len(x_test), 2)
+        if not dry_run:
+            write_app_references(folder, model, x_test, y_test, recon)
         samples = torch.cat([model.sample(1000, generator=g) for _ in range(0, n_samples, 1000)])[:n_samples]
         metrics.update(sample_metrics(samples, classifier, x_test, test_feats))
     if isinstance(model, Generator):

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> Path:
     # (2) model, optimizer, one-cycle learning rate, resumable state
     model = Classifier(ClassifierConfig(channels=args.channels, dataset=args.dataset)).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    steps_per_epoch = len(x_train) // args.batch_size
+    steps_per_epoch = max(1, len(x_train) // args.batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, total_steps=args.epochs * steps_per_epoch)
     ckpt = Checkpointer(args)
     state = ckpt.load()
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> Path:
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
+        torch.set_rng_state(state["rng"])  # dropout draws from the global generator
         start = state["epoch"]
     history = History(state and state["history"])
 
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> Path:
         history.add({"epoch": epoch + 1, "train_loss": round(total / seen, 4),
                      "test_accuracy": round(accuracy(model, x_test, y_test), 4)}, seen)
         ckpt.save({"epoch": epoch + 1, "model": model.state_dict(), "opt": opt.state_dict(),
-                   "sched": sched.state_dict(), "history": history.state()})
+                   "sched": sched.state_dict(), "rng": torch.get_rng_state(), "history": history.state()})
         history.restart_clock()
 
     # (5) write the weights folder

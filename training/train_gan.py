@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> Path:
     g0 = torch.Generator().manual_seed(0)
     z_grid = torch.randn(100, args.latent_dim, generator=g0).to(device)
     y_grid = (torch.arange(100) % 10).to(device)
-    steps_per_epoch = len(x_train) // args.batch_size
+    steps_per_epoch = max(1, len(x_train) // args.batch_size)
 
     for epoch in range(start, args.epochs):
         G.train()

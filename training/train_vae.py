@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> Path:
     model = (Autoencoder(AutoencoderConfig(**common)) if args.autoencoder
              else VAE(VAEConfig(**common))).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
-    steps_per_epoch = len(x_train) // args.batch_size
+    steps_per_epoch = max(1, len(x_train) // args.batch_size)
     total_steps = args.epochs * steps_per_epoch
     ckpt = Checkpointer(args)
     state = ckpt.load()

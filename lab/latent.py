@@ -1,0 +1,122 @@
+"""Tab 3, "Latent space": the 2-D codes of the test digits, the decoded manifold, interpolations."""
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+from lab.generate import parse_dataset, parse_label, parse_seed, vae_prior_codes
+from lab.images import image_grid
+from lab.loading import DATASETS, Lab
+from lab.preprocess import preprocess
+
+# Ten colours that stay apart on a projector (Tableau 10)
+PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+           (140, 86, 75), (227, 119, 194), (160, 160, 160), (188, 189, 34), (23, 190, 207)]
+
+
+def parse_int(value, name: str, low: int, high: int) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.") from None
+    if not number.is_integer() or not low <= number <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
+    return int(number)
+
+
+def latent_map(codes: np.ndarray, labels: np.ndarray, point=None, title: str = "", size: int = 440,
+               half_width: float | None = None) -> np.ndarray:
+    """Scatter plot `(size, size, 3)` uint8 of 2-D codes coloured by class, the prior's 1 and 2
+    sigma circles in gray, and `point` (the user's digit) as a large white ring."""
+    codes = np.asarray(codes, dtype=np.float32)
+    if half_width is None:  # frame the middle 99 % of the codes, and the 2-sigma circle
+        half_width = max(2.2, float(np.percentile(np.abs(codes), 99.5)) * 1.05)
+    image = Image.new("RGB", (size, size), (12, 12, 16))
+    draw = ImageDraw.Draw(image)
+
+    def to_px(xy):
+        return ((xy[..., 0] / half_width + 1) * size / 2, (1 - xy[..., 1] / half_width) * size / 2)
+
+    c = size / 2
+    draw.line([(0, c), (size, c)], fill=(60, 60, 70))
+    draw.line([(c, 0), (c, size)], fill=(60, 60, 70))
+    for radius in (1.0, 2.0):
+        r = radius / half_width * size / 2
+        draw.ellipse([c - r, c - r, c + r, c + r], outline=(110, 110, 120))
+    xs, ys = to_px(codes)
+    for x, y, label in zip(xs, ys, labels, strict=True):
+        draw.rectangle([x - 1, y - 1, x + 1, y + 1], fill=PALETTE[int(label)])
+    if point is not None:
+        px, py = to_px(np.asarray(point, dtype=np.float32))
+        px, py = float(np.clip(px, 6, size - 6)), float(np.clip(py, 6, size - 6))
+        draw.ellipse([px - 9, py - 9, px + 9, py + 9], outline=(0, 0, 0), width=5)
+        draw.ellipse([px - 9, py - 9, px + 9, py + 9], outline=(255, 255, 255), width=3)
+    for i, colour in enumerate(PALETTE):  # legend: one coloured square per class
+        draw.rectangle([8, 8 + 14 * i, 18, 18 + 14 * i], fill=colour)
+        draw.text((22, 7 + 14 * i), str(i), fill=(230, 230, 230))
+    draw.text((size - 8 - 6 * len(title), 8), title, fill=(230, 230, 230))
+    draw.text((c + 4, size - 16), f"axes ±{half_width:.1f}", fill=(150, 150, 160))
+    return np.asarray(image)
+
+
+def latent_maps(lab: Lab, point=None) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-D VAE's and the 2-D autoencoder's maps of the MNIST test digits."""
+    vae_map = lab.npz("vae2d-mnist", "latent_map.npz")
+    ae_map = lab.npz("ae2d-mnist", "latent_map.npz")
+    return (latent_map(vae_map["codes"], vae_map["labels"], point, "2-D VAE"),
+            latent_map(ae_map["codes"], ae_map["labels"], None, "2-D autoencoder"))
+
+
+@torch.no_grad()
+def manifold(lab: Lab, n) -> np.ndarray:
+    """Decode an n x n grid of 2-D VAE codes at equal steps of probability under the prior:
+    z = Phi^-1(p) for p evenly spaced in (0, 1), so each tile stands for the same prior mass."""
+    n = parse_int(n, "Grid size", 3, 30)
+    p = (torch.arange(n) + 0.5) / n  # (n,) probabilities, centres of n equal slices
+    z1d = torch.distributions.Normal(0.0, 1.0).icdf(p)
+    zy, zx = torch.meshgrid(z1d.flip(0), z1d, indexing="ij")  # top row: largest z_2, like a plot
+    z = torch.stack([zx.reshape(-1), zy.reshape(-1)], dim=1)  # (n*n, 2)
+    return image_grid(lab.model("vae2d-mnist").decode(z), scale=2, ncol=n, gap=0)
+
+
+@torch.no_grad()
+def vae_class_code(lab: Lab, dataset: str, label: int, seed: int) -> torch.Tensor:
+    """The first prior draw the classifier assigns to `label`; if none within the draw budget,
+    the draw it finds most like that class."""
+    z, _ = vae_prior_codes(lab, dataset, label, 1, seed)
+    if len(z):
+        return z[0]
+    vae, classifier = lab.model(f"vae-{DATASETS[dataset]}"), lab.model(f"classifier-{DATASETS[dataset]}")
+    candidates = torch.randn(256, vae.latent_dim, generator=torch.Generator().manual_seed(seed))
+    return candidates[classifier.predict_proba(vae.decode(candidates))[:, label].argmax()]
+
+
+@torch.no_grad()
+def interpolate(lab: Lab, dataset: str, label_a, seed_a, label_b, seed_b, steps=10,
+                image_a=None, image_b=None) -> tuple[np.ndarray, np.ndarray, str]:
+    """Walk in a straight line between two points of each model's latent space.
+    The VAE's endpoints are prior draws of the chosen classes (or the two uploads, encoded);
+    the GAN's are its noise plus class embedding (a GAN has no encoder, so it cannot take uploads)."""
+    dataset = parse_dataset(dataset)
+    steps = parse_int(steps, "Steps", 2, 16)
+    a, b = parse_label(dataset, label_a), parse_label(dataset, label_b)
+    if a is None or b is None:
+        raise ValueError("Pick a class for both ends of the interpolation.")
+    seed_a, seed_b = parse_seed(seed_a), parse_seed(seed_b)
+    vae = lab.model(f"vae-{DATASETS[dataset]}")
+    note = "VAE ends: prior draws of the chosen classes."
+    if (image_a is None) != (image_b is None):
+        raise ValueError("Give both pictures to interpolate between uploads, or neither.")
+    if image_a is not None:
+        x = torch.cat([preprocess(image_a).x, preprocess(image_b).x])
+        z_a, z_b = vae.encode(x)[0]
+        note = "VAE ends: your two pictures, encoded (posterior means)."
+    else:
+        z_a, z_b = vae_class_code(lab, dataset, a, seed_a), vae_class_code(lab, dataset, b, seed_b)
+    t = torch.linspace(0, 1, steps)[:, None]
+    vae_strip = vae.decode((1 - t) * z_a + t * z_b)
+    gan = lab.model(f"gan-{DATASETS[dataset]}")
+    z0 = torch.randn(gan.latent_dim, generator=torch.Generator().manual_seed(seed_a))
+    z1 = torch.randn(gan.latent_dim, generator=torch.Generator().manual_seed(seed_b))
+    gan_strip = gan.interpolate(z0, z1, a, b, steps)
+    return image_grid(vae_strip, ncol=steps), image_grid(gan_strip, ncol=steps), note

@@ -1,0 +1,159 @@
+"""Make any picture of a digit look like an MNIST digit, the way MNIST itself was made.
+
+MNIST digits are bright ink on black, cropped to the ink, scaled to fit a 20x20
+box keeping their aspect ratio, and centred by centre of mass in a 28x28 frame
+(LeCun et al., http://yann.lecun.com/exdb/mnist/). `preprocess` does the same to
+an upload or a drawing and keeps a picture of every step.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+WORK_SIZE = 560  # larger inputs are shrunk to this many pixels on their long side first
+INK_THRESHOLD = 0.2  # ink darker than this share of the strongest stroke counts as background
+
+
+class PreprocessError(ValueError):
+    """The input cannot be turned into a digit; the message says why, for the page."""
+
+
+@dataclass
+class Preprocessed:
+    x: torch.Tensor  # (1, 1, 28, 28) in [0, 1]: what the model sees
+    steps: list[tuple[np.ndarray, str]] = field(default_factory=list)  # (picture, caption) per step
+
+
+def load_image(value) -> Image.Image:
+    """Accept a file path, a PIL image, a numpy array or a Gradio sketchpad/editor value
+    (a dict with `composite`, `background`, `layers`)."""
+    if isinstance(value, dict):
+        value = _flatten_editor_value(value)
+    if value is None:
+        raise PreprocessError("No image yet: upload a picture of a digit or draw one.")
+    if isinstance(value, (str, Path)):
+        try:
+            with Image.open(value) as opened:
+                image = ImageOps.exif_transpose(opened)  # phone photos carry their rotation in EXIF
+                image.load()
+        except (FileNotFoundError, UnidentifiedImageError, OSError) as err:
+            raise PreprocessError(f"Could not read {Path(value).name!r} as an image.") from err
+        return image
+    if isinstance(value, np.ndarray):
+        if value.ndim not in (2, 3) or value.size == 0:
+            raise PreprocessError(f"Expected a 2-D picture, got an array of shape {value.shape}.")
+        if value.dtype != np.uint8:
+            value = np.clip(value * (255.0 if value.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)
+        return Image.fromarray(value.squeeze(-1) if value.ndim == 3 and value.shape[-1] == 1 else value)
+    if isinstance(value, Image.Image):
+        return value
+    raise PreprocessError(f"Unsupported input of type {type(value).__name__}.")
+
+
+def _flatten_editor_value(value: dict):
+    """The sketchpad's composite, or its layers stacked on the background when there is none."""
+    if value.get("composite") is not None:
+        return value["composite"]
+    parts = [p for p in [value.get("background"), *(value.get("layers") or [])] if p is not None]
+    if not parts:
+        return None
+    images = [load_image(p).convert("RGBA") for p in parts]
+    canvas = Image.new("RGBA", images[0].size, (0, 0, 0, 0))
+    for image in images:
+        canvas.alpha_composite(image.resize(canvas.size))
+    return canvas
+
+
+def ink_map(image: Image.Image) -> np.ndarray:
+    """Float `(H, W)` in [0, 1]: 1 where there is ink, 0 on the paper, whatever the input's
+    colours (dark on light, light on dark, strokes on a transparent canvas)."""
+    image = image.copy()
+    image.thumbnail((WORK_SIZE, WORK_SIZE), Image.Resampling.LANCZOS)
+    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
+    gray = rgba[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
+    alpha = rgba[..., 3]
+    if alpha.min() < 0.99:
+        if (alpha > 0.5).mean() < 0.5:
+            ink = alpha  # strokes on a transparent canvas: whatever is painted is ink
+            return _stretch(ink, background=0.0)
+        gray = gray * alpha + (1.0 - alpha)  # a mostly opaque picture: lay it on white paper
+    border = _border(gray)
+    ink = 1.0 - gray if np.median(border) > 0.5 else gray  # make the ink bright, the paper dark
+    return _stretch(ink, background=float(np.median(_border(ink))))
+
+
+def _border(a: np.ndarray) -> np.ndarray:
+    w = max(1, min(a.shape) // 20)
+    return np.concatenate([a[:w].ravel(), a[-w:].ravel(), a[:, :w].ravel(), a[:, -w:].ravel()])
+
+
+def _stretch(ink: np.ndarray, background: float) -> np.ndarray:
+    """Map the paper to 0 and the strongest strokes to 1; drop faint noise."""
+    top = float(np.percentile(ink, 99.7))
+    if top - background < 0.1:
+        raise PreprocessError("No ink found: the picture looks blank. Draw or upload a digit.")
+    ink = np.clip((ink - background) / (top - background), 0.0, 1.0)
+    ink[ink < INK_THRESHOLD] = 0.0
+    return ink
+
+
+def crop_to_ink(ink: np.ndarray) -> np.ndarray:
+    rows, cols = np.nonzero(ink > 0)
+    if len(rows) == 0:
+        raise PreprocessError("No ink found: the picture looks blank. Draw or upload a digit.")
+    return ink[rows.min():rows.max() + 1, cols.min():cols.max() + 1]
+
+
+def fit_box(crop: np.ndarray, box: int = 20) -> np.ndarray:
+    """Scale so the longer side is `box` pixels, keeping the aspect ratio (antialiased)."""
+    h, w = crop.shape
+    scale = box / max(h, w)
+    size = (max(1, round(h * scale)), max(1, round(w * scale)))
+    t = torch.from_numpy(np.ascontiguousarray(crop)).float()[None, None]  # (1, 1, h, w)
+    resized = F.interpolate(t, size=size, mode="bilinear", antialias=True, align_corners=False)
+    return resized[0, 0].clamp(0, 1).numpy()
+
+
+def centre_by_mass(digit: np.ndarray, size: int = 28) -> np.ndarray:
+    """Paste `digit` into a `size` x `size` frame so its centre of mass is the frame's centre."""
+    h, w = digit.shape
+    total = digit.sum()
+    rows, cols = np.arange(h), np.arange(w)
+    com_y = (digit.sum(1) * rows).sum() / total
+    com_x = (digit.sum(0) * cols).sum() / total
+    centre = (size - 1) / 2
+    top = int(np.clip(round(centre - com_y), 0, size - h))
+    left = int(np.clip(round(centre - com_x), 0, size - w))
+    frame = np.zeros((size, size), dtype=np.float32)
+    frame[top:top + h, left:left + w] = digit
+    return frame
+
+
+def preprocess(value, box: int = 20) -> Preprocessed:
+    """Upload or drawing -> `(1, 1, 28, 28)` MNIST-style input, with a picture of each step.
+    `box`: the size the ink is fitted into (20 for MNIST digits; Fashion-MNIST fills all 28)."""
+    image = load_image(value)
+    if image.width < 4 or image.height < 4:
+        raise PreprocessError(f"The picture is only {image.width}x{image.height} pixels; use a bigger one.")
+    ink = ink_map(image)
+    crop = crop_to_ink(ink)
+    fitted = fit_box(crop, box)
+    frame = centre_by_mass(fitted)
+    shown = image.copy()
+    shown.thumbnail((256, 256))
+    steps = [
+        (np.asarray(shown.convert("RGB")), "1 · your picture"),
+        (_u8(ink), "2 · ink made bright, paper dark"),
+        (_u8(crop), "3 · cropped to the ink"),
+        (_u8(fitted), f"4 · fitted into a {box}×{box} box"),
+        (_u8(frame), "5 · centred by mass in 28×28: what the model sees"),
+    ]
+    return Preprocessed(x=torch.from_numpy(frame)[None, None], steps=steps)
+
+
+def _u8(a: np.ndarray) -> np.ndarray:
+    return (np.clip(a, 0, 1) * 255 + 0.5).astype(np.uint8)

@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from models.metrics import (class_coverage, class_histogram, frechet_distance, laplacian_variance,
+                            sharpness_ratio)
+
+
+def test_frechet_distance_known_values():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(20000, 3))
+    assert frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    # N(0, I) vs N(m, 4I) in 3-D: |m|^2 + 3 * (1 + 4 - 2 * 2) = |m|^2 + 3
+    b = rng.normal(size=(20000, 3)) * 2 + np.array([1.0, 2.0, 0.0])
+    assert frechet_distance(a, b) == pytest.approx(5.0 + 3.0, rel=0.03)
+
+
+def test_sharpness_drops_with_blur():
+    torch.manual_seed(0)
+    sharp = (torch.rand(8, 1, 28, 28) > 0.8).float()
+    blurred = F.avg_pool2d(sharp, 3, stride=1, padding=1)
+    assert laplacian_variance(sharp).shape == (8,)
+    assert sharpness_ratio(sharp, sharp) == pytest.approx(1.0)
+    assert sharpness_ratio(blurred, sharp) < 0.3
+    assert laplacian_variance(torch.full((1, 1, 28, 28), 0.5)).item() == pytest.approx(0.0, abs=1e-12)
+
+
+def test_class_histogram_and_coverage():
+    predicted = torch.tensor([0] * 50 + [1] * 46 + [2] * 4)
+    assert class_histogram(predicted)[:3] == pytest.approx([0.5, 0.46, 0.04])
+    assert class_coverage(predicted) == 2  # class 2 gets 4 %, under half its fair 10 %
+    assert class_coverage(torch.arange(100) % 10) == 10

@@ -1,0 +1,113 @@
+"""A --dry-run of each training script on tiny IDX data writes a complete weights folder."""
+
+import json
+
+import pytest
+import torch
+
+from models import VAE, Autoencoder, Classifier, Generator, load_model
+from training import evaluate, train_classifier, train_gan, train_vae
+from training.common import Checkpointer
+
+
+@pytest.fixture(scope="module")
+def tiny_classifier(tiny_data_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("w") / "classifier-mnist"
+    train_classifier.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run",
+                           "--channels", "4", "--batch-size", "16"])
+    return out
+
+
+def read(path):
+    return json.loads(path.read_text())
+
+
+def test_classifier_dry_run(tiny_classifier):
+    assert isinstance(load_model(tiny_classifier), Classifier)
+    history = read(tiny_classifier / "history.json")
+    assert history["command"].startswith("python -m ")
+    assert len(history["epochs"]) == 1 and "test_accuracy" in history["epochs"][0]
+    assert 0 <= read(tiny_classifier / "metrics.json")["test_accuracy"] <= 1
+    card = (tiny_classifier / "README.md").read_text()
+    assert "load_model(" in card and "CC BY-SA 3.0" in card
+
+
+@pytest.mark.parametrize("extra, cls", [
+    ([], VAE),
+    (["--latent-dim", "2"], VAE),
+    (["--latent-dim", "2", "--autoencoder"], Autoencoder),
+])
+def test_vae_dry_run(tiny_data_root, tmp_path, extra, cls):
+    out = tmp_path / "vae"
+    train_vae.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run",
+                    "--channels", "4", "--hidden-dim", "8", "--batch-size", "16", *extra])
+    model = load_model(out)
+    assert type(model) is cls
+    assert (out / "epochs" / "epoch_001.png").is_file()
+    record = read(out / "history.json")["epochs"][0]
+    assert record["test_neg_elbo"] == pytest.approx(record["test_reconstruction"] + record["test_kl"], abs=0.01)
+    if cls is Autoencoder:
+        assert record["test_kl"] == 0
+
+
+def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
+    out = tmp_path / "gan-mnist"
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tiny_classifier)])
+    G = load_model(out)
+    assert isinstance(G, Generator)
+    assert not (out / "model.safetensors").read_bytes().count(b"psi")  # the discriminator is not shipped
+    record = read(out / "history.json")["epochs"][0]
+    assert {"loss_d", "loss_g", "d_real", "d_fake", "conditional_accuracy"} <= set(record)
+    assert (out / "epochs" / "epoch_001.png").is_file()
+
+    metrics = evaluate.main([str(out), "--data-root", str(tiny_data_root), "--classifier", str(tiny_classifier),
+                             "--samples", "40"])
+    assert 0 <= metrics["conditional_accuracy"] <= 1
+    assert metrics["frechet_distance"] >= 0 and metrics["sharpness_ratio"] > 0
+    assert 0 <= metrics["class_coverage"] <= 10
+    assert read(out / "metrics.json")["command"].startswith("python -m training.evaluate")
+    assert "| conditional_accuracy |" in (out / "README.md").read_text()
+
+
+def test_evaluate_vae(tiny_data_root, tiny_classifier, tmp_path):
+    torch.manual_seed(0)
+    out = tmp_path / "vae-mnist"
+    train_vae.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run",
+                    "--channels", "4", "--hidden-dim", "8", "--batch-size", "16"])
+    metrics = evaluate.main([str(out), "--data-root", str(tiny_data_root), "--classifier", str(tiny_classifier),
+                             "--k", "5", "--samples", "40"])
+    assert metrics["iwae_k"] == 5
+    # the IWAE bound is tighter than the ELBO the training script measured
+    assert metrics["test_nll_iwae"] < read(out / "history.json")["epochs"][-1]["test_neg_elbo"] + 1
+    assert 0 <= metrics["reconstruction_accuracy"] <= 1
+
+
+class Killed(Exception):
+    pass
+
+
+def test_a_killed_run_resumes_to_the_same_weights(tiny_data_root, tmp_path, monkeypatch):
+    def args(name):
+        return ["--data-root", str(tiny_data_root), "--out", str(tmp_path / name), "--channels", "4",
+                "--batch-size", "16", "--epochs", "3", "--checkpoint-dir", str(tmp_path / f"ckpt-{name}")]
+
+    train_classifier.main(args("straight"))
+
+    real_save = Checkpointer.save
+
+    def save_then_die(self, state):  # the session ends right after epoch 2's checkpoint
+        real_save(self, state)
+        if state["epoch"] == 2:
+            raise Killed
+
+    monkeypatch.setattr(Checkpointer, "save", save_then_die)
+    with pytest.raises(Killed):
+        train_classifier.main(args("resumed"))
+    monkeypatch.setattr(Checkpointer, "save", real_save)
+    train_classifier.main(args("resumed"))
+
+    assert [e["epoch"] for e in read(tmp_path / "resumed" / "history.json")["epochs"]] == [1, 2, 3]
+    straight, resumed = load_model(tmp_path / "straight"), load_model(tmp_path / "resumed")
+    for name, tensor in straight.state_dict().items():
+        assert torch.equal(tensor, resumed.state_dict()[name]), name
