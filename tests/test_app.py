@@ -1,0 +1,83 @@
+"""The app through a real client: launch it on a free loopback port, call the named endpoints."""
+
+import json
+import os
+import socket
+
+import numpy as np
+import pytest
+from PIL import Image
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
+
+from app import build_demo  # noqa: E402
+from lab.loading import load_lab  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client():
+    from gradio_client import Client
+
+    demo = build_demo(load_lab("weights", namespace=""))  # the shipped weights
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=True)
+    finally:
+        demo.close()
+
+
+def test_api_lists_the_two_fixed_endpoints(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    generate = [p["parameter_name"] for p in endpoints["/generate"]["parameters"]]
+    reconstruct = [p["parameter_name"] for p in endpoints["/reconstruct"]["parameters"]]
+    assert generate == ["dataset", "label", "count", "seed"]
+    assert reconstruct == ["image", "dataset", "noise"]
+    assert len(endpoints["/generate"]["returns"]) == 3 and len(endpoints["/reconstruct"]["returns"]) == 3
+
+
+def test_generate(client):
+    vae_path, gan_path, stats = client.predict("MNIST", "4", 16, 7, api_name="/generate")
+    for path in (vae_path, gan_path):
+        image = Image.open(path)
+        assert image.format == "PNG"
+        assert image.size == (2 + 8 * 114, 2 + 2 * 114)  # 8 x 2 tiles of 28 x 4 pixels
+    if isinstance(stats, str):
+        stats = json.loads(stats)
+    assert stats["label"] == "4" and stats["count"] == 16
+    assert stats["gan"]["recognisability"] >= 0.9
+    assert 0.6 <= stats["gan"]["sharpness"] <= 1.6
+    assert stats["vae"]["sharpness"] < stats["gan"]["sharpness"]
+
+
+def test_generate_bad_input_is_a_clear_error(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="Unknown class 'Sneaker' for MNIST"):
+        client.predict("MNIST", "Sneaker", 4, 0, api_name="/generate")
+
+
+def test_reconstruct_a_shipped_test_digit(client, mnist_fixture, tmp_path):
+    images, labels = mnist_fixture
+    hits = 0
+    for i in range(0, 200, 20):  # one digit of each class
+        path = tmp_path / f"digit{i}.png"
+        Image.fromarray((images[i, 0].numpy() * 255).astype(np.uint8)).save(path)
+        from gradio_client import handle_file
+
+        model_input, recon, result = client.predict(handle_file(str(path)), "MNIST", 0.0, api_name="/reconstruct")
+        if isinstance(result, str):
+            result = json.loads(result)
+        seen = np.asarray(Image.open(model_input).convert("L"))
+        assert seen.shape == (224, 224) and seen[:8].max() == 0 and seen.max() == 255  # 28x28 grid, white on black
+        assert np.asarray(Image.open(recon).convert("L")).shape == (224, 224)
+        assert 0 <= result["anomaly_percentile"] <= 100 and result["reconstruction_error"] >= 0
+        hits += result["predicted_label"] == str(int(labels[i]))
+    assert hits >= 9
