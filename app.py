@@ -110,15 +110,16 @@ def build_demo(lab: Lab) -> gr.Blocks:
                     g_dice = gr.Button("🎲", scale=0, min_width=60)
             g_button = gr.Button("Generate", variant="primary")
             with gr.Row():
-                g_vae = gr.Image(label="VAE samples", format="png", interactive=False)
-                g_gan = gr.Image(label="GAN samples", format="png", interactive=False)
-            g_stats = gr.JSON(label="Readouts: sharpness and recognisability")
+                g_vae = gr.Image(label="VAE samples", format="png", interactive=False, elem_id="generate-vae")
+                g_gan = gr.Image(label="GAN samples", format="png", interactive=False, elem_id="generate-gan")
+            g_stats = gr.JSON(label="Readouts: sharpness and recognisability", elem_id="generate-stats")
         with gr.Tab("Reconstruct — through the VAE"):
             gr.Markdown(RECONSTRUCT_HELP)
             with gr.Row():
                 with gr.Column():
                     r_upload = gr.Image(type="filepath", label="Upload a digit (photo, scan, PNG)",
-                                        sources=["upload", "clipboard"], format="png")
+                                        sources=["upload", "clipboard"], format="png",
+                                        elem_id="reconstruct-upload")
                     r_upload_button = gr.Button("Reconstruct the upload", variant="primary")
                 with gr.Column():
                     r_sketch = gr.Sketchpad(label="…or draw one", type="numpy", canvas_size=(280, 280),
@@ -129,10 +130,12 @@ def build_demo(lab: Lab) -> gr.Blocks:
                 r_dataset = gr.Radio(datasets, value="MNIST", label="VAE trained on")
                 r_noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise added to the input")
             with gr.Row():
-                r_input = gr.Image(label="What the model sees (28×28)", format="png", interactive=False)
-                r_recon = gr.Image(label="VAE reconstruction", format="png", interactive=False)
+                r_input = gr.Image(label="What the model sees (28×28)", format="png", interactive=False,
+                                   elem_id="reconstruct-input")
+                r_recon = gr.Image(label="VAE reconstruction", format="png", interactive=False,
+                                   elem_id="reconstruct-output")
                 r_error = gr.Image(label="Error map", format="png", interactive=False)
-            r_result = gr.JSON(label="Result")
+            r_result = gr.JSON(label="Result", elem_id="reconstruct-result")
             r_steps = gr.Gallery(label="Preprocessing, step by step", columns=5, height=220, format="png")
         with gr.Tab("Latent space"):
             gr.Markdown(LATENT_HELP)

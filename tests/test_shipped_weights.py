@@ -1,0 +1,64 @@
+"""Checks on the weights the repository ships (weights/): they load, and they do their job."""
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from lab.loading import MODEL_NAMES
+from models import VAE, Autoencoder, Classifier, Generator, load_model
+
+WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
+EXPECTED = {"vae": VAE, "gan": Generator, "classifier": Classifier, "vae2d": VAE, "ae2d": Autoencoder}
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_shipped_folder_is_complete_and_loads(name):
+    folder = WEIGHTS / name
+    for filename in ("config.json", "model.safetensors", "README.md", "metrics.json", "history.json"):
+        assert (folder / filename).is_file(), f"{folder / filename} is missing"
+    model = load_model(folder)
+    assert isinstance(model, EXPECTED[name.split("-")[0]])
+    assert not model.training
+    card = (folder / "README.md").read_text()
+    assert "load_model(" in card and "## Evaluation" in card and "minutes" in card
+    assert "command" in json.loads((folder / "metrics.json").read_text())
+
+
+def test_shipped_weights_stay_small():
+    total = sum(p.stat().st_size for p in WEIGHTS.rglob("*") if p.is_file())
+    assert total < 60e6
+
+
+@pytest.mark.parametrize("dataset, minimum", [("mnist", 0.95), ("fashion-mnist", 0.80)])
+def test_shipped_gan_makes_the_class_it_is_asked_for(dataset, minimum):
+    gan, classifier = load_model(WEIGHTS / f"gan-{dataset}"), load_model(WEIGHTS / f"classifier-{dataset}")
+    labels = torch.arange(300) % 10
+    images = gan.sample(300, labels=labels, generator=torch.Generator().manual_seed(0))
+    accuracy = (classifier.predict(images) == labels).float().mean().item()
+    assert accuracy >= minimum
+
+
+def test_shipped_classifier_reads_the_fixture_digits(mnist_fixture):
+    images, labels = mnist_fixture
+    classifier = load_model(WEIGHTS / "classifier-mnist")
+    assert (classifier.predict(images) == labels).float().mean().item() >= 0.98
+
+
+def test_shipped_vae_reconstructions_keep_their_class(mnist_fixture):
+    images, labels = mnist_fixture
+    vae, classifier = load_model(WEIGHTS / "vae-mnist"), load_model(WEIGHTS / "classifier-mnist")
+    assert (classifier.predict(vae.reconstruct(images)) == labels).float().mean().item() >= 0.95
+
+
+def test_shipped_vae_is_blurrier_than_the_gan(mnist_fixture):
+    from models.metrics import sharpness_ratio
+
+    images, _ = mnist_fixture
+    g = torch.Generator().manual_seed(0)
+    vae, gan = load_model(WEIGHTS / "vae-mnist"), load_model(WEIGHTS / "gan-mnist")
+    vae_sharpness = sharpness_ratio(vae.sample(200, generator=g), images)
+    gan_sharpness = sharpness_ratio(gan.sample(200, generator=g), images)
+    assert vae_sharpness < 0.8 * gan_sharpness
+    assert 0.7 <= gan_sharpness <= 1.4

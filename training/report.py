@@ -1,0 +1,49 @@
+"""Print the README's table of shipped models from their `metrics.json` and `history.json`.
+
+    python -m training.report            # the table, as pasted into README.md
+
+Every figure comes from `python -m training.evaluate` (metrics) or the training run (history).
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+COLUMNS = {
+    "vae": ["test_nll_iwae", "reconstruction_accuracy", "frechet_distance", "sharpness_ratio", "class_coverage"],
+    "gan": ["conditional_accuracy", "conditional_frechet_distance", "frechet_distance", "real_frechet_distance",
+            "sharpness_ratio", "class_coverage"],
+    "autoencoder": ["reconstruction_accuracy", "reconstruction_bce", "frechet_distance", "sharpness_ratio"],
+    "classifier": ["test_accuracy"],
+}
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def table(weights: Path) -> str:
+    rows = ["| model | figures (test split) | training |", "|---|---|---|"]
+    for folder in sorted(p for p in weights.iterdir() if (p / "config.json").is_file()):
+        kind = _read(folder / "config.json")["model_type"]
+        metrics, history = _read(folder / "metrics.json"), _read(folder / "history.json")
+        figures = ", ".join(f"{k} {metrics[k]}" for k in COLUMNS[kind] if k in metrics)
+        if "iwae_k" in metrics:
+            figures = figures.replace("test_nll_iwae", f"test_nll_iwae (k={metrics['iwae_k']})")
+        training = (f"{history['train_minutes']} min, {len(history['epochs'])} epochs, "
+                    f"{history['images_per_second']} img/s, {history['threads']} thread(s)") if history else ""
+        rows.append(f"| `{folder.name}` | {figures} | {training} |")
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> str:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--weights", default="weights")
+    args = p.parse_args(argv)
+    text = table(Path(args.weights))
+    print(text)
+    return text
+
+
+if __name__ == "__main__":
+    main()
