@@ -89,15 +89,18 @@ def load_model(source: str | Path, revision: str | None = None) -> nn.Module:
     """
     source_str = str(source)
     path = Path(source_str).expanduser()
-    # A path wins when it exists, or when its first folder exists here ("weights/typo").
-    is_local = path.exists() or len(path.parts) > 1 and Path(path.parts[0]).is_dir() \
-        or not REPO_ID.match(source_str)
+    is_local = path.exists() or not REPO_ID.match(source_str)
     if is_local:
         if revision is not None:
             raise ModelLoadError("revision only applies to Hub repo ids, not local folders")
         config = _local_files(path)
     else:
-        config = _hub_config(source_str, revision)
+        try:
+            config = _hub_config(source_str, revision)
+        except ModelLoadError as err:
+            if Path(path.parts[0]).is_dir():  # probably a typo in a local path, e.g. weights/vae-mnsit
+                raise ModelLoadError(f"model folder not found: {source_str} (and as a Hub repo id: {err})") from err
+            raise
     model_cls = MODEL_CLASSES[config["model_type"]]
     try:
         model = model_cls.from_pretrained(source_str if not is_local else path, revision=revision,

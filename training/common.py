@@ -174,6 +174,9 @@ def push_to_hub(folder: str | Path, repo_id: str, api=None, private: bool = Fals
     folder = Path(folder)
     if not (folder / "model.safetensors").is_file():
         raise FileNotFoundError(f"{folder} holds no model.safetensors to upload")
+    from training.model_card import write_model_card
+
+    write_model_card(folder, repo_id)  # the card's usage snippet names the repo it lives in
     api = api or HfApi()
     api.create_repo(repo_id, repo_type="model", private=private, exist_ok=True)
     commit = api.upload_folder(repo_id=repo_id, folder_path=str(folder), repo_type="model",

@@ -25,9 +25,11 @@ DESCRIPTION = {
 USAGE = {
     "vae": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]",
     "autoencoder": "codes = model.encode(images)  # (B, 2)",
-    "gan": "images = model.sample(16, labels=torch.arange(16) % 10)  # (16, 1, 28, 28) in [0, 1]",
+    "gan": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]; labels=torch.arange(16) % 10 picks classes",
     "classifier": "labels = model.predict(images)  # images: (B, 1, 28, 28) in [0, 1]",
 }
+
+HUB_NAMESPACE = "vae-vs-gan-lab"  # where the README's Space expects the models
 
 CLASSES = {"vae": "VAE", "autoencoder": "Autoencoder", "gan": "Generator", "classifier": "Classifier"}
 
@@ -49,7 +51,7 @@ def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
     metrics = _read(folder / "metrics.json")
     kind = config["model_type"]
     data_name, hf_dataset, license_id, data_credit = DATA[config.get("dataset", "mnist")]
-    source = repo_id or f"weights/{folder.name}"
+    source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
         "---",
         f"license: {license_id}",
@@ -65,13 +67,12 @@ def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
         "## Use",
         "",
         "```python",
-        "import torch",
-        "from models import load_model  # from the VAE vs GAN Lab repository",
-        f'model = load_model("{source}")',
+        f"from models import {CLASSES[kind]}  # models/ from the VAE vs GAN Lab repository",
+        f'model = {CLASSES[kind]}.from_pretrained("{source}").eval()  # or a local weights/{folder.name}',
         USAGE[kind],
         "```",
         "",
-        f"`models.{CLASSES[kind]}.from_pretrained(...)` works too (it is a `PyTorchModelHubMixin`).",
+        f'`models.load_model("{source}")` does the same and picks the class from `config.json`.',
         "",
         "## Evaluation",
         "",

@@ -49,7 +49,7 @@ def test_missing_folder(tmp_path):
         load_model(tmp_path / "nope")
 
 
-def test_typo_under_an_existing_folder_is_not_sent_to_the_hub(tmp_path, monkeypatch):
+def test_typo_in_a_local_path_says_the_folder_is_missing(tmp_path, monkeypatch, offline_cache):
     (tmp_path / "weights").mkdir()
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ModelLoadError, match="model folder not found: weights/vae-mnsit"):
