@@ -9,7 +9,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at i
 
 import gradio as gr  # noqa: E402
 
-from lab.generate import MAX_COUNT, generate  # noqa: E402
+from lab.generate import MAX_COUNT, generate, readout_text  # noqa: E402
 from lab.latent import interpolate, latent_maps, manifold  # noqa: E402
 from lab.loading import CLASS_NAMES, DATASETS, Lab, load_lab  # noqa: E402
 from lab.preprocess import PreprocessError  # noqa: E402
@@ -110,9 +110,14 @@ def build_demo(lab: Lab) -> gr.Blocks:
                     g_dice = gr.Button("🎲", scale=0, min_width=60)
             g_button = gr.Button("Generate", variant="primary")
             with gr.Row():
-                g_vae = gr.Image(label="VAE samples", format="png", interactive=False, elem_id="generate-vae")
-                g_gan = gr.Image(label="GAN samples", format="png", interactive=False, elem_id="generate-gan")
-            g_stats = gr.JSON(label="Readouts: sharpness and recognisability", elem_id="generate-stats")
+                with gr.Column():
+                    g_vae = gr.Image(label="VAE samples", format="png", interactive=False, elem_id="generate-vae")
+                    g_vae_readout = gr.Markdown()
+                with gr.Column():
+                    g_gan = gr.Image(label="GAN samples", format="png", interactive=False, elem_id="generate-gan")
+                    g_gan_readout = gr.Markdown()
+            with gr.Accordion("All figures (JSON, as the /generate API returns them)", open=False):
+                g_stats = gr.JSON(label="Readouts", elem_id="generate-stats", max_height=300)
         with gr.Tab("Reconstruct — through the VAE"):
             gr.Markdown(RECONSTRUCT_HELP)
             with gr.Row():
@@ -166,7 +171,9 @@ def build_demo(lab: Lab) -> gr.Blocks:
         g_dataset.change(label_choices, g_dataset, g_label, api_name="generate_classes")
         g_dice.click(lambda: int.from_bytes(os.urandom(3), "big"), None, g_seed, api_name="random_seed")
         g_button.click(on_generate, [g_dataset, g_label, g_count, g_seed], [g_vae, g_gan, g_stats],
-                       api_name="generate")
+                       api_name="generate").then(
+            lambda stats: (readout_text(stats, "vae"), readout_text(stats, "gan")), g_stats,
+            [g_vae_readout, g_gan_readout], api_name="generate_readouts")
         r_upload_button.click(on_reconstruct, [r_upload, r_dataset, r_noise], [r_input, r_recon, r_result, details],
                               api_name="reconstruct").then(
             show_details, details, [r_error, r_steps, l_vae_map], api_name="reconstruct_details")

@@ -2,7 +2,7 @@
 
 The generator turns noise z and a class label into a 28x28 image. The
 discriminator scores (image, label) pairs with a projection head
-(Miyato & Koyama 2018, arXiv:1802.05637) and spectral normalization (Miyato et al. 2018): score = psi(h) + <embed(y), h>.
+(Miyato & Koyama 2018, arXiv:1802.05637): score = psi(h) + <embed(y), h>.
 Only the generator is needed to sample; the discriminator ships separately.
 """
 
@@ -103,15 +103,16 @@ class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-la
         super().__init__()
         self.config = config
         c = config.channels
-        sn = nn.utils.parametrizations.spectral_norm  # keeps D 1-Lipschitz per layer: stabler training
         self.conv = nn.Sequential(
-            sn(nn.Conv2d(1, c, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),  # (B, c, 14, 14)
-            sn(nn.Conv2d(c, 2 * c, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),  # (B, 2c, 7, 7)
+            nn.Conv2d(1, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2),  # (B, c, 14, 14)
+            nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=False),  # (B, 2c, 7, 7)
+            nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2),
             nn.Flatten(),  # (B, 2c * 49)
         )
         feat = 2 * c * 7 * 7
-        self.psi = sn(nn.Linear(feat, 1))
-        self.embed = sn(nn.Embedding(config.num_classes, feat))  # projection of the label
+        self.psi = nn.Linear(feat, 1)
+        self.embed = nn.Embedding(config.num_classes, feat)  # projection of the label
+        nn.init.normal_(self.embed.weight, std=0.02)  # start as an unconditional D
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         h = self.conv(x)  # (B, 2c * 49)

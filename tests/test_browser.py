@@ -49,7 +49,7 @@ def test_generate_and_reconstruct_in_the_browser(app_url, mnist_fixture, tmp_pat
         page.get_by_role("button", name="Generate", exact=True).click()
         page.locator("#generate-vae img").wait_for(timeout=60_000)
         page.locator("#generate-gan img").wait_for(timeout=60_000)
-        assert "recognisability" in page.locator("#generate-stats").inner_text()
+        page.get_by_text("Recognisable").first.wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / "generate.png"), full_page=True)
 
         page.get_by_role("tab", name="Reconstruct — through the VAE").click()
@@ -58,7 +58,7 @@ def test_generate_and_reconstruct_in_the_browser(app_url, mnist_fixture, tmp_pat
         page.get_by_role("button", name="Reconstruct the upload").click()
         page.locator("#reconstruct-output img").wait_for(timeout=60_000)
         result = page.locator("#reconstruct-result")
-        result.get_by_text("predicted_label").wait_for(timeout=30_000)
+        result.get_by_text('"predicted_label"', exact=True).wait_for(timeout=30_000)
         text = result.inner_text()
         assert "anomaly_percentile" in text
         assert f'"{int(labels[0])}"' in text  # the reconstruction is classified as the digit's label

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lab.generate import generate, parse_count, parse_label, parse_seed
+from lab.generate import generate, parse_count, parse_label, parse_seed, readout_text
 from lab.images import image_grid, upscale
 
 
@@ -69,3 +69,9 @@ def test_vae_class_request_is_honest(tiny_lab):
     # every VAE sample shown was classified as a 3 by the classifier; the readout is the share before selection
     assert set(vae["predicted"]) <= {"3"}
     assert 0 <= vae["recognisability"] <= 1
+
+
+def test_readout_text():
+    stats = {"vae": {"sharpness": 0.4567, "recognisability": 0.125, "how": "prior draws"}}
+    assert readout_text(stats, "vae") == "**Sharpness** 0.46 × real · **Recognisable** 12%  \n<small>prior draws</small>"
+    assert readout_text(None, "gan") == ""
