@@ -23,6 +23,7 @@ MODEL_CLASSES: dict[str, type[nn.Module]] = {
     "vae": VAE,
     "autoencoder": Autoencoder,
     "gan": Generator,
+    "gan-discriminator": Discriminator,
     "classifier": Classifier,
 }
 

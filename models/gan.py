@@ -16,7 +16,7 @@ from huggingface_hub import PyTorchModelHubMixin
 
 @dataclass
 class GANConfig:
-    model_type: str = "gan"  # which class loads a saved folder (read by models.load_model)
+    model_type: str = "gan"  # which class loads a saved folder: "gan" (generator) or "gan-discriminator"
     latent_dim: int = 64  # size of the noise vector z
     num_classes: int = 10  # labels the generator is conditioned on
     channels: int = 32  # conv width at 14x14; the 7x7 layer uses 2x

@@ -104,6 +104,9 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
         metrics["iwae_k"] = k
         metrics["test_nll_iwae"] = round(iwae_nll(model, x_test, k, model.config.binarized,
                                                   batch_size=max(1, 5000 // k)), 2)
+        if not model.config.binarized:
+            metrics["notes"] = ["Gray levels are used as Bernoulli targets, so test_nll_iwae is a cross-entropy "
+                                "bound, not a likelihood: compare it only with other models on the same data."]
     if isinstance(model, (VAE, Autoencoder)):
         recon = torch.cat([model.reconstruct(x_test[i:i + 1000]) for i in range(0, len(x_test), 1000)])
         metrics["reconstruction_accuracy"] = round((predict(classifier, recon) == y_test).float().mean().item(), 4)

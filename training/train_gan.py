@@ -8,6 +8,7 @@ checkpoint (and in `<out>-discriminator/` with --save-discriminator).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -51,7 +52,8 @@ def main(argv: list[str] | None = None) -> Path:
     y_train = y_train.to(device)
 
     config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset)
-    G, D = Generator(config).to(device), Discriminator(config).to(device)
+    G = Generator(config).to(device)
+    D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
     # Adam with beta1 = 0.5, lr 2e-4 (Radford et al. 2016, section 4)
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))

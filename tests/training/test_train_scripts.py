@@ -5,7 +5,7 @@ import json
 import pytest
 import torch
 
-from models import VAE, Autoencoder, Classifier, Generator, load_model
+from models import VAE, Autoencoder, Classifier, Discriminator, Generator, load_model
 from training import evaluate, train_classifier, train_gan, train_vae
 from training.common import Checkpointer
 
@@ -53,9 +53,10 @@ def test_vae_dry_run(tiny_data_root, tmp_path, extra, cls):
 def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
     out = tmp_path / "gan-mnist"
     train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
-                    "--batch-size", "16", "--classifier", str(tiny_classifier)])
+                    "--batch-size", "16", "--classifier", str(tiny_classifier), "--save-discriminator"])
     G = load_model(out)
     assert isinstance(G, Generator)
+    assert isinstance(load_model(f"{out}-discriminator"), Discriminator)
     assert not (out / "model.safetensors").read_bytes().count(b"psi")  # the discriminator is not shipped
     record = read(out / "history.json")["epochs"][0]
     assert {"loss_d", "loss_g", "d_real", "d_fake", "conditional_accuracy"} <= set(record)
