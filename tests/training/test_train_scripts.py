@@ -112,3 +112,15 @@ def test_a_killed_run_resumes_to_the_same_weights(tiny_data_root, tmp_path, monk
     straight, resumed = load_model(tmp_path / "straight"), load_model(tmp_path / "resumed")
     for name, tensor in straight.state_dict().items():
         assert torch.equal(tensor, resumed.state_dict()[name]), name
+
+
+def test_same_seed_same_weights(tiny_data_root, tmp_path):
+    def run(name, seed):
+        out = tmp_path / name
+        train_vae.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                        "--hidden-dim", "8", "--batch-size", "16", "--seed", str(seed)])
+        return load_model(out).state_dict()
+
+    a, b, c = run("a", 1), run("b", 1), run("c", 2)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert not all(torch.equal(a[k], c[k]) for k in a)
