@@ -10,7 +10,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at i
 import gradio as gr  # noqa: E402
 
 from lab.generate import MAX_COUNT, generate, readout_text  # noqa: E402
-from lab.latent import interpolate, latent_maps, manifold  # noqa: E402
+from lab.latent import interpolate, latent_maps, manifold, model_latent_map  # noqa: E402
 from lab.loading import CLASS_NAMES, DATASETS, Lab, load_lab  # noqa: E402
 from lab.preprocess import PreprocessError  # noqa: E402
 from lab.reconstruct import reconstruct  # noqa: E402
@@ -79,8 +79,8 @@ def build_demo(lab: Lab) -> gr.Blocks:
 
     def show_details(details):
         if not details:
-            return None, None, latent_maps(lab)[0]
-        return details["heatmap"], details["steps"], latent_maps(lab, details["point"])[0]
+            return None, None, model_latent_map(lab, "vae2d-mnist")
+        return details["heatmap"], details["steps"], model_latent_map(lab, "vae2d-mnist", details["point"])
 
     @friendly
     def on_interpolate(dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b):
@@ -146,7 +146,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
             gr.Markdown(LATENT_HELP)
             with gr.Row():
                 l_vae_map = gr.Image(vae_map, label="2-D VAE: test digits by class", format="png", interactive=False)
-                l_ae_map = gr.Image(ae_map, label="2-D autoencoder (no KL term)", format="png", interactive=False)
+                gr.Image(ae_map, label="2-D autoencoder (no KL term)", format="png", interactive=False)
             with gr.Row():
                 l_n = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size")
                 l_grid_button = gr.Button("Decode the grid")

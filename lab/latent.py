@@ -8,6 +8,7 @@ from lab.generate import parse_dataset, parse_label, parse_seed, vae_prior_codes
 from lab.images import image_grid
 from lab.loading import DATASETS, Lab
 from lab.preprocess import preprocess
+from lab.reconstruct import FIT_BOX
 
 # Ten colours that stay apart on a projector (Tableau 10)
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
@@ -59,12 +60,18 @@ def latent_map(codes: np.ndarray, labels: np.ndarray, point=None, title: str = "
     return np.asarray(image)
 
 
+TITLES = {"vae2d-mnist": "2-D VAE", "ae2d-mnist": "2-D autoencoder"}
+
+
+def model_latent_map(lab: Lab, name: str, point=None) -> np.ndarray:
+    """The map of the MNIST test digits' codes under one 2-D model (`vae2d-mnist` or `ae2d-mnist`)."""
+    codes = lab.npz(name, "latent_map.npz")
+    return latent_map(codes["codes"], codes["labels"], point, TITLES[name])
+
+
 def latent_maps(lab: Lab, point=None) -> tuple[np.ndarray, np.ndarray]:
-    """The 2-D VAE's and the 2-D autoencoder's maps of the MNIST test digits."""
-    vae_map = lab.npz("vae2d-mnist", "latent_map.npz")
-    ae_map = lab.npz("ae2d-mnist", "latent_map.npz")
-    return (latent_map(vae_map["codes"], vae_map["labels"], point, "2-D VAE"),
-            latent_map(ae_map["codes"], ae_map["labels"], None, "2-D autoencoder"))
+    """The 2-D VAE's map (with `point` marked) and the 2-D autoencoder's, side by side."""
+    return model_latent_map(lab, "vae2d-mnist", point), model_latent_map(lab, "ae2d-mnist")
 
 
 @torch.no_grad()
@@ -108,7 +115,7 @@ def interpolate(lab: Lab, dataset: str, label_a, seed_a, label_b, seed_b, steps=
     if (image_a is None) != (image_b is None):
         raise ValueError("Give both pictures to interpolate between uploads, or neither.")
     if image_a is not None:
-        x = torch.cat([preprocess(image_a).x, preprocess(image_b).x])
+        x = torch.cat([preprocess(image, box=FIT_BOX[dataset]).x for image in (image_a, image_b)])
         z_a, z_b = vae.encode(x)[0]
         note = "VAE ends: your two pictures, encoded (posterior means)."
     else:

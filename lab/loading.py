@@ -80,7 +80,8 @@ def load_lab(weights_dir: str | Path | None = None, namespace: str | None = None
             repo_id = f"{namespace}/{name}"
             try:
                 folder = download(repo_id, revision)
-                models[name] = Loaded(load_model(folder), folder, f"Hub {repo_id}" + (f"@{revision}" if revision else ""))
+                origin = f"Hub {repo_id}" + (f"@{revision}" if revision else "")
+                models[name] = Loaded(load_model(folder), folder, origin)
                 continue
             except Exception as err:  # noqa: BLE001 - any Hub failure falls back to the shipped weights
                 notices.append(f"Could not load {repo_id} from the Hub ({type(err).__name__}: "

@@ -64,8 +64,12 @@ def _local_files(folder: Path) -> dict:
 
 def _hub_config(repo_id: str, revision: str | None) -> dict:
     from huggingface_hub import hf_hub_download
-    from huggingface_hub.errors import (EntryNotFoundError, LocalEntryNotFoundError, RepositoryNotFoundError,
-                                       RevisionNotFoundError)
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        LocalEntryNotFoundError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
 
     try:
         path = hf_hub_download(repo_id, CONFIG_FILE, revision=revision)

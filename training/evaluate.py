@@ -25,8 +25,15 @@ from models import load_model
 from models.autoencoder import Autoencoder
 from models.classifier import Classifier
 from models.gan import Generator
-from models.metrics import (class_coverage, class_histogram, classifier_features, frechet_distance,
-                            laplacian_variance, predict, sharpness_ratio)
+from models.metrics import (
+    class_coverage,
+    class_histogram,
+    classifier_features,
+    frechet_distance,
+    laplacian_variance,
+    predict,
+    sharpness_ratio,
+)
 from models.vae import VAE, iwae_log_likelihood
 from training.common import write_json
 from training.data import binarize, load_split, to_float

@@ -12,8 +12,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.classifier import Classifier, ClassifierConfig
-from training.common import (Checkpointer, History, base_parser, batches, epoch_generator,
-                             push_to_hub, setup, write_json)
+from training.common import Checkpointer, History, base_parser, batches, epoch_generator, push_to_hub, setup, write_json
 from training.data import load_split, to_float
 
 

@@ -16,8 +16,17 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.gan import Discriminator, GANConfig, Generator
-from training.common import (Checkpointer, History, base_parser, batches, epoch_generator,
-                             push_to_hub, save_grid, setup, write_json)
+from training.common import (
+    Checkpointer,
+    History,
+    base_parser,
+    batches,
+    epoch_generator,
+    push_to_hub,
+    save_grid,
+    setup,
+    write_json,
+)
 from training.data import load_split, to_float
 
 

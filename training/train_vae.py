@@ -16,13 +16,21 @@ import math
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.autoencoder import Autoencoder, AutoencoderConfig
 from models.vae import VAE, VAEConfig, bernoulli_nll, kl_divergence
-from training.common import (Checkpointer, History, base_parser, batches, epoch_generator,
-                             push_to_hub, save_grid, setup, write_json)
+from training.common import (
+    Checkpointer,
+    History,
+    base_parser,
+    batches,
+    epoch_generator,
+    push_to_hub,
+    save_grid,
+    setup,
+    write_json,
+)
 from training.data import binarize, load_split, to_float
 
 

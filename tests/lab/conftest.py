@@ -5,15 +5,15 @@ import pytest
 import torch
 
 from lab.loading import load_lab
-from models import (VAE, Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, GANConfig, Generator,
-                    VAEConfig)
+from models import VAE, Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, GANConfig, Generator, VAEConfig
 
 
 def write_tiny_weights(root):
     """Tiny seeded models under the shipped names, with the reference files the app reads."""
     torch.manual_seed(0)
     for dataset in ("mnist", "fashion-mnist"):
-        VAE(VAEConfig(latent_dim=4, channels=4, hidden_dim=16, dataset=dataset)).save_pretrained(root / f"vae-{dataset}")
+        VAE(VAEConfig(latent_dim=4, channels=4, hidden_dim=16, dataset=dataset)).save_pretrained(
+            root / f"vae-{dataset}")
         Generator(GANConfig(latent_dim=8, channels=4, embed_dim=4, dataset=dataset)).eval().save_pretrained(
             root / f"gan-{dataset}")
         Classifier(ClassifierConfig(channels=4, feature_dim=8, dataset=dataset)).save_pretrained(

@@ -73,5 +73,6 @@ def test_vae_class_request_is_honest(tiny_lab):
 
 def test_readout_text():
     stats = {"vae": {"sharpness": 0.4567, "recognisability": 0.125, "how": "prior draws"}}
-    assert readout_text(stats, "vae") == "**Sharpness** 0.46 × real · **Recognisable** 12%  \n<small>prior draws</small>"
+    expected = "**Sharpness** 0.46 × real · **Recognisable** 12%  \n<small>prior draws</small>"
+    assert readout_text(stats, "vae") == expected
     assert readout_text(None, "gan") == ""

@@ -5,8 +5,18 @@ import huggingface_hub.constants
 import pytest
 import torch
 
-from models import (VAE, Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, GANConfig, Generator,
-                    ModelLoadError, VAEConfig, load_model)
+from models import (
+    VAE,
+    Autoencoder,
+    AutoencoderConfig,
+    Classifier,
+    ClassifierConfig,
+    GANConfig,
+    Generator,
+    ModelLoadError,
+    VAEConfig,
+    load_model,
+)
 
 TINY = {
     "vae": lambda: VAE(VAEConfig(latent_dim=3, channels=4, hidden_dim=8)),

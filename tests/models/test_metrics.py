@@ -3,8 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from models.metrics import (class_coverage, class_histogram, frechet_distance, laplacian_variance,
-                            sharpness_ratio)
+from models.metrics import class_coverage, class_histogram, frechet_distance, laplacian_variance, sharpness_ratio
 
 
 def test_frechet_distance_known_values():
