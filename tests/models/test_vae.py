@@ -4,8 +4,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from models.vae import (VAE, VAEConfig, bernoulli_nll, iwae_log_likelihood, kl_divergence, negative_elbo,
-                        refine_posterior)
+from models.vae import (
+    VAE,
+    VAEConfig,
+    bernoulli_nll,
+    iwae_log_likelihood,
+    kl_divergence,
+    negative_elbo,
+    refine_posterior,
+)
 
 
 @pytest.fixture
