@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 WORK_SIZE = 560  # larger inputs are shrunk to this many pixels on their long side first
+UNEVEN_PAPER = 0.12  # spread of the paper's brightness along the border that calls for a shadow correction
 INK_THRESHOLD = 0.2  # ink darker than this share of the strongest stroke counts as background
 
 
@@ -83,7 +84,22 @@ def ink_map(image: Image.Image) -> np.ndarray:
         gray = gray * alpha + (1.0 - alpha)  # a mostly opaque picture: lay it on white paper
     border = _border(gray)
     ink = 1.0 - gray if np.median(border) > 0.5 else gray  # make the ink bright, the paper dark
-    return _stretch(ink, background=float(np.median(_border(ink))))
+    edge = _border(ink)
+    if np.percentile(edge, 90) - np.percentile(edge, 10) > UNEVEN_PAPER:
+        ink = np.clip(ink - _paper_level(ink), 0.0, 1.0)  # a shadow or light gradient across a photo
+        return _stretch(ink, background=0.0)
+    return _stretch(ink, background=float(np.median(edge)))
+
+
+def _paper_level(ink: np.ndarray) -> np.ndarray:
+    """The paper's brightness at every pixel of a photo: a median over windows much wider than
+    a pen stroke, so strokes drop out and slow light gradients remain."""
+    h, w = ink.shape
+    small = Image.fromarray(ink.astype(np.float32)).resize((max(1, w * 32 // max(h, w)), max(1, h * 32 // max(h, w))),
+                                                          Image.Resampling.BILINEAR)
+    small_u8 = Image.fromarray((np.asarray(small) * 255).astype(np.uint8)).filter(ImageFilter.MedianFilter(9))
+    level = small_u8.resize((w, h), Image.Resampling.BILINEAR)
+    return np.asarray(level, dtype=np.float32) / 255.0
 
 
 def _border(a: np.ndarray) -> np.ndarray:

@@ -101,3 +101,14 @@ def test_fit_box_and_centre_by_mass_known_values():
     rows, cols = np.nonzero(frame)
     assert (rows.min(), rows.max()) == (4, 23)  # 20 rows centred in 28
     assert (cols.min(), cols.max()) == (12, 16)
+
+
+def test_photo_with_a_shadow_across_the_paper():
+    width, height = 1200, 900
+    shade = np.linspace(250, 120, width, dtype=np.float32)[None, :].repeat(height, 0)  # light left, dark right
+    photo = shade.copy()
+    photo[200:700, 820:880] = 30  # a "1" in the shadowed half
+    result = preprocess(np.stack([photo.astype(np.uint8)] * 3, axis=-1))
+    check_mnist_like(result)
+    top, bottom, left, right = ink_box(result.x)
+    assert right - left + 1 <= 5  # only the stroke survives, not the dark half of the paper
