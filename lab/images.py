@@ -46,3 +46,14 @@ def error_heatmap(x: torch.Tensor, x_hat: torch.Tensor, scale: int = 8) -> np.nd
     rgb[..., 1] = 0.55 * missed + 0.6 * added
     rgb[..., 2] = added
     return upscale((np.clip(rgb, 0, 1) * 255 + 0.5).astype(np.uint8), scale)
+
+
+def framed(image: np.ndarray, size: int = 168, fill: int = 48) -> np.ndarray:
+    """Pad a picture (gray `(H, W)` or RGB `(H, W, 3)`) to a square with gray bars, then enlarge small
+    ones by an integer factor (nearest neighbour), so a gallery shows the whole picture unstretched."""
+    h, w = image.shape[:2]
+    side = max(h, w)
+    canvas = np.full((side, side) + image.shape[2:], fill, dtype=np.uint8)
+    top, left = (side - h) // 2, (side - w) // 2
+    canvas[top:top + h, left:left + w] = image
+    return upscale(canvas, max(1, size // side))

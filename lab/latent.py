@@ -52,11 +52,12 @@ def latent_map(codes: np.ndarray, labels: np.ndarray, point=None, title: str = "
         px, py = float(np.clip(px, 6, size - 6)), float(np.clip(py, 6, size - 6))
         draw.ellipse([px - 9, py - 9, px + 9, py + 9], outline=(0, 0, 0), width=5)
         draw.ellipse([px - 9, py - 9, px + 9, py + 9], outline=(255, 255, 255), width=3)
-    for i, colour in enumerate(PALETTE):  # legend: one coloured square per class
-        draw.rectangle([8, 8 + 14 * i, 18, 18 + 14 * i], fill=colour)
-        draw.text((22, 7 + 14 * i), str(i), fill=(230, 230, 230))
+    for i, colour in enumerate(PALETTE):  # legend along the bottom-left: one coloured square per class
+        x0, y0 = 8 + 20 * i, size - 20
+        draw.rectangle([x0, y0, x0 + 8, y0 + 8], fill=colour)
+        draw.text((x0 + 10, y0 - 2), str(i), fill=(230, 230, 230))
     draw.text((size - 8 - 6 * len(title), 8), title, fill=(230, 230, 230))
-    draw.text((c + 4, size - 16), f"axes ±{half_width:.1f}", fill=(150, 150, 160))
+    draw.text((size - 80, size - 22), f"axes ±{half_width:.1f}", fill=(150, 150, 160))
     return np.asarray(image)
 
 
@@ -83,7 +84,8 @@ def manifold(lab: Lab, n) -> np.ndarray:
     z1d = torch.distributions.Normal(0.0, 1.0).icdf(p)
     zy, zx = torch.meshgrid(z1d.flip(0), z1d, indexing="ij")  # top row: largest z_2, like a plot
     z = torch.stack([zx.reshape(-1), zy.reshape(-1)], dim=1)  # (n*n, 2)
-    return image_grid(lab.model("vae2d-mnist").decode(z), scale=2, ncol=n, gap=0)
+    scale = max(1, 448 // (28 * n))  # about 448 pixels across, whole pixels per 28x28 pixel
+    return image_grid(lab.model("vae2d-mnist").decode(z), scale=scale, ncol=n, gap=0)
 
 
 @torch.no_grad()

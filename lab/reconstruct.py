@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from lab.generate import parse_dataset
-from lab.images import error_heatmap, to_uint8, upscale
+from lab.images import error_heatmap, framed, to_uint8, upscale
 from lab.loading import CLASS_NAMES, DATASETS, Lab
 from lab.preprocess import preprocess
 
@@ -64,5 +64,6 @@ def reconstruct(lab: Lab, image, dataset: str, noise=0.0):
     if dataset == "MNIST":
         mu, _ = lab.model("vae2d-mnist").encode(x)
         result["latent_2d"] = [round(v, 3) for v in mu[0].tolist()]
+    steps = [(framed(picture), caption) for picture, caption in prepared.steps]
     return (upscale(to_uint8(x), SCALE), upscale(to_uint8(x_hat), SCALE), error_heatmap(x, x_hat, SCALE),
-            result, prepared.steps)
+            result, steps)

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from lab.generate import generate, parse_count, parse_label, parse_seed, readout_text
-from lab.images import image_grid, upscale
+from lab.images import framed, image_grid, upscale
 
 
 def test_parse_label():
@@ -76,3 +76,12 @@ def test_readout_text():
     expected = "**Sharpness** 0.46 × real · **Recognisable** 12%  \n<small>prior draws</small>"
     assert readout_text(stats, "vae") == expected
     assert readout_text(None, "gan") == ""
+
+
+def test_framed_pads_to_a_square_without_stretching():
+    tall = np.full((40, 10), 255, dtype=np.uint8)
+    square = framed(tall, size=160, fill=7)
+    assert square.shape == (160, 160)  # 40 x 40, enlarged 4x
+    assert (square[:, :60] == 7).all() and (square[:, 60:100] == 255).all() and (square[:, 100:] == 7).all()
+    photo = np.zeros((300, 200, 3), dtype=np.uint8)
+    assert framed(photo, size=160).shape == (300, 300, 3)  # big pictures are only padded

@@ -19,7 +19,7 @@ def test_latent_maps_and_manifold(tiny_lab):
     vae_map, ae_map = latent_maps(tiny_lab, point=[0.5, 0.5])
     assert vae_map.shape == ae_map.shape == (440, 440, 3)
     grid = manifold(tiny_lab, 5)
-    assert grid.shape == (5 * 56, 5 * 56)
+    assert grid.shape == (5 * 28 * 3, 5 * 28 * 3)  # 3x enlarged: about 448 pixels across
     with pytest.raises(ValueError, match="Grid size"):
         manifold(tiny_lab, 100)
 
