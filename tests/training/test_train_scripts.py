@@ -124,3 +124,15 @@ def test_same_seed_same_weights(tiny_data_root, tmp_path):
     a, b, c = run("a", 1), run("b", 1), run("c", 2)
     assert all(torch.equal(a[k], b[k]) for k in a)
     assert not all(torch.equal(a[k], c[k]) for k in a)
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--device", "gpu0"], "not a device"),
+    (["--epochs", "0"], None),
+    (["--dataset", "cifar"], None),
+])
+def test_bad_flags_stop_with_a_message(tiny_data_root, tmp_path, flags, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        train_vae.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "v"), "--dry-run", *flags])
+    shown = str(exit_info.value.code) + capsys.readouterr().err
+    assert (message or "invalid") in shown
