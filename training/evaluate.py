@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from models import load_model
+from models import ModelLoadError, load_model
 from models.autoencoder import Autoencoder
 from models.classifier import Classifier
 from models.gan import Generator
@@ -160,8 +160,11 @@ def main(argv: list[str] | None = None) -> dict:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     folder = Path(args.folder)
-    metrics = evaluate(folder, args.data_root, args.classifier, args.k, args.samples, args.dry_run,
-                       args.refine_steps)
+    try:
+        metrics = evaluate(folder, args.data_root, args.classifier, args.k, args.samples, args.dry_run,
+                           args.refine_steps)
+    except (ModelLoadError, FileNotFoundError) as err:
+        raise SystemExit(f"evaluate: {err}") from err
     metrics["command"] = " ".join(["python -m training.evaluate", *map(shlex.quote, argv or sys.argv[1:])])
     print(json.dumps(metrics, indent=2))
     if not args.dry_run:

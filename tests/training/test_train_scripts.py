@@ -136,3 +136,8 @@ def test_bad_flags_stop_with_a_message(tiny_data_root, tmp_path, flags, message,
         train_vae.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "v"), "--dry-run", *flags])
     shown = str(exit_info.value.code) + capsys.readouterr().err
     assert message in shown
+
+
+def test_evaluate_a_missing_folder_is_a_message(tmp_path):
+    with pytest.raises(SystemExit, match="evaluate: model folder not found"):
+        evaluate.main([str(tmp_path / "nothing")])
