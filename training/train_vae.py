@@ -132,9 +132,10 @@ def main(argv: list[str] | None = None) -> Path:
             if args.dry_run and seen >= 4 * args.batch_size:
                 break
         # (5) per-epoch record: train and test loss terms, a fixed-z sample grid, a checkpoint
-        record = {"epoch": epoch + 1, "beta": round(beta, 3),
-                  "train_reconstruction": round(sums["rec"] / seen, 3), "train_kl": round(sums["kl"] / seen, 3),
-                  **test_loss(model, x_test, binarized)}
+        record = {"epoch": epoch + 1, "train_reconstruction": round(sums["rec"] / seen, 3),
+                  "train_kl": round(sums["kl"] / seen, 3), **test_loss(model, x_test, binarized)}
+        if not args.autoencoder:
+            record["beta"] = round(beta, 3)
         with torch.no_grad():
             model.eval()
             save_grid(model.decode(z_grid), out / "epochs" / f"epoch_{epoch + 1:03d}.png", nrow=8)
