@@ -103,7 +103,8 @@ def build_demo(lab: Lab) -> gr.Blocks:
             gr.Markdown(GENERATE_HELP)
             with gr.Row():
                 g_dataset = gr.Radio(datasets, value="MNIST", label="Dataset")
-                g_label = gr.Dropdown(["any", *CLASS_NAMES["MNIST"]], value="any", label="Class")
+                g_label = gr.Dropdown(["any", *CLASS_NAMES["MNIST"]], value="any", label="Class",
+                                      allow_custom_value=True)  # the API takes garment names too
                 g_count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="How many")
                 with gr.Row():
                     g_seed = gr.Number(0, precision=0, minimum=0, label="Seed")
@@ -154,9 +155,9 @@ def build_demo(lab: Lab) -> gr.Blocks:
             gr.Markdown("### Interpolation")
             with gr.Row():
                 i_dataset = gr.Radio(datasets, value="MNIST", label="Dataset")
-                i_a = gr.Dropdown(CLASS_NAMES["MNIST"], value="1", label="From class")
+                i_a = gr.Dropdown(CLASS_NAMES["MNIST"], value="1", label="From class", allow_custom_value=True)
                 i_seed_a = gr.Number(0, precision=0, minimum=0, label="seed")
-                i_b = gr.Dropdown(CLASS_NAMES["MNIST"], value="7", label="To class")
+                i_b = gr.Dropdown(CLASS_NAMES["MNIST"], value="7", label="To class", allow_custom_value=True)
                 i_seed_b = gr.Number(1, precision=0, minimum=0, label="seed")
                 i_steps = gr.Slider(2, 16, value=10, step=1, label="Steps")
             with gr.Accordion("…or interpolate the VAE between two uploads", open=False):

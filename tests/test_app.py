@@ -81,3 +81,11 @@ def test_reconstruct_a_shipped_test_digit(client, mnist_fixture, tmp_path):
         assert 0 <= result["anomaly_percentile"] <= 100 and result["reconstruction_error"] >= 0
         hits += result["predicted_label"] == str(int(labels[i]))
     assert hits >= 9
+
+
+def test_generate_fashion_by_garment_name(client):
+    _, gan_path, stats = client.predict("Fashion-MNIST", "Sneaker", 8, 1, api_name="/generate")
+    if isinstance(stats, str):
+        stats = json.loads(stats)
+    assert stats["label"] == "Sneaker" and stats["gan"]["recognisability"] >= 0.75
+    assert Image.open(gan_path).size == (2 + 8 * 114, 2 + 114)

@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 
 COLUMNS = {
-    "vae": ["test_nll_iwae", "reconstruction_accuracy", "frechet_distance", "sharpness_ratio", "class_coverage"],
+    "vae": ["test_nll_iwae", "test_nll_iwae_refined", "reconstruction_accuracy", "frechet_distance",
+            "sharpness_ratio", "class_coverage"],
     "gan": ["conditional_accuracy", "conditional_frechet_distance", "frechet_distance", "real_frechet_distance",
             "sharpness_ratio", "class_coverage"],
     "autoencoder": ["reconstruction_accuracy", "reconstruction_bce", "frechet_distance", "sharpness_ratio"],
@@ -29,7 +30,10 @@ def table(weights: Path) -> str:
         metrics, history = _read(folder / "metrics.json"), _read(folder / "history.json")
         figures = ", ".join(f"{k} {metrics[k]}" for k in COLUMNS[kind] if k in metrics)
         if "iwae_k" in metrics:
-            figures = figures.replace("test_nll_iwae", f"test_nll_iwae (k={metrics['iwae_k']})")
+            figures = figures.replace("test_nll_iwae ", f"test_nll_iwae (k={metrics['iwae_k']}) ")
+        if "refine_steps" in metrics:
+            steps = metrics["refine_steps"]
+            figures = figures.replace("test_nll_iwae_refined", f"test_nll_iwae_refined ({steps} steps)")
         training = (f"{history['train_minutes']} min, {len(history['epochs'])} epochs, "
                     f"{history['images_per_second']} img/s, {history['threads']} thread(s)") if history else ""
         rows.append(f"| `{folder.name}` | {figures} | {training} |")
