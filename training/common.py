@@ -166,6 +166,19 @@ def save_grid(images: torch.Tensor, path: Path, nrow: int = 10) -> None:
     save_image(images.clamp(0, 1).cpu(), path, nrow=nrow, padding=1, pad_value=0.25)
 
 
+def finish(out: Path, args: argparse.Namespace, history: History, metrics: dict) -> Path:
+    """After training: write `history.json`, `metrics.json` and the model card beside the saved
+    model, and upload the folder when --push-to-hub was given."""
+    from training.model_card import write_model_card
+
+    history.write(out, args)
+    write_json(out / "metrics.json", metrics)
+    write_model_card(out)
+    if args.push_to_hub:
+        push_to_hub(out, args.push_to_hub)
+    return out
+
+
 def push_to_hub(folder: str | Path, repo_id: str, api=None, private: bool = False) -> str:
     """Upload a weights folder (model, config, card, metrics, grids) to a Hub model repo.
 

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.classifier import Classifier, ClassifierConfig
-from training.common import Checkpointer, History, base_parser, batches, epoch_generator, push_to_hub, setup, write_json
+from training.common import Checkpointer, History, base_parser, batches, epoch_generator, finish, setup
 from training.data import load_split, to_float
 
 
@@ -95,13 +95,7 @@ def main(argv: list[str] | None = None) -> Path:
     # (5) write the weights folder
     model.eval().cpu()
     model.save_pretrained(out)
-    history.write(out, args)
-    write_json(out / "metrics.json", {"test_accuracy": accuracy(model, x_test.cpu(), y_test.cpu())})
-    from training.model_card import write_model_card
-    write_model_card(out)
-    if args.push_to_hub:
-        push_to_hub(out, args.push_to_hub)
-    return out
+    return finish(out, args, history, {"test_accuracy": accuracy(model, x_test.cpu(), y_test.cpu())})
 
 
 if __name__ == "__main__":

@@ -22,10 +22,9 @@ from training.common import (
     base_parser,
     batches,
     epoch_generator,
-    push_to_hub,
+    finish,
     save_grid,
     setup,
-    write_json,
 )
 from training.data import load_split, to_float
 
@@ -137,14 +136,7 @@ def main(argv: list[str] | None = None) -> Path:
     G.save_pretrained(out)
     if args.save_discriminator:
         D.eval().cpu().save_pretrained(Path(f"{out}-discriminator"))
-    history.write(out, args)
-    if "conditional_accuracy" in history.epochs[-1]:
-        write_json(out / "metrics.json", {"conditional_accuracy": history.epochs[-1]["conditional_accuracy"]})
-    from training.model_card import write_model_card
-    write_model_card(out)
-    if args.push_to_hub:
-        push_to_hub(out, args.push_to_hub)
-    return out
+    return finish(out, args, history, {k: v for k, v in history.epochs[-1].items() if k == "conditional_accuracy"})
 
 
 if __name__ == "__main__":

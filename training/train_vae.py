@@ -26,10 +26,9 @@ from training.common import (
     base_parser,
     batches,
     epoch_generator,
-    push_to_hub,
+    finish,
     save_grid,
     setup,
-    write_json,
 )
 from training.data import binarize, load_split, to_float
 
@@ -147,13 +146,7 @@ def main(argv: list[str] | None = None) -> Path:
     # (6) write the weights folder; `python -m training.evaluate` adds metrics.json
     model.eval().cpu()
     model.save_pretrained(out)
-    history.write(out, args)
-    write_json(out / "metrics.json", {k: v for k, v in history.epochs[-1].items() if k.startswith("test_")})
-    from training.model_card import write_model_card
-    write_model_card(out)
-    if args.push_to_hub:
-        push_to_hub(out, args.push_to_hub)
-    return out
+    return finish(out, args, history, {k: v for k, v in history.epochs[-1].items() if k.startswith("test_")})
 
 
 if __name__ == "__main__":
