@@ -45,19 +45,28 @@ class Lab:
 
     models: dict[str, Loaded]
     notices: list[str] = field(default_factory=list)  # fallbacks and warnings, shown on the page
+    files: dict = field(default_factory=dict)  # reference files already read: (name, filename) -> contents
 
     def model(self, name: str) -> nn.Module:
         return self.models[name].model
 
     def json(self, name: str, filename: str) -> dict:
-        path = self.models[name].folder / filename
-        if not path.is_file():
-            raise FileNotFoundError(f"{path} is missing: run `python -m training.evaluate` on that folder")
-        return json.loads(path.read_text(encoding="utf-8"))
+        """A JSON file from a model's folder, read once and kept."""
+        key = (name, filename)
+        if key not in self.files:
+            path = self.models[name].folder / filename
+            if not path.is_file():
+                raise FileNotFoundError(f"{path} is missing: run `python -m training.evaluate` on that folder")
+            self.files[key] = json.loads(path.read_text(encoding="utf-8"))
+        return self.files[key]
 
     def npz(self, name: str, filename: str) -> dict[str, np.ndarray]:
-        with np.load(self.models[name].folder / filename) as data:
-            return dict(data)
+        """Arrays from a model's folder, read once and kept."""
+        key = (name, filename)
+        if key not in self.files:
+            with np.load(self.models[name].folder / filename) as data:
+                self.files[key] = dict(data)
+        return self.files[key]
 
 
 def hub_snapshot(repo_id: str, revision: str | None) -> Path:
