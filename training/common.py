@@ -16,6 +16,8 @@ import numpy as np
 import torch
 from torchvision.utils import save_image
 
+from training.model_card import write_model_card
+
 DEFAULT_CHECKPOINT_ROOT = Path(os.environ.get("LAB_CHECKPOINT_DIR", "~/.cache/vae-vs-gan-lab")).expanduser()
 
 
@@ -169,8 +171,6 @@ def save_grid(images: torch.Tensor, path: Path, nrow: int = 10) -> None:
 def finish(out: Path, args: argparse.Namespace, history: History, metrics: dict) -> Path:
     """After training: write `history.json`, `metrics.json` and the model card beside the saved
     model, and upload the folder when --push-to-hub was given."""
-    from training.model_card import write_model_card
-
     history.write(out, args)
     write_json(out / "metrics.json", metrics)
     write_model_card(out)
@@ -190,8 +190,6 @@ def push_to_hub(folder: str | Path, repo_id: str, api=None, private: bool = Fals
     folder = Path(folder)
     if not (folder / "model.safetensors").is_file():
         raise FileNotFoundError(f"{folder} holds no model.safetensors to upload")
-    from training.model_card import write_model_card
-
     write_model_card(folder, repo_id)  # the card's usage snippet names the repo it lives in
     api = api or HfApi()
     api.create_repo(repo_id, repo_type="model", private=private, exist_ok=True)
