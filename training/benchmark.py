@@ -1,6 +1,7 @@
 """Measure training throughput (images/second) of each model on this machine.
 
     python -m training.benchmark --threads 2 --batch-sizes 64 128 256
+    python -m training.benchmark --models vae-decode vae-decode-nchw --batch-sizes 1000
 
 Uses random data, so it needs no data set. Numbers quoted in the README and
 model cards come from this command.
@@ -26,6 +27,11 @@ def vae_step(model, opt, x, y):
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()
+
+
+@torch.no_grad()
+def decode_step(model, opt, x, y):  # inference only: the bulk of the IWAE evaluation's cost
+    model.decode_logits(torch.randn(x.shape[0], model.latent_dim))
 
 
 def ae_step(model, opt, x, y):
@@ -63,10 +69,15 @@ def make_gan(config: GANConfig):
     return G, None, step
 
 
-def build(name: str, width: int):
-    if name == "vae":
-        m = VAE(VAEConfig(channels=width))
+def build(name: str, width: int, hidden_dim: int = 256):
+    if name in ("vae", "vae-nchw"):  # "vae" as train_vae runs it (channels_last), "vae-nchw" without
+        m = VAE(VAEConfig(channels=width, hidden_dim=hidden_dim))
+        m = m.to(memory_format=torch.channels_last) if name == "vae" else m
         return m, torch.optim.Adam(m.parameters()), vae_step
+    if name in ("vae-decode", "vae-decode-nchw"):  # decodes/second, as training.evaluate runs them or not
+        m = VAE(VAEConfig(channels=width, hidden_dim=hidden_dim))
+        m = m.eval().to(memory_format=torch.channels_last) if name == "vae-decode" else m.eval()
+        return m, None, decode_step
     if name == "ae2d":
         m = Autoencoder(AutoencoderConfig(channels=width))
         return m, torch.optim.Adam(m.parameters()), ae_step
@@ -83,6 +94,7 @@ def main() -> None:
     p.add_argument("--models", nargs="+", default=["classifier", "vae", "gan"])
     p.add_argument("--widths", nargs="+", type=int, default=[32])
     p.add_argument("--batch-sizes", nargs="+", type=int, default=[128])
+    p.add_argument("--hidden-dim", type=int, default=256, help="VAE fully connected width (vae-mnist: 512)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seconds", type=float, default=4.0, help="time per measurement")
     args = p.parse_args()
@@ -91,8 +103,9 @@ def main() -> None:
     for name in args.models:
         for width in args.widths:
             for bs in args.batch_sizes:
-                model, opt, step = build(name, width)
+                model, opt, step = build(name, width, args.hidden_dim)
                 x = torch.rand(bs, 1, 28, 28).bernoulli()
+                x = x.contiguous(memory_format=torch.channels_last) if name == "vae" else x
                 y = torch.randint(0, 10, (bs,))
                 for _ in range(3):  # warm-up
                     step(model, opt, x, y)
