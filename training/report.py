@@ -33,7 +33,9 @@ def table(weights: Path) -> str:
             figures = figures.replace("test_nll_iwae ", f"test_nll_iwae (k={metrics['iwae_k']}) ")
         if "refine_steps" in metrics:
             steps = metrics["refine_steps"]
-            figures = figures.replace("test_nll_iwae_refined", f"test_nll_iwae_refined ({steps} steps)")
+            refine_k = metrics.get("refine_k", metrics.get("iwae_k"))
+            figures = figures.replace("test_nll_iwae_refined",
+                                      f"test_nll_iwae_refined ({steps} steps, k={refine_k})")
         training = (f"{history['train_minutes']} min, {len(history['epochs'])} epochs, "
                     f"{history['images_per_second']} img/s, {history['threads']} thread(s)") if history else ""
         rows.append(f"| `{folder.name}` | {figures} | {training} |")

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from models import VAE, Autoencoder, Classifier, Discriminator, Generator, load_model
-from training import evaluate, train_classifier, train_gan, train_vae
+from training import evaluate, report, train_classifier, train_gan, train_vae
 from training.common import Checkpointer
 
 
@@ -77,8 +77,11 @@ def test_evaluate_vae(tiny_data_root, tiny_classifier, tmp_path):
     train_vae.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run",
                     "--channels", "4", "--hidden-dim", "8", "--batch-size", "16"])
     metrics = evaluate.main([str(out), "--data-root", str(tiny_data_root), "--classifier", str(tiny_classifier),
-                             "--k", "5", "--samples", "40"])
+                             "--k", "5", "--samples", "40", "--refine-steps", "3", "--refine-k", "12"])
     assert metrics["iwae_k"] == 5
+    assert metrics["refine_steps"] == 3 and metrics["refine_k"] == 12
+    assert "test_nll_iwae (k=5)" in report.table(tmp_path)
+    assert f"test_nll_iwae_refined (3 steps, k=12) {metrics['test_nll_iwae_refined']}" in report.table(tmp_path)
     # the IWAE bound is tighter than the ELBO the training script measured
     assert metrics["test_nll_iwae"] < read(out / "history.json")["epochs"][-1]["test_neg_elbo"] + 1
     assert 0 <= metrics["reconstruction_accuracy"] <= 1
