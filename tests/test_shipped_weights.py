@@ -62,3 +62,28 @@ def test_shipped_vae_is_blurrier_than_the_gan(mnist_fixture):
     gan_sharpness = sharpness_ratio(gan.sample(200, generator=g), images)
     assert vae_sharpness < 0.8 * gan_sharpness
     assert 0.7 <= gan_sharpness <= 1.4
+
+
+# Issue 2's bars, checked against the figures `python -m training.evaluate` recorded for the shipped
+# weights (metrics.json) and the training time recorded in history.json.
+QUALITY_BARS = [  # (model, figure, lowest allowed, highest allowed)
+    ("vae-mnist", "test_nll_iwae_refined", 0.0, 84.0),  # the tightest bound evaluate records
+    ("vae-mnist", "reconstruction_accuracy", 0.97, 1.0),
+    ("gan-mnist", "conditional_accuracy", 0.98, 1.0),
+    ("gan-mnist", "sharpness_ratio", 0.8, 1.25),
+    ("gan-fashion-mnist", "conditional_accuracy", 0.85, 1.0),
+    ("classifier-mnist", "test_accuracy", 0.99, 1.0),
+    ("classifier-fashion-mnist", "test_accuracy", 0.90, 1.0),
+]
+
+
+@pytest.mark.parametrize("name, figure, low, high", QUALITY_BARS)
+def test_shipped_metrics_meet_the_quality_bars(name, figure, low, high):
+    value = json.loads((WEIGHTS / name / "metrics.json").read_text())[figure]
+    assert low <= value <= high, f"{name} {figure} = {value}, outside [{low}, {high}]"
+
+
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_shipped_models_trained_within_45_minutes(name):
+    history = json.loads((WEIGHTS / name / "history.json").read_text())
+    assert history["train_minutes"] <= 45, f"{name} took {history['train_minutes']} minutes"

@@ -95,8 +95,9 @@ def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
             f"- Training time: {history['train_minutes']} minutes on {history['device']} with "
             f"{history['threads']} torch thread(s), {history['images_per_second']} images/second "
             f"over {len(history['epochs'])} epochs (per-epoch figures in `history.json`).",
-            "- Minutes are wall-clock time on the machine as it was: the lab's shipped models were trained two "
-            "at a time, one thread each, on a 2-core CPU. `python -m training.benchmark` measures speed alone.",
+            "- Minutes are wall-clock time on the machine as it was: the lab's shipped models were trained on a "
+            "2-core CPU, the 1-thread runs two at a time and the 2-thread runs alone. "
+            "`python -m training.benchmark` measures speed alone.",
         ]
     lines += [
         f"- Config: `{json.dumps(config, sort_keys=True)}`",
