@@ -114,7 +114,7 @@ def main() -> None:
                     step(model, opt, x, y)
                     n += bs
                 rate = n / (time.perf_counter() - t0)
-                print(f"{name:10s} width={width:3d} batch={bs:4d} threads={args.threads}: "
+                print(f"{name:15s} width={width:3d} batch={bs:4d} threads={args.threads}: "
                       f"{rate:8.0f} img/s", flush=True)
 
 
