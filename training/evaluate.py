@@ -164,6 +164,10 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--dry-run", action="store_true", help="a few hundred images only; writes nothing")
     args = p.parse_args(argv)
+    if args.refine_steps < 0:
+        p.error(f"--refine-steps must be 0 or more, got {args.refine_steps}")
+    if args.refine_k is not None and not args.refine_steps:
+        p.error("--refine-k sets the samples of the refined bound: give --refine-steps too")
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)

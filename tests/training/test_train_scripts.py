@@ -141,6 +141,17 @@ def test_bad_flags_stop_with_a_message(tiny_data_root, tmp_path, flags, message,
     assert message in shown
 
 
+@pytest.mark.parametrize("flags, message", [
+    (["--refine-steps", "-1"], "--refine-steps must be 0 or more"),
+    (["--refine-k", "1000"], "give --refine-steps too"),
+    (["--k", "0"], "must be a positive integer, got 0"),
+])
+def test_evaluate_rejects_bad_flags(tmp_path, capsys, flags, message):
+    with pytest.raises(SystemExit):
+        evaluate.main([str(tmp_path), *flags])
+    assert message in capsys.readouterr().err
+
+
 def test_evaluate_a_missing_folder_is_a_message(tmp_path):
     with pytest.raises(SystemExit, match="evaluate: model folder not found"):
         evaluate.main([str(tmp_path / "nothing")])
