@@ -33,14 +33,19 @@ def parse_label(dataset: str, label) -> int | None:
     raise ValueError(f"Unknown class {label!r} for {dataset}: use 'any' or one of {', '.join(names)}.")
 
 
-def parse_count(count) -> int:
+def parse_int(value, name: str, low: int, high: int) -> int:
+    """A whole number from `low` to `high` (a slider's or a text box's value), else a message naming `name`."""
     try:
-        value = float(count)
+        number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"How many must be a whole number from 1 to {MAX_COUNT}, got {count!r}.") from None
-    if not value.is_integer() or not 1 <= value <= MAX_COUNT:
-        raise ValueError(f"How many must be a whole number from 1 to {MAX_COUNT}, got {count!r}.")
-    return int(value)
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.") from None
+    if not number.is_integer() or not low <= number <= high:
+        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
+    return int(number)
+
+
+def parse_count(count) -> int:
+    return parse_int(count, "How many", 1, MAX_COUNT)
 
 
 def parse_seed(seed) -> int:

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
-from lab.generate import parse_dataset, parse_label, parse_seed, vae_prior_codes
+from lab.generate import parse_dataset, parse_int, parse_label, parse_seed, vae_prior_codes
 from lab.images import image_grid
 from lab.loading import DATASETS, Lab
 from lab.preprocess import preprocess
@@ -13,16 +13,6 @@ from lab.reconstruct import FIT_BOX
 # Ten colours that stay apart on a projector (Tableau 10)
 PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
            (140, 86, 75), (227, 119, 194), (160, 160, 160), (188, 189, 34), (23, 190, 207)]
-
-
-def parse_int(value, name: str, low: int, high: int) -> int:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.") from None
-    if not number.is_integer() or not low <= number <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
-    return int(number)
 
 
 def latent_map(codes: np.ndarray, labels: np.ndarray, point=None, title: str = "", size: int = 440,
