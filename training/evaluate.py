@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> dict:
                         "many Adam steps (a tighter bound on the same model's likelihood)")
     p.add_argument("--refine-k", type=positive_int, default=None,
                    help="importance samples for the refined bound (default: --k); more is tighter and slower")
-    p.add_argument("--samples", type=int, default=10_000, help="generated images per sample metric")
+    p.add_argument("--samples", type=positive_int, default=10_000, help="generated images per sample metric")
     p.add_argument("--threads", type=int, default=0)
     p.add_argument("--dry-run", action="store_true", help="a few hundred images only; writes nothing")
     args = p.parse_args(argv)

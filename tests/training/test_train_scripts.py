@@ -145,6 +145,7 @@ def test_bad_flags_stop_with_a_message(tiny_data_root, tmp_path, flags, message,
     (["--refine-steps", "-1"], "--refine-steps must be 0 or more"),
     (["--refine-k", "1000"], "give --refine-steps too"),
     (["--k", "0"], "must be a positive integer, got 0"),
+    (["--samples", "0"], "must be a positive integer, got 0"),
 ])
 def test_evaluate_rejects_bad_flags(tmp_path, capsys, flags, message):
     with pytest.raises(SystemExit):
