@@ -23,19 +23,21 @@ def _read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def label(key: str, metrics: dict) -> str:
+    """A figure's name, with the settings it was measured with where they matter."""
+    if key == "test_nll_iwae" and "iwae_k" in metrics:
+        return f"{key} (k={metrics['iwae_k']})"
+    if key == "test_nll_iwae_refined" and "refine_steps" in metrics:
+        return f"{key} ({metrics['refine_steps']} steps, k={metrics.get('refine_k', metrics.get('iwae_k'))})"
+    return key
+
+
 def table(weights: Path) -> str:
     rows = ["| model | figures (test split) | training |", "|---|---|---|"]
     for folder in sorted(p for p in weights.iterdir() if (p / "config.json").is_file()):
         kind = _read(folder / "config.json")["model_type"]
         metrics, history = _read(folder / "metrics.json"), _read(folder / "history.json")
-        figures = ", ".join(f"{k} {metrics[k]}" for k in COLUMNS[kind] if k in metrics)
-        if "iwae_k" in metrics:
-            figures = figures.replace("test_nll_iwae ", f"test_nll_iwae (k={metrics['iwae_k']}) ")
-        if "refine_steps" in metrics:
-            steps = metrics["refine_steps"]
-            refine_k = metrics.get("refine_k", metrics.get("iwae_k"))
-            figures = figures.replace("test_nll_iwae_refined",
-                                      f"test_nll_iwae_refined ({steps} steps, k={refine_k})")
+        figures = ", ".join(f"{label(k, metrics)} {metrics[k]}" for k in COLUMNS[kind] if k in metrics)
         training = (f"{history['train_minutes']} min, {len(history['epochs'])} epochs, "
                     f"{history['images_per_second']} img/s, {history['threads']} thread(s)") if history else ""
         rows.append(f"| `{folder.name}` | {figures} | {training} |")

@@ -80,8 +80,9 @@ def test_evaluate_vae(tiny_data_root, tiny_classifier, tmp_path):
                              "--k", "5", "--samples", "40", "--refine-steps", "3", "--refine-k", "12"])
     assert metrics["iwae_k"] == 5
     assert metrics["refine_steps"] == 3 and metrics["refine_k"] == 12
-    assert "test_nll_iwae (k=5)" in report.table(tmp_path)
-    assert f"test_nll_iwae_refined (3 steps, k=12) {metrics['test_nll_iwae_refined']}" in report.table(tmp_path)
+    row = report.table(tmp_path)
+    assert "test_nll_iwae (k=5)" in row
+    assert f"test_nll_iwae_refined (3 steps, k=12) {metrics['test_nll_iwae_refined']}" in row
     # the IWAE bound is tighter than the ELBO the training script measured
     assert metrics["test_nll_iwae"] < read(out / "history.json")["epochs"][-1]["test_neg_elbo"] + 1
     assert 0 <= metrics["reconstruction_accuracy"] <= 1
