@@ -1,0 +1,58 @@
+"""Tab "Generate — blurry vs sharp": the VAE's and the GAN's samples for the same request."""
+
+import os
+from types import SimpleNamespace
+
+import gradio as gr
+
+from lab.generate import MAX_COUNT, generate, readout_text
+from lab.loading import CLASS_NAMES, DATASETS, Lab
+from ui.common import friendly
+
+HELP = """**Blurry vs sharp.** Both models turn random noise into images. The VAE is trained to
+reconstruct its inputs on average, so when it is unsure it paints the average of the possibilities:
+soft, blurry strokes. The GAN is only rewarded for images a critic cannot tell from real ones, so its
+strokes are crisp, but nothing forces it to cover every kind of digit. **Sharpness** compares the
+images' edge strength (variance of the Laplacian) with real test images: 1.0 is as sharp as the real
+thing. **Recognisability** is the share of samples the classifier assigns to the class you asked for
+(for "any": the share it recognises with at least 90 % confidence). The GAN takes the class as an
+input. The VAE has no class input, so for a class we draw from its prior, keep only the draws the
+classifier calls that class, and report how many draws that took."""
+
+
+def build(lab: Lab) -> SimpleNamespace:
+    @friendly
+    def on_generate(dataset, label, count, seed):
+        return generate(lab, dataset, label, count, seed)
+
+    def label_choices(dataset):
+        return gr.Dropdown(choices=["any", *CLASS_NAMES[dataset]], value="any")
+
+    with gr.Tab("Generate — blurry vs sharp"):
+        gr.Markdown(HELP)
+        with gr.Row():
+            dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")
+            label = gr.Dropdown(["any", *CLASS_NAMES["MNIST"]], value="any", label="Class",
+                                allow_custom_value=True)  # the API takes garment names too
+            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="How many")
+            with gr.Row():
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                dice = gr.Button("🎲", scale=0, min_width=60)
+        button = gr.Button("Generate", variant="primary")
+        with gr.Row():
+            with gr.Column():
+                vae = gr.Image(label="VAE samples", format="png", interactive=False, elem_id="generate-vae")
+                vae_readout = gr.Markdown()
+            with gr.Column():
+                gan = gr.Image(label="GAN samples", format="png", interactive=False, elem_id="generate-gan")
+                gan_readout = gr.Markdown()
+        with gr.Accordion("All figures (JSON, as the /generate API returns them)", open=False):
+            stats = gr.JSON(label="Readouts", elem_id="generate-stats", max_height=300)
+
+    dataset.change(label_choices, dataset, label, api_name="generate_classes")
+    dice.click(lambda: int.from_bytes(os.urandom(3), "big"), None, seed, api_name="random_seed")
+    button.click(on_generate, [dataset, label, count, seed], [vae, gan, stats], api_name="generate").then(
+        lambda s: (readout_text(s, "vae"), readout_text(s, "gan")), stats, [vae_readout, gan_readout],
+        api_name="generate_readouts")
+    return SimpleNamespace(dataset=dataset, label=label, count=count, seed=seed, button=button,
+                           vae=vae, gan=gan, stats=stats)

@@ -1,0 +1,63 @@
+"""Tab "Latent space": the 2-D codes of the test digits, the decoded manifold, interpolations."""
+
+from types import SimpleNamespace
+
+import gradio as gr
+
+from lab.latent import interpolate, latent_maps, manifold
+from lab.loading import CLASS_NAMES, DATASETS, Lab
+from ui.common import friendly
+
+HELP = """**Latent space.** Here the code is only 2 numbers, so we can draw it. Each dot is one MNIST
+test digit placed at its code, coloured by its true class; gray circles mark 1 and 2 standard
+deviations of the prior N(0, I). The VAE's KL term pulls the codes into that round cloud, so any point
+near the centre decodes to something digit-like (the grid below decodes points spaced by equal
+probability under the prior). The plain **autoencoder** has no KL term: its codes spread out freely,
+leave gaps, and a random point may decode to nothing. Your last reconstructed digit is the white ring.
+**Interpolation** walks a straight line between two codes: the VAE's path morphs smoothly; the GAN
+walks its noise and class input at once. A GAN has no encoder, so it cannot place your picture."""
+
+
+def build(lab: Lab) -> SimpleNamespace:
+    """Returns `vae_map`, which the Reconstruct tab marks with the user's digit."""
+
+    @friendly
+    def on_interpolate(dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b):
+        return interpolate(lab, dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b)
+
+    def pair_choices(dataset):
+        names = CLASS_NAMES[dataset]
+        return gr.Dropdown(choices=names, value=names[1]), gr.Dropdown(choices=names, value=names[7])
+
+    vae_image, ae_image = latent_maps(lab)
+    with gr.Tab("Latent space"):
+        gr.Markdown(HELP)
+        with gr.Row():
+            vae_map = gr.Image(vae_image, label="2-D VAE: test digits by class", format="png", interactive=False)
+            gr.Image(ae_image, label="2-D autoencoder (no KL term)", format="png", interactive=False)
+        with gr.Row():
+            grid_size = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size")
+            grid_button = gr.Button("Decode the grid")
+        grid = gr.Image(label="2-D VAE decoder over the prior", format="png", interactive=False)
+        gr.Markdown("### Interpolation")
+        with gr.Row():
+            dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")
+            label_a = gr.Dropdown(CLASS_NAMES["MNIST"], value="1", label="From class", allow_custom_value=True)
+            seed_a = gr.Number(0, precision=0, minimum=0, label="seed")
+            label_b = gr.Dropdown(CLASS_NAMES["MNIST"], value="7", label="To class", allow_custom_value=True)
+            seed_b = gr.Number(1, precision=0, minimum=0, label="seed")
+            steps = gr.Slider(2, 16, value=10, step=1, label="Steps")
+        with gr.Accordion("…or interpolate the VAE between two uploads", open=False):
+            with gr.Row():
+                image_a = gr.Image(type="filepath", label="From", format="png")
+                image_b = gr.Image(type="filepath", label="To", format="png")
+        button = gr.Button("Interpolate", variant="primary")
+        vae_path = gr.Image(label="Through the VAE's latent space", format="png", interactive=False)
+        gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)
+        note = gr.Markdown()
+
+    grid_button.click(friendly(lambda n: manifold(lab, n)), grid_size, grid, api_name="manifold")
+    dataset.change(pair_choices, dataset, [label_a, label_b], api_name="interpolate_classes")
+    button.click(on_interpolate, [dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b],
+                 [vae_path, gan_path, note], api_name="interpolate")
+    return SimpleNamespace(vae_map=vae_map, grid_size=grid_size, grid=grid)
