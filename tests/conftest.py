@@ -1,5 +1,9 @@
-"""Shared fixtures: tiny IDX data sets written to a temp dir, tiny seeded models."""
+"""Shared fixtures: tiny IDX data sets written to a temp dir, tiny seeded models, and the app on the
+shipped weights (launched once per session) with a gradio_client and a headless Chromium for it."""
 
+import os
+import shutil
+import socket
 import struct
 from pathlib import Path
 
@@ -7,8 +11,15 @@ import numpy as np
 import pytest
 import torch
 
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
+ARTIFACTS = ROOT / "test-artifacts"  # browser screenshots, for people to look at
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def write_idx(folder: Path, prefix: str, images: np.ndarray, labels: np.ndarray) -> None:
@@ -48,3 +59,45 @@ def mnist_fixture() -> tuple[torch.Tensor, torch.Tensor]:
     data = np.load(FIXTURES / "mnist_test_200.npz")
     images = torch.from_numpy(data["images"]).unsqueeze(1).float() / 255.0
     return images, torch.from_numpy(data["labels"]).long()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The whole app on the shipped weights, on a free loopback port, launched once per test session."""
+    from app import CSS, build_demo
+    from lab.loading import load_lab
+
+    demo = build_demo(load_lab("weights", namespace=""))
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, css=CSS)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="session")
+def client(app_url):
+    """A gradio_client Client on the launched app."""
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False, download_files=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download); skips where either is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

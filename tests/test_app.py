@@ -1,37 +1,11 @@
-"""The app through a real client: launch it on a free loopback port, call the named endpoints."""
+"""The app through a real client: the `client` fixture (tests/conftest.py) launches it on a free loopback
+port and calls the named endpoints."""
 
 import json
-import os
-import socket
 
 import numpy as np
 import pytest
 from PIL import Image
-
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
-
-from app import build_demo  # noqa: E402
-from lab.loading import load_lab  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def client():
-    from gradio_client import Client
-
-    demo = build_demo(load_lab("weights", namespace=""))  # the shipped weights
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield Client(f"http://127.0.0.1:{port}/", verbose=False, download_files=True)
-    finally:
-        demo.close()
 
 
 def test_api_lists_the_two_fixed_endpoints(client):
