@@ -65,5 +65,6 @@ class Autoencoder(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab"
         """Decode z ~ N(0, I), as the VAE would. Nothing trained the codes to fill that
         prior, so these are often not digits: the point of showing it beside the VAE."""
         device = next(self.parameters()).device
-        z = torch.randn(n, self.latent_dim, generator=generator, device=device)
+        where = generator.device if generator is not None else device  # as VAE.sample
+        z = torch.randn(n, self.latent_dim, generator=generator, device=where).to(device)
         return self.decode(z)

@@ -79,18 +79,20 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", 
         """`n` images `(n, 1, 28, 28)` in [0, 1].
 
         `labels`: LongTensor `(n,)` of class indices, or None for uniformly random classes.
-        `generator`: a `torch.Generator` for reproducible samples.
+        `generator`: a `torch.Generator` for reproducible samples; noise and random labels are drawn on its
+        device (the CPU without one), so a CPU generator gives the same images on any device.
         """
         device = next(self.parameters()).device
+        where = generator.device if generator is not None else torch.device("cpu")
         if labels is None:
-            labels = torch.randint(0, self.num_classes, (n,), generator=generator)
+            labels = torch.randint(0, self.num_classes, (n,), generator=generator, device=where)
         labels = torch.as_tensor(labels)
         if labels.dtype != torch.long or labels.shape != (n,):
             raise ValueError(f"labels must be a LongTensor of shape ({n},), got "
                              f"{labels.dtype} {tuple(labels.shape)}")
         if n > 0 and (labels.min() < 0 or labels.max() >= self.num_classes):
             raise ValueError(f"labels must lie in 0..{self.num_classes - 1}")
-        z = torch.randn(n, self.latent_dim, generator=generator)
+        z = torch.randn(n, self.latent_dim, generator=generator, device=where)
         return (self(z.to(device), labels.to(device)) + 1) / 2
 
 

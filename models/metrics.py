@@ -61,3 +61,38 @@ def class_coverage(predicted: torch.Tensor, num_classes: int = 10) -> int:
     """How many classes get at least half their fair share (1 / (2 * num_classes)) of the
     predictions: 10 for samples that cover every class, fewer when a GAN collapses."""
     return sum(share >= 0.5 / num_classes for share in class_histogram(predicted, num_classes))
+
+
+def knn_radii(feats: torch.Tensor, k: int = 3, chunk: int = 1000) -> torch.Tensor:
+    """Distance from each feature vector to its k-th nearest neighbour in the same set, `(N,)`."""
+    radii = []
+    for i in range(0, len(feats), chunk):
+        d = torch.cdist(feats[i:i + chunk], feats)  # (chunk, N); each row holds its own 0 distance
+        radii.append(d.kthvalue(k + 1, dim=1).values)  # k + 1: skip the point itself
+    return torch.cat(radii)
+
+
+def manifold_coverage(points: torch.Tensor, centres: torch.Tensor, radii: torch.Tensor, chunk: int = 1000) -> float:
+    """Share of `points` inside at least one ball (centre, radius): the k-NN manifold estimate."""
+    inside = 0
+    for i in range(0, len(points), chunk):
+        d = torch.cdist(points[i:i + chunk], centres)  # (chunk, M)
+        inside += (d <= radii[None, :]).any(dim=1).sum().item()
+    return inside / max(1, len(points))
+
+
+def precision_recall(real_feats: np.ndarray, fake_feats: np.ndarray, k: int = 3) -> tuple[float, float]:
+    """Improved precision and recall of generated samples (Kynkäänniemi et al. 2019, eq. 1-2):
+
+    precision = share of generated samples inside the real data's manifold,
+    recall = share of real samples inside the generated samples' manifold,
+    where a set's manifold is the union of balls around each point reaching its k-th nearest neighbour.
+    Precision falls when samples are unrealistic; recall falls when they miss part of the data (collapse).
+    """
+    if min(len(real_feats), len(fake_feats)) <= k:
+        raise ValueError(f"precision and recall with k={k} need more than {k} points in each set, "
+                         f"got {len(real_feats)} real and {len(fake_feats)} generated")
+    real, fake = torch.from_numpy(real_feats).double(), torch.from_numpy(fake_feats).double()
+    precision = manifold_coverage(fake, real, knn_radii(real, k))
+    recall = manifold_coverage(real, fake, knn_radii(fake, k))
+    return precision, recall

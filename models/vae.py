@@ -106,9 +106,11 @@ class VAE(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", licens
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Decode `n` draws z ~ N(0, I) from the prior: `(n, 1, 28, 28)` in [0, 1]."""
+        """Decode `n` draws z ~ N(0, I) from the prior: `(n, 1, 28, 28)` in [0, 1]. The draws are made on
+        `generator`'s device (a CPU generator gives the same z on any device) and moved to the model's."""
         device = next(self.parameters()).device
-        z = torch.randn(n, self.latent_dim, generator=generator, device=device)
+        where = generator.device if generator is not None else device
+        z = torch.randn(n, self.latent_dim, generator=generator, device=where).to(device)
         return self.decode(z)
 
     @torch.no_grad()

@@ -87,3 +87,51 @@ def test_shipped_metrics_meet_the_quality_bars(name, figure, low, high):
 def test_shipped_models_trained_within_45_minutes(name):
     history = json.loads((WEIGHTS / name / "history.json").read_text())
     assert history["train_minutes"] <= 45, f"{name} took {history['train_minutes']} minutes"
+
+
+# Figures tied to the weights they describe (training.evaluate records the hash of model.safetensors).
+@pytest.mark.parametrize("name", MODEL_NAMES)
+def test_metrics_describe_the_shipped_weights(name):
+    from training.evaluate import sha256
+
+    provenance = json.loads((WEIGHTS / name / "metrics.json").read_text())["provenance"]
+    assert provenance["model_sha256"] == sha256(WEIGHTS / name / "model.safetensors"), (
+        f"{name}/metrics.json describes other weights: rerun the command in its 'command' field")
+    assert provenance["commit"] and provenance["versions"]["torch"]
+
+
+def recorded(name: str, figure: str) -> float:
+    return json.loads((WEIGHTS / name / "metrics.json").read_text())[figure]
+
+
+# Recomputed on the 200 fixture digits, a figure lands within sampling error of what the folder records for
+# the 10,000 test images. Tolerances: 3 to 4 standard errors at n = 200 (per-digit -ELBO spreads by
+# ~27 nats, so its standard error is ~2 nats; a share near 0.99 has a standard error below 0.01).
+def test_fixture_neg_elbo_matches_the_recorded_figure(mnist_fixture):
+    from training.evaluate import mean_neg_elbo
+
+    images, _ = mnist_fixture
+    value = mean_neg_elbo(load_model(WEIGHTS / "vae-mnist"), images, True, torch.Generator().manual_seed(0))
+    assert value == pytest.approx(recorded("vae-mnist", "test_neg_elbo"), abs=8.0)
+
+
+def test_fixture_reconstruction_accuracy_matches_the_recorded_figure(mnist_fixture):
+    images, labels = mnist_fixture
+    vae, classifier = load_model(WEIGHTS / "vae-mnist"), load_model(WEIGHTS / "classifier-mnist")
+    accuracy = (classifier.predict(vae.reconstruct(images)) == labels).float().mean().item()
+    assert accuracy == pytest.approx(recorded("vae-mnist", "reconstruction_accuracy"), abs=0.03)
+
+
+def test_fixture_classifier_accuracy_matches_the_recorded_figure(mnist_fixture):
+    images, labels = mnist_fixture
+    accuracy = (load_model(WEIGHTS / "classifier-mnist").predict(images) == labels).float().mean().item()
+    assert accuracy == pytest.approx(recorded("classifier-mnist", "test_accuracy"), abs=0.03)
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion-mnist"])
+def test_200_gan_samples_match_the_recorded_conditional_accuracy(dataset):
+    gan, classifier = load_model(WEIGHTS / f"gan-{dataset}"), load_model(WEIGHTS / f"classifier-{dataset}")
+    labels = torch.arange(200) % 10
+    images = gan.sample(200, labels=labels, generator=torch.Generator().manual_seed(1))
+    accuracy = (classifier.predict(images) == labels).float().mean().item()
+    assert accuracy == pytest.approx(recorded(f"gan-{dataset}", "conditional_accuracy"), abs=0.06)

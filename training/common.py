@@ -93,6 +93,16 @@ def epoch_generator(seed: int, epoch: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed * 100_003 + epoch)
 
 
+def noise_generator(g: torch.Generator, device: torch.device) -> torch.Generator:
+    """The generator for the noise a step draws on `device` (binarization, z): `g` itself on the CPU, so
+    CPU runs keep their exact random streams; on a GPU, a generator there seeded from `g` (a CPU generator
+    cannot draw on a GPU)."""
+    if torch.device(device).type == "cpu":
+        return g
+    seed = int(torch.randint(0, 2**62, (1,), generator=g))
+    return torch.Generator(device=device).manual_seed(seed)
+
+
 class Checkpointer:
     """Saves and restores training state once per epoch, outside the weights folder."""
 

@@ -6,21 +6,33 @@
 
 VAEs: IWAE estimate of the test NLL (Burda et al. 2015, k importance samples),
 the negative ELBO, the classifier accuracy of reconstructions.
-GANs: conditional accuracy, class coverage of unconditional samples.
+GANs: conditional accuracy, per-class recall of conditional samples.
 Both: the Fréchet distance of samples to the test set in the classifier's feature
 space (128-d penultimate ReLU layer of weights/classifier-<dataset>; 10,000 samples
 vs the 10,000 test images; "real" = 10,000 train images vs the same test images),
+precision and recall of the samples (Kynkäänniemi et al. 2019, k = 3, same features and sets),
 and sharpness: mean Laplacian variance of samples over that of test images.
+Class coverage (classes holding at least half their share of unconditional samples) is
+reported for models that choose the class themselves (VAEs), not for the conditional GAN,
+whose class is an input.
+Every metrics.json records what it describes: the SHA-256 of model.safetensors, the commit,
+the device and the library versions.
 """
 
 import argparse
+import hashlib
 import json
+import os
+import platform
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
+import safetensors
 import torch
+import torchvision
 
 from models import ModelLoadError, load_model
 from models.autoencoder import Autoencoder
@@ -32,11 +44,12 @@ from models.metrics import (
     classifier_features,
     frechet_distance,
     laplacian_variance,
+    precision_recall,
     predict,
     sharpness_ratio,
 )
-from models.vae import VAE, iwae_log_likelihood, refine_posterior
-from training.common import positive_int, write_json
+from models.vae import VAE, iwae_log_likelihood, negative_elbo, refine_posterior
+from training.common import pick_device, positive_int, write_json
 from training.data import binarize, load_split, to_float
 from training.model_card import write_model_card
 
@@ -45,7 +58,7 @@ def iwae_nll(model: VAE, x_test: torch.Tensor, k: int, binarized: bool, refine_s
              chunk: int = 1000) -> float:
     """Mean -log p(x) over the test set, in nats (one fixed binarization, seed 0). With
     `refine_steps`, the proposal is each image's encoder posterior refined by that many Adam steps."""
-    g = torch.Generator().manual_seed(0)
+    g = torch.Generator(device=x_test.device).manual_seed(0)
     batch_size = max(1, 1000 // k)  # images per IWAE call: about 1000 decodes (the shipped figures used this)
     total = 0.0
     for start in range(0, len(x_test), chunk):
@@ -59,16 +72,84 @@ def iwae_nll(model: VAE, x_test: torch.Tensor, k: int, binarized: bool, refine_s
     return total / len(x_test)
 
 
+PR_K = 3  # neighbours that set each point's ball in precision and recall (Kynkäänniemi et al. 2019)
+
+
 @torch.no_grad()
-def sample_metrics(images: torch.Tensor, classifier: Classifier, x_test: torch.Tensor,
-                   test_feats) -> dict:
-    """Fréchet distance, sharpness, class coverage of a batch of unconditional samples."""
-    predicted = predict(classifier, images)
-    return {
-        "frechet_distance": round(frechet_distance(classifier_features(classifier, images), test_feats), 3),
+def mean_neg_elbo(model: VAE, x_test: torch.Tensor, binarized: bool, generator: torch.Generator,
+                  chunk: int = 1000) -> float:
+    """Mean -ELBO over the test set in nats: one binarization and one posterior sample per image."""
+    total = 0.0
+    for i in range(0, len(x_test), chunk):
+        x = x_test[i:i + chunk]
+        x = binarize(x, generator) if binarized else x
+        mu, logvar = model.encode(x)
+        logits = model.decode_logits(model.reparameterize(mu, logvar, generator=generator))
+        total += negative_elbo(logits, x, mu, logvar).item() * len(x)
+    return total / len(x_test)
+
+
+@torch.no_grad()
+def sample_metrics(images: torch.Tensor, classifier: Classifier, x_test: torch.Tensor, test_feats,
+                   coverage: bool = True) -> dict:
+    """Fréchet distance, precision and recall, sharpness and (with `coverage`) the class coverage of a
+    batch of samples."""
+    feats = classifier_features(classifier, images)
+    precision, recall = precision_recall(test_feats, feats, k=PR_K)
+    metrics = {
+        "frechet_distance": round(frechet_distance(feats, test_feats), 3),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
         "sharpness_ratio": round(sharpness_ratio(images, x_test), 3),
-        "class_coverage": class_coverage(predicted),
-        "class_histogram": [round(s, 4) for s in class_histogram(predicted)],
+    }
+    if coverage:
+        predicted = predict(classifier, images)
+        metrics["class_coverage"] = class_coverage(predicted)
+        metrics["class_histogram"] = [round(s, 4) for s in class_histogram(predicted)]
+    return metrics
+
+
+@torch.no_grad()
+def per_class_recall(classifier: Classifier, images: torch.Tensor, labels: torch.Tensor, x_test: torch.Tensor,
+                     y_test: torch.Tensor, num_classes: int) -> list[float | None]:
+    """For each class c: the recall of the class-c samples against the class-c test images, the diversity
+    within a class that a conditional model's class accuracy cannot show (None where either set has too
+    few images for k neighbours)."""
+    recalls = []
+    for c in range(num_classes):
+        real, fake = x_test[y_test == c], images[labels == c]
+        if min(len(real), len(fake)) <= PR_K:
+            recalls.append(None)
+            continue
+        _, recall = precision_recall(classifier_features(classifier, real), classifier_features(classifier, fake),
+                                     k=PR_K)
+        recalls.append(round(recall, 4))
+    return recalls
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def provenance(folder: Path, device: torch.device) -> dict:
+    """What a metrics.json describes and how it was measured: the weights' hash, the commit (from git, or
+    LAB_COMMIT where the code runs outside a checkout), the device and the library versions."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                                cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = os.environ.get("LAB_COMMIT", "unknown")
+    return {
+        "model_sha256": sha256(folder / "model.safetensors"),
+        "commit": commit,
+        "device": torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({platform.machine()})",
+        "versions": {"python": platform.python_version(), "torch": torch.__version__,
+                     "torchvision": torchvision.__version__, "numpy": np.__version__,
+                     "safetensors": safetensors.__version__},
     }
 
 
@@ -81,7 +162,7 @@ def write_app_references(folder: Path, model, x_test: torch.Tensor, y_test: torc
     """Test-set figures the app compares a user's digit with (the data itself is not shipped):
     `anomaly_reference.json`: quantiles of the per-digit reconstruction error (mean squared error
     per pixel) over the test split; for 2-D models `latent_map.npz`: every test digit's code."""
-    errors = (recon - x_test).pow(2).flatten(1).mean(1).numpy()
+    errors = (recon - x_test).pow(2).flatten(1).mean(1).cpu().numpy()
     write_json(folder / "anomaly_reference.json", {
         "description": "per-digit mean squared reconstruction error over the test split, at the given percentiles",
         "percentiles": ANOMALY_QUANTILES.round(1).tolist(),
@@ -90,35 +171,39 @@ def write_app_references(folder: Path, model, x_test: torch.Tensor, y_test: torc
     if model.latent_dim == 2:
         codes = torch.cat([model.encode(x_test[i:i + 1000])[0] if isinstance(model, VAE)
                            else model.encode(x_test[i:i + 1000]) for i in range(0, len(x_test), 1000)])
-        np.savez_compressed(folder / "latent_map.npz", codes=codes.numpy().astype(np.float16),
-                            labels=y_test.numpy().astype(np.uint8))
+        np.savez_compressed(folder / "latent_map.npz", codes=codes.cpu().numpy().astype(np.float16),
+                            labels=y_test.cpu().numpy().astype(np.uint8))
 
 
 def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k: int = 100,
              n_samples: int = 10_000, dry_run: bool = False, refine_steps: int = 0,
-             refine_k: int | None = None) -> dict:
-    model = load_model(folder)
+             refine_k: int | None = None, device: str | torch.device = "cpu") -> dict:
+    device = torch.device(device)
+    model = load_model(folder).to(device)
     # channels_last: more decodes/second on CPU, the bulk of the IWAE cost (measure it with
     # python -m training.benchmark --models vae-decode vae-decode-nchw --batch-sizes 1000)
     model = model.to(memory_format=torch.channels_last)
     dataset = model.config.dataset
     x_train, _ = load_split(dataset, data_root, train=True)
     x_test, y_test = load_split(dataset, data_root, train=False)
-    x_test = to_float(x_test)
     if dry_run:
         x_test, y_test, n_samples, k, refine_k = x_test[:200], y_test[:200], 200, 4, 4
-    x_real = to_float(x_train[:len(x_test)])
+    x_test, y_test = to_float(x_test).to(device), y_test.to(device)  # on the device once
+    x_real = to_float(x_train[:len(x_test)]).to(device)
 
     if isinstance(model, Classifier):
         return {"test_accuracy": round((predict(model, x_test) == y_test).float().mean().item(), 4),
                 "real_laplacian_variance": round(laplacian_variance(x_test).mean().item(), 6)}
 
-    classifier = load_model(classifier_path or f"weights/classifier-{dataset}")
+    classifier = load_model(classifier_path or f"weights/classifier-{dataset}").to(device)
     test_feats = classifier_features(classifier, x_test)
-    metrics = {"real_frechet_distance": round(frechet_distance(classifier_features(classifier, x_real),
-                                                               test_feats), 3)}
-    g = torch.Generator().manual_seed(0)
+    real_feats = classifier_features(classifier, x_real)
+    real_precision, real_recall = precision_recall(test_feats, real_feats, k=PR_K)
+    metrics = {"real_frechet_distance": round(frechet_distance(real_feats, test_feats), 3),  # the floors:
+               "real_precision": round(real_precision, 4), "real_recall": round(real_recall, 4)}  # train vs test
+    g = torch.Generator(device=device).manual_seed(0)
     if isinstance(model, VAE):
+        metrics["test_neg_elbo"] = round(mean_neg_elbo(model, x_test, model.config.binarized, g), 2)
         metrics["iwae_k"] = k
         metrics["test_nll_iwae"] = round(iwae_nll(model, x_test, k, model.config.binarized), 2)
         if refine_steps:
@@ -139,13 +224,13 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
         samples = torch.cat([model.sample(1000, generator=g) for _ in range(0, n_samples, 1000)])[:n_samples]
         metrics.update(sample_metrics(samples, classifier, x_test, test_feats))
     if isinstance(model, Generator):
-        labels = torch.arange(n_samples) % model.num_classes
+        labels = torch.arange(n_samples, device=device) % model.num_classes
         conditional = model.sample(n_samples, labels=labels, generator=g)
         metrics["conditional_accuracy"] = round((predict(classifier, conditional) == labels).float().mean().item(), 4)
-        metrics["conditional_frechet_distance"] = round(
-            frechet_distance(classifier_features(classifier, conditional), test_feats), 3)
-        unconditional = model.sample(n_samples, generator=g)  # labels=None: uniformly random classes
-        metrics.update(sample_metrics(unconditional, classifier, x_test, test_feats))
+        # the class is an input, so class coverage would be 10 by construction: per-class recall instead
+        metrics.update(sample_metrics(conditional, classifier, x_test, test_feats, coverage=False))
+        metrics["per_class_recall"] = per_class_recall(classifier, conditional, labels, x_test, y_test,
+                                                       model.num_classes)
     return metrics
 
 
@@ -162,6 +247,7 @@ def main(argv: list[str] | None = None) -> dict:
                    help="importance samples for the refined bound (default: --k); more is tighter and slower")
     p.add_argument("--samples", type=positive_int, default=10_000, help="generated images per sample metric")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--device", default="auto", help="auto (CUDA when present), cpu, cuda, cuda:1, ...")
     p.add_argument("--dry-run", action="store_true", help="a few hundred images only; writes nothing")
     args = p.parse_args(argv)
     if args.refine_steps < 0:
@@ -171,13 +257,15 @@ def main(argv: list[str] | None = None) -> dict:
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    device = pick_device(args.device)
     folder = Path(args.folder)
     try:
         metrics = evaluate(folder, args.data_root, args.classifier, args.k, args.samples, args.dry_run,
-                           args.refine_steps, args.refine_k)
+                           args.refine_steps, args.refine_k, device)
     except (ModelLoadError, FileNotFoundError) as err:
         raise SystemExit(f"evaluate: {err}") from err
     metrics["command"] = " ".join(["python -m training.evaluate", *map(shlex.quote, argv or sys.argv[1:])])
+    metrics["provenance"] = provenance(folder, device)
     print(json.dumps(metrics, indent=2))
     if not args.dry_run:
         write_json(folder / "metrics.json", metrics)

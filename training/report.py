@@ -11,10 +11,11 @@ from pathlib import Path
 
 COLUMNS = {
     "vae": ["test_nll_iwae", "test_nll_iwae_refined", "reconstruction_accuracy", "frechet_distance",
-            "sharpness_ratio", "class_coverage"],
-    "gan": ["conditional_accuracy", "conditional_frechet_distance", "frechet_distance", "real_frechet_distance",
-            "sharpness_ratio", "class_coverage"],
-    "autoencoder": ["reconstruction_accuracy", "reconstruction_bce", "frechet_distance", "sharpness_ratio"],
+            "precision", "recall", "sharpness_ratio", "class_coverage"],
+    "gan": ["conditional_accuracy", "frechet_distance", "real_frechet_distance", "precision", "recall",
+            "real_precision", "real_recall", "sharpness_ratio"],
+    "autoencoder": ["reconstruction_accuracy", "reconstruction_bce", "frechet_distance", "precision", "recall",
+                    "sharpness_ratio"],
     "classifier": ["test_accuracy"],
 }
 

@@ -23,6 +23,7 @@ from training.common import (
     batches,
     epoch_generator,
     finish,
+    noise_generator,
     save_grid,
     setup,
 )
@@ -91,13 +92,14 @@ def main(argv: list[str] | None = None) -> Path:
     for epoch in range(start, args.epochs):
         G.train()
         D.train()
-        g = epoch_generator(args.seed, epoch)
+        g = epoch_generator(args.seed, epoch)  # shuffling, on the CPU
+        g_noise = noise_generator(g, device)  # z, on the device
         sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
         n_steps = seen = 0
         for idx in tqdm(batches(len(x_train), args.batch_size, g), total=steps_per_epoch,
                         desc=f"epoch {epoch + 1}/{args.epochs}", leave=False):
             x, y = x_train[idx], y_train[idx]
-            z = torch.randn(len(idx), args.latent_dim, generator=g).to(device)
+            z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
             fake = G(z, y)
             # (1) update D: maximize log D(x|y) + log(1 - D(G(z|y)|y))   (Goodfellow et al. 2014, eq. 1)
             #     as BCE with logits: softplus(-l) = -log sigmoid(l), softplus(l) = -log(1 - sigmoid(l))

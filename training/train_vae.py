@@ -27,6 +27,7 @@ from training.common import (
     batches,
     epoch_generator,
     finish,
+    noise_generator,
     save_grid,
     setup,
 )
@@ -53,7 +54,7 @@ def loss_terms(model, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 def test_loss(model, x_test: torch.Tensor, binarized: bool, batch_size: int = 1000) -> dict:
     """Mean reconstruction and KL terms on the test split (one fixed binarization)."""
     model.eval()
-    g = torch.Generator().manual_seed(1234)
+    g = torch.Generator(device=x_test.device).manual_seed(1234)
     rec = kl = 0.0
     for i in range(0, len(x_test), batch_size):
         x = x_test[i:i + batch_size]
@@ -109,7 +110,8 @@ def main(argv: list[str] | None = None) -> Path:
 
     for epoch in range(start, args.epochs):
         model.train()
-        g = epoch_generator(args.seed, epoch)
+        g = epoch_generator(args.seed, epoch)  # shuffling, on the CPU
+        g_noise = noise_generator(g, device)  # binarization, on the device
         sums = {"rec": 0.0, "kl": 0.0}
         seen = 0
         for i, idx in enumerate(tqdm(batches(len(x_train), args.batch_size, g), total=steps_per_epoch,
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> Path:
             for group in opt.param_groups:
                 group["lr"] = args.lr * lr_at(step, total_steps, warmup=steps_per_epoch // 2)
             x = x_train[idx]
-            x = (binarize(x, g) if binarized else x).contiguous(memory_format=torch.channels_last)
+            x = (binarize(x, g_noise) if binarized else x).contiguous(memory_format=torch.channels_last)
             # (3) loss = -ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z)), beta warms up to 1
             #     (Kingma & Welling 2014, eq. 3; warm-up: Sønderby et al. 2016). The AE has no KL.
             beta = min(1.0, step / (args.kl_warmup * steps_per_epoch)) if args.kl_warmup > 0 else 1.0

@@ -30,3 +30,28 @@ def test_class_histogram_and_coverage():
     assert class_histogram(predicted)[:3] == pytest.approx([0.5, 0.46, 0.04])
     assert class_coverage(predicted) == 2  # class 2 gets 4 %, under half its fair 10 %
     assert class_coverage(torch.arange(100) % 10) == 10
+
+
+def test_knn_radii_on_a_line():
+    from models.metrics import knn_radii
+
+    points = torch.tensor([[0.0], [1.0], [3.0], [7.0]])
+    # neighbours of 0: 1, 3, 7 -> 1st at 1, 2nd at 3; of 7: 3, 1, 0 -> 1st at 4, 2nd at 6
+    assert knn_radii(points, k=1).tolist() == [1.0, 1.0, 2.0, 4.0]
+    assert knn_radii(points, k=2).tolist() == [3.0, 2.0, 3.0, 6.0]
+
+
+def test_precision_recall_on_hand_made_sets():
+    from models.metrics import precision_recall
+
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(400, 2))
+    same = rng.normal(size=(400, 2))
+    collapsed = rng.normal(size=(400, 2)) * 0.05 + real[0]  # all samples in one small spot of the data
+    far = rng.normal(size=(400, 2)) + 10.0  # nowhere near the data
+    p, r = precision_recall(real, same, k=3)
+    assert p > 0.85 and r > 0.85
+    p, r = precision_recall(real, collapsed, k=3)
+    assert p > 0.9 and r < 0.1  # realistic but not diverse: the mode-collapse signature
+    p, r = precision_recall(real, far, k=3)
+    assert p == 0.0 and r == 0.0

@@ -66,7 +66,11 @@ def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
                              "--samples", "40"])
     assert 0 <= metrics["conditional_accuracy"] <= 1
     assert metrics["frechet_distance"] >= 0 and metrics["sharpness_ratio"] > 0
-    assert 0 <= metrics["class_coverage"] <= 10
+    assert 0 <= metrics["precision"] <= 1 and 0 <= metrics["recall"] <= 1
+    assert "class_coverage" not in metrics  # the class is the conditional GAN's input: coverage means nothing
+    recalls = metrics["per_class_recall"]
+    assert len(recalls) == 10 and all(r is None or 0 <= r <= 1 for r in recalls)
+    assert metrics["provenance"]["model_sha256"] == evaluate.sha256(out / "model.safetensors")
     assert read(out / "metrics.json")["command"].startswith("python -m training.evaluate")
     assert "| conditional_accuracy |" in (out / "README.md").read_text()
 
@@ -86,6 +90,8 @@ def test_evaluate_vae(tiny_data_root, tiny_classifier, tmp_path):
     # the IWAE bound is tighter than the ELBO the training script measured
     assert metrics["test_nll_iwae"] < read(out / "history.json")["epochs"][-1]["test_neg_elbo"] + 1
     assert 0 <= metrics["reconstruction_accuracy"] <= 1
+    assert metrics["test_nll_iwae"] <= metrics["test_neg_elbo"] + 1  # the IWAE bound is the tighter one
+    assert 0 <= metrics["precision"] <= 1 and 0 <= metrics["recall"] <= 1 and 0 <= metrics["class_coverage"] <= 10
 
 
 class Killed(Exception):
