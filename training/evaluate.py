@@ -137,12 +137,14 @@ def sha256(path: Path) -> str:
 
 def provenance(folder: Path, device: torch.device) -> dict:
     """What a metrics.json describes and how it was measured: the weights' hash, the commit (from git, or
-    LAB_COMMIT where the code runs outside a checkout), the device and the library versions."""
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
-                                cwd=Path(__file__).parent).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = os.environ.get("LAB_COMMIT", "unknown")
+    LAB_COMMIT when set), the device and the library versions."""
+    commit = os.environ.get("LAB_COMMIT")  # set it where the checkout's .git is not this code's (a copy)
+    if not commit:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True,
+                                    cwd=Path(__file__).parent).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            commit = "unknown"
     return {
         "model_sha256": sha256(folder / "model.safetensors"),
         "commit": commit,
