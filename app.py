@@ -21,8 +21,9 @@ INTRO = """# VAE vs GAN Lab
 Two ways to teach a computer to make new images of handwritten digits (MNIST) and clothes
 (Fashion-MNIST). A **variational autoencoder (VAE)** learns to squeeze every image into a few
 numbers (its *latent code*) and back out again; a **generative adversarial network (GAN)** learns
-by fooling a second network that tries to tell real images from fakes. Every figure here is
-measured by a separate classifier network, never by the model itself."""
+by fooling a second network that tries to tell real images from fakes. The figures are measured
+by a separate classifier network, never by the model itself, except two: **sharpness** is a pixel
+statistic (edge strength), and the **anomaly percentile** comes from the VAE's own reconstruction error."""
 
 
 def build_demo(lab: Lab) -> gr.Blocks:

@@ -81,6 +81,13 @@ def readout(lab: Lab, dataset: str, images: torch.Tensor, label: int | None) -> 
     }
 
 
+def evaluated(lab: Lab, name: str) -> dict:
+    """The model's precision and recall over 10,000 samples (training.evaluate), with the real data's floor:
+    figures a request of a few samples cannot measure."""
+    metrics = lab.json(name, "metrics.json")
+    return {key: metrics[key] for key in ("precision", "recall", "real_precision", "real_recall") if key in metrics}
+
+
 @torch.no_grad()
 def vae_prior_codes(lab: Lab, dataset: str, label: int | None, count: int, seed: int) -> tuple[torch.Tensor, dict]:
     """Codes z ~ N(0, I) `(k, latent_dim)`, k <= count. For a class, keep the draws whose decoded
@@ -122,7 +129,9 @@ def generate(lab: Lab, dataset: str, label, count, seed):
         vae_stats["recognisability"] = round(share, 3)  # the honest figure: before selection
         vae_stats["how"] = (f"the VAE has no class input: of {draws['draws']} prior draws the classifier "
                             f"called {draws['kept']} a {name} ({share:.0%}); the first {len(vae_images)} are shown")
+    vae_stats["evaluated"] = evaluated(lab, f"vae-{DATASETS[dataset]}")
     gan_stats = readout(lab, dataset, gan_images, label_index)
+    gan_stats["evaluated"] = evaluated(lab, f"gan-{DATASETS[dataset]}")
     gan_stats["how"] = f"{count} samples with the class input set to {name}" if label_index is not None \
         else f"{count} samples of uniformly random classes"
     stats = {"dataset": dataset, "label": "any" if label_index is None else CLASS_NAMES[dataset][label_index],
@@ -139,5 +148,10 @@ def readout_text(stats: dict | None, model: str) -> str:
         return ""
     figures = stats[model]
     sharpness = "n/a" if figures["sharpness"] is None else f"{figures['sharpness']:.2f} × real"
-    return (f"**Sharpness** {sharpness} · **Recognisable** {figures['recognisability']:.0%}  \n"
-            f"<small>{figures['how']}</small>")
+    text = f"**Sharpness** {sharpness} · **Recognisable** {figures['recognisability']:.0%}"
+    pr = figures.get("evaluated") or {}
+    if "precision" in pr and "recall" in pr:
+        text += (f"  \n**Precision** {pr['precision']:.2f} (realistic) · **Recall** {pr['recall']:.2f} (diverse)"
+                 f" <small>over 10,000 samples; real data scores {pr['real_precision']:.2f} · "
+                 f"{pr['real_recall']:.2f}</small>")
+    return f"{text}  \n<small>{figures['how']}</small>"

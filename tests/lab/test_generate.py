@@ -76,6 +76,17 @@ def test_readout_text():
     expected = "**Sharpness** 0.46 × real · **Recognisable** 12%  \n<small>prior draws</small>"
     assert readout_text(stats, "vae") == expected
     assert readout_text(None, "gan") == ""
+    stats["vae"]["evaluated"] = {"precision": 0.7226, "recall": 0.8155, "real_precision": 0.87, "real_recall": 0.874}
+    assert readout_text(stats, "vae") == (
+        "**Sharpness** 0.46 × real · **Recognisable** 12%  \n**Precision** 0.72 (realistic) · **Recall** 0.82 "
+        "(diverse) <small>over 10,000 samples; real data scores 0.87 · 0.87</small>  \n<small>prior draws</small>")
+
+
+def test_generate_reports_the_evaluated_precision_and_recall(tiny_lab):
+    *_, stats = generate(tiny_lab, "MNIST", "any", 4, 0)
+    for model, (precision, recall) in (("vae", (0.7, 0.8)), ("gan", (0.75, 0.65))):
+        assert stats[model]["evaluated"] == {"precision": precision, "recall": recall, "real_precision": 0.87,
+                                             "real_recall": 0.87}
 
 
 def test_framed_pads_to_a_square_without_stretching():
