@@ -14,8 +14,8 @@ FAMILY = {"vae": "VAE", "autoencoder": "Autoencoder", "gan": "GAN generator", "c
 DATASET_NAMES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
 USAGE = {  # the third of the three lines: what to do with the loaded model
     "vae": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]",
-    "autoencoder": "images = model.sample(16)  # random 2-D codes decoded; model.encode(images) -> (B, 2) codes",
-    "gan": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]; labels=torch.arange(16) % 10 picks classes",
+    "autoencoder": "images = model.sample(16)  # random 2-D codes, decoded",
+    "gan": "images = model.sample(16)  # labels=torch.arange(16) % 10 picks classes",
     "classifier": "labels = model.predict(images)  # images: (B, 1, 28, 28) in [0, 1]",
 }
 HUB_ORIGIN = re.compile(r"^Hub (?P<repo_id>[\w.-]+/[\w.-]+)(?:@(?P<revision>\S+))?$")  # Loaded.origin from the Hub
@@ -79,7 +79,7 @@ def hub_source(loaded: Loaded) -> dict | None:
 def load_lines(kind: str, source: str, revision: str | None = None) -> str:
     """The three lines that load a model and use it; `source` is a Hub repo id or a local folder."""
     pin = f", revision={json.dumps(revision)}" if revision else ""
-    return "\n".join(["from models import load_model  # models/ from the lab's code",
+    return "\n".join(["from models import load_model  # the lab's models/ folder",
                       f"model = load_model({json.dumps(source)}{pin})", USAGE[kind]])
 
 
@@ -126,17 +126,19 @@ def source_markdown(info: dict) -> str:
     return f"Loaded from the Hub: [{hub['repo_id']}]({hub['url']}) at {revision}{commit}."
 
 
-def summary_markdown(info: dict) -> str:
-    """The model's headline: family, data, size, and each figure from its metrics.json."""
-    rows = "\n".join(f"| `{key}` | {value} |" for key, value in info["figures"].items())
+def summary_markdown(info: dict, per_row: int = 2) -> str:
+    """The model's headline: family, data, size, and each figure from its metrics.json (`per_row` to a row)."""
+    ordered = sorted(info["figures"].items(), key=lambda item: item[0].startswith("real_"))  # the model's first
+    cells = [f"{key} | **{value}**" for key, value in ordered]
+    rows = ["| " + " | ".join(cells[i:i + per_row]) + " |" for i in range(0, len(cells), per_row)]
     measured = ", ".join(f"{key} = {value}" for key, value in info["settings"].items())
     lines = [
         f"### {info['name']}: {info['family']}, {info['dataset']}",
         f"{info['parameters']:,} parameters · `model.safetensors` {info['weights_bytes'] / 1e6:.1f} MB",
         "",
-        f"| figure ({info['dataset']} test split) | value |",
-        "|---|---|",
-        rows,
+        f"| figure ({info['dataset']} test split) | value |" + " figure | value |" * (per_row - 1),
+        "|---|---" * per_row + "|",
+        *rows,
     ]
     if measured:
         lines += ["", f"Measured with {measured}."]

@@ -22,7 +22,7 @@ from huggingface_hub.file_download import repo_folder_name
 from lab.generate import generate
 from lab.latent import latent_maps, manifold
 from lab.loading import MODEL_NAMES, load_lab
-from lab.models_panel import app_files, figures
+from lab.models_panel import app_files, figures, model_info
 from lab.reconstruct import reconstruct
 from training import publish
 
@@ -159,7 +159,8 @@ def test_space_ships_the_app_and_a_fallback_copy_but_no_tests_or_training(publis
     assert card.data.sdk == "gradio" and card.data.app_file == "app.py"
 
 
-def test_lab_starts_offline_from_the_published_cache_and_its_tabs_work(offline_cache, tmp_path, mnist_fixture):
+def test_lab_starts_offline_from_the_published_cache_and_its_tabs_work(published, offline_cache, tmp_path,
+                                                                        mnist_fixture):
     lab = load_lab(tmp_path / "no-local-weights", namespace=NAMESPACE, revision=TAG)  # no fallback possible
     assert lab.notices == []
     for name in MODEL_NAMES:
@@ -181,6 +182,11 @@ def test_lab_starts_offline_from_the_published_cache_and_its_tabs_work(offline_c
         assert np.array_equal(hub_map, local_map)
     assert np.array_equal(manifold(lab, 5), manifold(local, 5))
     assert generate(lab, "Fashion-MNIST", "Sneaker", 4, 1)[2]["gan"]["predicted"].count("Sneaker") >= 3
+
+    info = model_info(lab, "vae2d-mnist")  # the Models tab names the repo, the tag and the commit
+    assert info["hub"] == {"repo_id": f"{NAMESPACE}/vae2d-mnist", "revision": TAG,
+                           "commit": published.commits[f"{NAMESPACE}/vae2d-mnist"],
+                           "url": f"https://huggingface.co/{NAMESPACE}/vae2d-mnist"}
 
 
 def test_app_starts_with_the_hub_settings_in_its_environment(published, tmp_path):
