@@ -2,11 +2,15 @@
 three lines that load it. Also the list of files the app reads from each model folder, which
 `training.publish` checks before it uploads anything."""
 
+from __future__ import annotations
+
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lab.loading import Lab, Loaded
+if TYPE_CHECKING:  # lab/loading.py may import app_files from here
+    from lab.loading import Lab, Loaded
 
 WEIGHTS_FILE, CONFIG_FILE, CARD_FILE, METRICS_FILE = "model.safetensors", "config.json", "README.md", "metrics.json"
 SETTINGS = ("iwae_k", "refine_steps", "refine_k")  # in metrics.json: how a figure was measured, not a figure
