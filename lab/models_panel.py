@@ -43,7 +43,7 @@ def missing_app_files(folder: str | Path) -> list[str]:
         return [f"{CONFIG_FILE} (not a model folder)"]
     config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
     evaluate = f"python -m training.evaluate {folder} --data-root DATA"
-    missing = [f"{name} ({evaluate})" if name not in (WEIGHTS_FILE, CARD_FILE) else name
+    missing = [f"{name} ({evaluate})" if name != WEIGHTS_FILE else f"{name} (the training script writes it)"
                for name in app_files(config) if not (folder / name).is_file()]
     if (folder / METRICS_FILE).is_file():
         metrics = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
