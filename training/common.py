@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torchvision.utils import save_image
 
+from lab.models_panel import missing_app_files
 from training.model_card import write_model_card
 
 DEFAULT_CHECKPOINT_ROOT = Path(os.environ.get("LAB_CHECKPOINT_DIR", "~/.cache/vae-vs-gan-lab")).expanduser()
@@ -47,7 +48,8 @@ def base_parser(description: str, epochs: int, batch_size: int, lr: float) -> ar
     p.add_argument("--dry-run", action="store_true",
                    help="train a few batches on a small subset, to check the script runs")
     p.add_argument("--push-to-hub", metavar="REPO_ID", default=None,
-                   help="upload the weights folder to this Hub repo when done")
+                   help="when done, evaluate the folder (training.evaluate, which the app needs) and upload it "
+                        "to this Hub repo; `python -m training.publish` publishes every model and the Space")
     return p
 
 
@@ -180,31 +182,34 @@ def save_grid(images: torch.Tensor, path: Path, nrow: int = 10) -> None:
 
 def finish(out: Path, args: argparse.Namespace, history: History, metrics: dict) -> Path:
     """After training: write `history.json`, `metrics.json` and the model card beside the saved
-    model, and upload the folder when --push-to-hub was given."""
+    model; with --push-to-hub, evaluate the folder (the app needs what that writes) and upload it."""
     history.write(out, args)
     write_json(out / "metrics.json", metrics)
     write_model_card(out)
     if args.push_to_hub:
+        if args.dry_run:
+            print(f"--dry-run: not evaluated, so not pushed to {args.push_to_hub}", flush=True)
+            return out
+        from training import evaluate
+
+        evaluate.main([str(out), "--data-root", args.data_root, "--threads", str(args.threads)])
         push_to_hub(out, args.push_to_hub)
     return out
 
 
 def push_to_hub(folder: str | Path, repo_id: str, api=None, private: bool = False) -> str:
-    """Upload a weights folder (model, config, card, metrics, grids) to a Hub model repo.
+    """Upload an evaluated weights folder to a Hub model repo in one commit; returns the commit.
 
-    The token comes from `HF_TOKEN` or `hf auth login`. `api` is an `HfApi`
-    (tests pass a double). Returns the commit URL.
+    Refuses (FileNotFoundError naming the files) a folder that lacks a file the app reads, or whose
+    metrics.json is not from `training.evaluate`. The token comes from `HF_TOKEN` or `hf auth login`.
+    `api` is an `HfApi` (tests pass a double). To publish every model, tagged, and the Space:
+    `python -m training.publish`.
     """
-    from huggingface_hub import HfApi
+    from training.publish import hub_api, model_upload, push
 
     folder = Path(folder)
-    if not (folder / "model.safetensors").is_file():
-        raise FileNotFoundError(f"{folder} holds no model.safetensors to upload")
-    write_model_card(folder, repo_id)  # the card's usage snippet names the repo it lives in
-    api = api or HfApi()
-    api.create_repo(repo_id, repo_type="model", private=private, exist_ok=True)
-    commit = api.upload_folder(repo_id=repo_id, folder_path=str(folder), repo_type="model",
-                               commit_message=f"Upload {folder.name} from VAE vs GAN Lab")
-    url = str(getattr(commit, "commit_url", commit))
-    print(f"pushed {folder} to https://huggingface.co/{repo_id} ({url})", flush=True)
-    return url
+    missing = missing_app_files(folder)
+    if missing:
+        raise FileNotFoundError(f"{folder} is not ready for the Hub, it lacks: {'; '.join(missing)}. "
+                                "Evaluate it, then push it or run `python -m training.publish`.")
+    return push(model_upload(folder, repo_id), api or hub_api(), private=private)

@@ -1,12 +1,20 @@
-"""Write a weights folder's `README.md` model card from its config, history and metrics."""
+"""A weights folder's `README.md` model card, built with `huggingface_hub.ModelCard` from the folder's
+`config.json`, `metrics.json` and `history.json`. Its metadata carries every figure of `metrics.json`
+as a `model-index` evaluation result (metric name and data set), which the Hub reads and shows."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-DATA = {
-    "mnist": ("MNIST", "mnist", "cc-by-sa-3.0",
+from huggingface_hub import EvalResult, ModelCard, ModelCardData
+
+from lab.models_panel import figures, load_lines
+from models import MODEL_CLASSES
+from training.report import label
+
+DATA = {  # dataset in config.json -> (name, Hub dataset id, licence of the data, credit line)
+    "mnist": ("MNIST", "ylecun/mnist", "cc-by-sa-3.0",
               "MNIST, Y. LeCun and C. Cortes, [CC BY-SA 3.0](https://creativecommons.org/licenses/by-sa/3.0/)"),
     "fashion-mnist": ("Fashion-MNIST", "zalando-datasets/fashion_mnist", "mit",
                       "Fashion-MNIST, Zalando SE, [MIT](https://github.com/zalandoresearch/fashion-mnist)"),
@@ -22,70 +30,95 @@ DESCRIPTION = {
     "classifier": "A small CNN classifier, the lab's measuring stick for generated images.",
 }
 
-USAGE = {
-    "vae": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]",
-    "autoencoder": "codes = model.encode(images)  # (B, 2)",
-    "gan": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]; labels=torch.arange(16) % 10 picks classes",
-    "classifier": "labels = model.predict(images)  # images: (B, 1, 28, 28) in [0, 1]",
-}
+TASKS = {"vae": "unconditional-image-generation", "autoencoder": "unconditional-image-generation",
+         "gan": "unconditional-image-generation", "classifier": "image-classification"}
 
 HUB_NAMESPACE = "vae-vs-gan-lab"  # where the README's Space expects the models
-
-CLASSES = {"vae": "VAE", "autoencoder": "Autoencoder", "gan": "Generator", "classifier": "Classifier"}
 
 
 def _read(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _format(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)
+def metric_name(key: str, metrics: dict) -> str:
+    """A figure's name with its settings; `real_*` figures measure the data (the floor), not this model."""
+    return label(key, metrics) + (" (real images, not this model)" if key.startswith("real_") else "")
 
 
-def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
+def card_data(folder: Path, config: dict, metrics: dict) -> ModelCardData:
+    """Metadata: the model class's own (library, tags, as `save_pretrained` writes them), the data set
+    and its licence, and one `model-index` result per figure in metrics.json."""
+    kind = config["model_type"]
+    data_name, hf_dataset, license_id, _ = DATA[config.get("dataset", "mnist")]
+    mixin = MODEL_CLASSES[kind]._hub_mixin_info.model_card_data
+    results = [EvalResult(task_type=TASKS[kind], dataset_type=hf_dataset, dataset_name=data_name, dataset_split="test",
+                          metric_type=key, metric_name=metric_name(key, metrics), metric_value=value)
+               for key, value in figures(metrics).items()]
+    return ModelCardData(
+        model_name=folder.name,
+        library_name=mixin.library_name,
+        license=license_id,  # the weights are derived from the data, so they carry its licence
+        datasets=[hf_dataset],
+        tags=sorted({*(mixin.tags or []), config.get("dataset", "mnist")}),
+        eval_results=results or None,
+    )
+
+
+def get_code(name: str, space: str | None) -> str:
+    if space:
+        where = (f"clone the lab's Space, `git clone https://huggingface.co/spaces/{space}`, "
+                 "or the lab's source repository")
+    else:
+        where = f"clone the VAE vs GAN Lab repository (this folder is `weights/{name}` in it) or the lab's Space"
+    return (f"The model classes are in the lab's `models/` package: {where}, then run "
+            "`pip install -r requirements.txt` in it. From its root, three lines load the model:")
+
+
+def model_card(folder: str | Path, repo_id: str | None = None, revision: str | None = None,
+               space: str | None = None) -> ModelCard:
+    """The card for a weights folder; `repo_id`, `revision` and `space` go into its usage snippet."""
     folder = Path(folder)
     config = _read(folder / "config.json")
     history = _read(folder / "history.json")
     metrics = _read(folder / "metrics.json")
     kind = config["model_type"]
-    data_name, hf_dataset, license_id, data_credit = DATA[config.get("dataset", "mnist")]
+    data_name, _, _, data_credit = DATA[config.get("dataset", "mnist")]
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
-        "---",
-        f"license: {license_id}",
-        "library_name: pytorch",
-        f"datasets: [{hf_dataset}]",
-        f"tags: [vae-vs-gan-lab, {kind}, {config.get('dataset', 'mnist')}, pytorch_model_hub_mixin]",
-        "---",
         f"# {folder.name}",
         "",
-        DESCRIPTION[kind].format(**config) + f" Trained on {data_name} for "
-        "[VAE vs GAN Lab](https://huggingface.co/spaces), a teaching demo of generative models.",
+        DESCRIPTION[kind].format(**config) + f" Trained on {data_name} for VAE vs GAN Lab, a teaching demo "
+        "of generative models.",
         "",
         "## Use",
         "",
+        get_code(folder.name, space),
+        "",
         "```python",
-        f"from models import {CLASSES[kind]}  # models/ from the VAE vs GAN Lab repository",
-        f'model = {CLASSES[kind]}.from_pretrained("{source}").eval()  # or a local weights/{folder.name}',
-        USAGE[kind],
+        load_lines(kind, source, revision),
         "```",
         "",
-        f'`models.load_model("{source}")` does the same and picks the class from `config.json`.',
+        f"`load_model` picks the class (`{MODEL_CLASSES[kind].__name__}`) from `config.json`; it also takes a local "
+        f"folder holding `model.safetensors` and `config.json`, e.g. `load_model(\"weights/{folder.name}\")`.",
         "",
         "## Evaluation",
         "",
     ]
-    if metrics:
-        command = metrics.pop("command", None)
-        lines += ["| metric | value |", "|---|---|"]
-        lines += [f"| {k} | {_format(v)} |" for k, v in metrics.items() if not isinstance(v, (dict, list))]
-        if command:
-            lines += ["", f"Measured with `{command}`."]
-        notes = metrics.get("notes")
-        if notes:
-            lines += ["", *[f"- {n}" for n in notes]]
+    numbers = figures(metrics)
+    if numbers:
+        lines += [f"| figure ({data_name} test split) | value |", "|---|---|"]
+        lines += [f"| {metric_name(key, metrics)} | {value} |" for key, value in numbers.items()]
+        other = {k: v for k, v in metrics.items() if isinstance(v, str) and k != "command"}
+        lines += ["", *[f"- {k}: `{v}`" for k, v in other.items()]] if other else []
+        if metrics.get("command"):
+            lines += ["", f"Measured with `{metrics['command']}` (all figures, with the rest, in `metrics.json`)."]
+        if metrics.get("provenance"):
+            made = metrics["provenance"]
+            lines += ["", f"These figures describe the `model.safetensors` with SHA-256 `{made['model_sha256']}`, "
+                          f"measured on {made['device']} at commit `{made['commit'][:12]}` with torch "
+                          f"{made['versions']['torch']}."]
+        if metrics.get("notes"):
+            lines += ["", *[f"- {n}" for n in metrics["notes"]]]
     else:
         lines += ["Not evaluated yet: run `python -m training.evaluate` on this folder."]
     lines += ["", "## Training", ""]
@@ -107,6 +140,12 @@ def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
         f"Trained on {data_credit}.",
         "",
     ]
-    path = folder / "README.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    data = card_data(folder, config, metrics)
+    return ModelCard(f"---\n{data.to_yaml()}\n---\n" + "\n".join(lines))
+
+
+def write_model_card(folder: str | Path, repo_id: str | None = None, revision: str | None = None,
+                     space: str | None = None) -> Path:
+    path = Path(folder) / "README.md"
+    path.write_text(str(model_card(folder, repo_id, revision, space)), encoding="utf-8")
     return path

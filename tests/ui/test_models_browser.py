@@ -1,0 +1,40 @@
+"""The Models tab in a real browser: each model's figures, its files to download, the lines that load it."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lab.loading import MODEL_NAMES
+from tests.conftest import ARTIFACTS
+
+WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1600, 1000)])
+def test_models_tab_shows_figures_and_downloads_the_files(app_url, browser, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    page.goto(app_url)
+    page.get_by_role("tab", name="Models", exact=True).click()
+    for name in MODEL_NAMES:  # one sub-tab per model
+        page.get_by_role("tab", name=name, exact=True).wait_for(timeout=30_000)
+
+    page.get_by_role("tab", name="gan-mnist", exact=True).click()
+    panel = page.locator("#model-gan-mnist")
+    metrics = json.loads((WEIGHTS / "gan-mnist" / "metrics.json").read_text())
+    panel.get_by_text(f"{metrics['frechet_distance']}", exact=True).wait_for(timeout=30_000)
+    assert "Loaded from the local folder" in page.locator("#source-gan-mnist").inner_text()
+    assert 'load_model("weights/gan-mnist")' in panel.inner_text()
+    page.screenshot(path=str(ARTIFACTS / f"models-{width}x{height}.png"))
+
+    for button, filename in [("#download-weights-gan-mnist", "model.safetensors"),
+                             ("#download-config-gan-mnist", "config.json")]:
+        with page.expect_download(timeout=30_000) as download:
+            page.locator(button).click()
+        assert download.value.suggested_filename == filename
+        assert Path(download.value.path()).read_bytes() == (WEIGHTS / "gan-mnist" / filename).read_bytes()
+
+    panel.get_by_text("Model card of gan-mnist").click()
+    page.locator("#card-gan-mnist").get_by_text("Training time").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / f"models-card-{width}x{height}.png"), full_page=True)
+    page.close()
