@@ -22,6 +22,16 @@ class GANConfig:
     channels: int = 32  # conv width at 14x14; the 7x7 layer uses 2x
     embed_dim: int = 16  # size of the learned label embedding fed to the generator
     dataset: str = "mnist"  # the data set it was trained on
+    upsample: str = "deconv"  # generator: "deconv", a 4x4 transposed conv per 2x upsampling (DCGAN);
+    # "deconv-conv3", each followed by a 3x3 conv, which smooths the transposed convs' uneven overlap
+    # (the checkerboard artefacts of Odena et al. 2016, https://distill.pub/2016/deconv-checkerboard/)
+
+    def __post_init__(self):
+        if self.upsample not in UPSAMPLE:
+            raise ValueError(f"upsample must be one of {', '.join(UPSAMPLE)}, got {self.upsample!r}")
+
+
+UPSAMPLE = ("deconv", "deconv-conv3")
 
 
 class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", license="mit",
@@ -38,12 +48,24 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", 
             nn.Linear(config.latent_dim + config.embed_dim, 2 * c * 7 * 7, bias=False),
             nn.BatchNorm1d(2 * c * 7 * 7), nn.ReLU(),
         )
-        self.deconv = nn.Sequential(
-            nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=False),  # (B, c, 14, 14)
-            nn.BatchNorm2d(c), nn.ReLU(),
-            nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1),  # (B, 1, 28, 28)
-            nn.Tanh(),
-        )
+        if config.upsample == "deconv":
+            self.deconv = nn.Sequential(
+                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=False),  # (B, c, 14, 14)
+                nn.BatchNorm2d(c), nn.ReLU(),
+                nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1),  # (B, 1, 28, 28)
+                nn.Tanh(),
+            )
+        else:  # "deconv-conv3"
+            self.deconv = nn.Sequential(
+                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=False),  # (B, c, 14, 14)
+                nn.BatchNorm2d(c), nn.ReLU(),
+                nn.Conv2d(c, c, 3, padding=1, bias=False),  # (B, c, 14, 14)
+                nn.BatchNorm2d(c), nn.ReLU(),
+                nn.ConvTranspose2d(c, c // 2, 4, stride=2, padding=1, bias=False),  # (B, c/2, 28, 28)
+                nn.BatchNorm2d(c // 2), nn.ReLU(),
+                nn.Conv2d(c // 2, 1, 3, padding=1),  # (B, 1, 28, 28)
+                nn.Tanh(),
+            )
 
     @property
     def latent_dim(self) -> int:

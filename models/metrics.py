@@ -96,3 +96,28 @@ def precision_recall(real_feats: np.ndarray, fake_feats: np.ndarray, k: int = 3)
     precision = manifold_coverage(fake, real, knn_radii(real, k))
     recall = manifold_coverage(real, fake, knn_radii(fake, k))
     return precision, recall
+
+
+def ink_components(images: torch.Tensor, threshold: float = 0.5) -> torch.Tensor:
+    """Label the connected ink regions (pixels above `threshold`, 8-neighbours) of each image: `(B, 28, 28)`
+    long, 0 on the background, else the largest flat index + 1 of the region's pixels."""
+    ink = images[:, 0] > threshold  # (B, H, W)
+    B, H, W = ink.shape
+    start = torch.arange(1, H * W + 1, device=images.device).view(1, H, W).expand(B, H, W)
+    labels = torch.where(ink, start, torch.zeros_like(start)).float()
+    while True:  # spread the largest label through each region until nothing changes
+        spread = F.max_pool2d(labels[:, None], 3, stride=1, padding=1)[:, 0] * ink
+        if torch.equal(spread, labels):
+            return labels.long()
+        labels = spread
+
+
+def speckle_share(images: torch.Tensor, max_pixels: int = 3, threshold: float = 0.5) -> float:
+    """Share of images with a speck: a separate ink region of at most `max_pixels` pixels beside the main
+    stroke. Real digits have few (a broken stroke is larger); a GAN's isolated dots show up here."""
+    labels = ink_components(images, threshold).flatten(1)  # (B, H*W)
+    counts = torch.zeros(labels.shape[0], labels.shape[1] + 1, device=labels.device)
+    counts.scatter_add_(1, labels, torch.ones_like(labels, dtype=counts.dtype))
+    sizes = counts[:, 1:]  # pixels per region label (0 where no region has that label)
+    has_speck = ((sizes > 0) & (sizes <= max_pixels)).any(1) & ((sizes > 0).sum(1) > 1)
+    return has_speck.float().mean().item()

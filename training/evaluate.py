@@ -11,7 +11,9 @@ Both: the Fréchet distance of samples to the test set in the classifier's featu
 space (128-d penultimate ReLU layer of weights/classifier-<dataset>; 10,000 samples
 vs the 10,000 test images; "real" = 10,000 train images vs the same test images),
 precision and recall of the samples (Kynkäänniemi et al. 2019, k = 3, same features and sets),
-and sharpness: mean Laplacian variance of samples over that of test images.
+sharpness: mean Laplacian variance of samples over that of test images, and the speckle share:
+samples with an isolated ink speck of at most 3 pixels beside the strokes (`real_speckle_share`: the
+test images themselves).
 Class coverage (classes holding at least half their share of unconditional samples) is
 reported for models that choose the class themselves (VAEs), not for the conditional GAN,
 whose class is an input.
@@ -47,6 +49,7 @@ from models.metrics import (
     precision_recall,
     predict,
     sharpness_ratio,
+    speckle_share,
 )
 from models.vae import VAE, iwae_log_likelihood, negative_elbo, refine_posterior
 from training.common import pick_device, positive_int, write_json
@@ -101,6 +104,7 @@ def sample_metrics(images: torch.Tensor, classifier: Classifier, x_test: torch.T
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "sharpness_ratio": round(sharpness_ratio(images, x_test), 3),
+        "speckle_share": round(speckle_share(images), 4),
     }
     if coverage:
         predicted = predict(classifier, images)
@@ -202,7 +206,8 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
     real_feats = classifier_features(classifier, x_real)
     real_precision, real_recall = precision_recall(test_feats, real_feats, k=PR_K)
     metrics = {"real_frechet_distance": round(frechet_distance(real_feats, test_feats), 3),  # the floors:
-               "real_precision": round(real_precision, 4), "real_recall": round(real_recall, 4)}  # train vs test
+               "real_precision": round(real_precision, 4), "real_recall": round(real_recall, 4),  # train vs test
+               "real_speckle_share": round(speckle_share(x_test), 4)}
     g = torch.Generator(device=device).manual_seed(0)
     if isinstance(model, VAE):
         metrics["test_neg_elbo"] = round(mean_neg_elbo(model, x_test, model.config.binarized, g), 2)

@@ -53,3 +53,22 @@ def test_discriminator_scores_one_logit_per_image():
     assert scores.shape == (3,)
     scores.sum().backward()  # gradients reach the generator through D
     assert G.fc[0].weight.grad.abs().sum() > 0
+
+
+def test_the_conv3_generator_saves_and_loads_with_its_config(tmp_path):
+    from models import load_model
+
+    torch.manual_seed(0)
+    G = Generator(GANConfig(latent_dim=8, channels=4, embed_dim=4, upsample="deconv-conv3")).eval()
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in G.deconv) == 2  # a 3x3 conv after each upsampling
+    G.save_pretrained(tmp_path / "g")
+    loaded = load_model(tmp_path / "g")
+    assert loaded.config.upsample == "deconv-conv3"
+    seed = lambda: torch.Generator().manual_seed(0)  # noqa: E731
+    assert torch.equal(G.sample(3, generator=seed()), loaded.sample(3, generator=seed()))
+
+
+def test_an_old_config_without_upsample_loads_the_first_design_and_a_bad_one_is_refused():
+    assert GANConfig().upsample == "deconv"  # what configs written before the option mean
+    with pytest.raises(ValueError, match="upsample must be one of deconv, deconv-conv3"):
+        GANConfig(upsample="pixelshuffle")

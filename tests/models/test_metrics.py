@@ -55,3 +55,21 @@ def test_precision_recall_on_hand_made_sets():
     assert p > 0.9 and r < 0.1  # realistic but not diverse: the mode-collapse signature
     p, r = precision_recall(real, far, k=3)
     assert p == 0.0 and r == 0.0
+
+
+def test_ink_components_and_speckles():
+    from models.metrics import ink_components, speckle_share
+
+    stroke = torch.zeros(1, 1, 28, 28)
+    stroke[0, 0, 5:20, 10:12] = 1.0  # a vertical bar
+    speck = stroke.clone()
+    speck[0, 0, 25, 25] = 1.0  # one stray pixel
+    diagonal = torch.zeros(1, 1, 28, 28)
+    for i in range(10):
+        diagonal[0, 0, i, i] = 1.0  # touching corners: one region with 8-neighbours
+    labels = ink_components(torch.cat([stroke, speck, diagonal]))
+    assert [len(labels[i].unique()) - 1 for i in range(3)] == [1, 2, 1]  # regions, background left out
+    assert speckle_share(torch.cat([stroke, speck, diagonal])) == pytest.approx(1 / 3)
+    broken = stroke.clone()
+    broken[0, 0, 22:26, 10:12] = 1.0  # a second, larger piece of stroke is not a speck
+    assert speckle_share(broken) == 0.0
