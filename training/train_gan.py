@@ -3,19 +3,25 @@
     python -m training.train_gan --dataset mnist --data-root ../shared/data --out weights/gan-mnist
 
 Only the generator goes into the weights folder; the discriminator lives in the
-checkpoint (and in `<out>-discriminator/` with --save-discriminator).
+checkpoint (and in `<out>-discriminator/` with --save-discriminator). With --ema (the default) the
+shipped generator is the exponential moving average of G's weights (Yazıcı et al. 2019,
+arXiv:1806.04498), its batch-norm statistics recomputed for the averaged weights; the per-epoch
+grids and accuracies show that averaged generator. history.json holds per-epoch means and, under
+"steps", the losses averaged over every --log-every G steps.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from pathlib import Path
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from models.gan import Discriminator, GANConfig, Generator
+from models.gan import UPSAMPLE, Discriminator, GANConfig, Generator
 from training.common import (
     Checkpointer,
     History,
@@ -24,6 +30,7 @@ from training.common import (
     epoch_generator,
     finish,
     noise_generator,
+    positive_int,
     save_grid,
     setup,
 )
@@ -42,6 +49,36 @@ def conditional_accuracy(G: Generator, classifier, n: int = 1000, seed: int = 0)
     return (classifier.predict(images.cpu()) == labels).float().mean().item()
 
 
+@torch.no_grad()
+def update_average(average: Generator, G: Generator, decay: float) -> None:
+    """average <- decay * average + (1 - decay) * G, parameter by parameter."""
+    for p_avg, p in zip(average.parameters(), G.parameters(), strict=True):
+        p_avg.lerp_(p, 1 - decay)
+
+
+@torch.no_grad()
+def recompute_batchnorm(G: Generator, batches: int, batch_size: int, generator: torch.Generator) -> None:
+    """Batch-norm running statistics for G's current weights: the mean over `batches` batches of fresh
+    noise and balanced labels (averaged weights never ran forward, so their own statistics are stale)."""
+    norms = [m for m in G.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None  # a cumulative average over the batches below
+    device = next(G.parameters()).device
+    G.train()
+    for _ in range(batches):
+        z = torch.randn(batch_size, G.latent_dim, generator=generator, device=generator.device).to(device)
+        G(z, (torch.arange(batch_size, device=device) % G.num_classes))
+    for m in norms:
+        m.momentum = 0.1
+    G.eval()
+
+
+def lr_factor(step: int, total: int, schedule: str) -> float:
+    """Multiplier of the peak learning rate: constant, or a linear decay to 0 over the run."""
+    return 1.0 if schedule == "none" else max(0.0, 1.0 - step / total)
+
+
 def main(argv: list[str] | None = None) -> Path:
     p = base_parser(__doc__.splitlines()[0], epochs=20, batch_size=128, lr=2e-4)
     p.add_argument("--latent-dim", type=int, default=64)
@@ -49,7 +86,17 @@ def main(argv: list[str] | None = None) -> Path:
     p.add_argument("--classifier", default=None,
                    help="classifier folder for the per-epoch accuracy (default weights/classifier-<dataset>)")
     p.add_argument("--save-discriminator", action="store_true")
+    p.add_argument("--upsample", choices=UPSAMPLE, default="deconv-conv3",
+                   help="generator upsampling (models/gan.py); deconv is the first shipped design")
+    p.add_argument("--ema", type=float, default=0.999,
+                   help="decay of the moving average of G's weights that ships (0: ship G itself)")
+    p.add_argument("--lr-decay", choices=["linear", "none"], default="linear",
+                   help="linear: both learning rates fall linearly to 0 over the run")
+    p.add_argument("--log-every", type=positive_int, default=100,
+                   help="history.json 'steps': the losses averaged over this many G updates")
     args = p.parse_args(argv)
+    if not 0 <= args.ema < 1:
+        p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
     device = setup(args)
     out = Path(args.out)
 
@@ -60,9 +107,11 @@ def main(argv: list[str] | None = None) -> Path:
     x_train = (to_float(x_train) * 2 - 1).to(device)
     y_train = y_train.to(device)
 
-    config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset)
+    config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset,
+                       upsample=args.upsample)
     G = Generator(config).to(device)
     D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
+    G_avg = copy.deepcopy(G) if args.ema else None
     # Adam with beta1 = 0.5, lr 2e-4 (Radford et al. 2016, section 4)
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
@@ -74,9 +123,12 @@ def main(argv: list[str] | None = None) -> Path:
         D.load_state_dict(state["D"])
         opt_g.load_state_dict(state["opt_g"])
         opt_d.load_state_dict(state["opt_d"])
+        if G_avg is not None:
+            G_avg.load_state_dict(state["G_avg"])
         torch.set_rng_state(state["rng"])
         start = state["epoch"]
     history = History(state and state["history"])
+    shipped = G_avg if G_avg is not None else G  # the generator the grids, accuracies and weights show
 
     classifier = None
     clf_path = Path(args.classifier or f"weights/classifier-{args.dataset}")
@@ -88,6 +140,7 @@ def main(argv: list[str] | None = None) -> Path:
     z_grid = torch.randn(100, args.latent_dim, generator=g0).to(device)
     y_grid = (torch.arange(100) % 10).to(device)
     steps_per_epoch = max(1, len(x_train) // args.batch_size)
+    total_steps = args.epochs * steps_per_epoch
 
     for epoch in range(start, args.epochs):
         G.train()
@@ -95,9 +148,14 @@ def main(argv: list[str] | None = None) -> Path:
         g = epoch_generator(args.seed, epoch)  # shuffling, on the CPU
         g_noise = noise_generator(g, device)  # z, on the device
         sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
+        window = dict.fromkeys(sums, 0.0)  # the last --log-every steps, for history.json's "steps"
         n_steps = seen = 0
         for idx in tqdm(batches(len(x_train), args.batch_size, g), total=steps_per_epoch,
                         desc=f"epoch {epoch + 1}/{args.epochs}", leave=False):
+            step = epoch * steps_per_epoch + n_steps
+            for opt in (opt_g, opt_d):
+                for group in opt.param_groups:
+                    group["lr"] = args.lr * lr_factor(step, total_steps, args.lr_decay)
             x, y = x_train[idx], y_train[idx]
             z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
             fake = G(z, y)
@@ -113,29 +171,40 @@ def main(argv: list[str] | None = None) -> Path:
             opt_g.zero_grad(set_to_none=True)
             loss_g.backward()
             opt_g.step()
-            sums["loss_d"] += loss_d.item()
-            sums["loss_g"] += loss_g.item()
-            sums["d_real"] += torch.sigmoid(real_logit).mean().item()
-            sums["d_fake"] += torch.sigmoid(fake_logit).mean().item()
+            if G_avg is not None:
+                update_average(G_avg, G, args.ema)
+            values = {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
+                      "d_real": torch.sigmoid(real_logit).mean().item(),
+                      "d_fake": torch.sigmoid(fake_logit).mean().item()}
+            for k, v in values.items():
+                sums[k] += v
+                window[k] += v
             n_steps += 1
             seen += len(idx)
+            if (step + 1) % args.log_every == 0:
+                history.add_step({"step": step + 1, "epoch": round((step + 1) / steps_per_epoch, 3),
+                                  **{k: round(v / args.log_every, 4) for k, v in window.items()}})
+                window = dict.fromkeys(window, 0.0)
             if args.dry_run and n_steps >= 4:
                 break
         # (3) per-epoch record: losses, D's average verdicts, class accuracy, a fixed-z grid, a checkpoint
         record = {"epoch": epoch + 1, **{k: round(v / n_steps, 4) for k, v in sums.items()}}
+        if G_avg is not None:  # a fixed noise stream: the statistics do not depend on where a run resumed
+            recompute_batchnorm(G_avg, 50, 256, torch.Generator().manual_seed(args.seed))
         if classifier is not None:
-            record["conditional_accuracy"] = round(conditional_accuracy(G, classifier), 4)
+            record["conditional_accuracy"] = round(conditional_accuracy(shipped, classifier), 4)
         with torch.no_grad():
-            G.eval()
-            save_grid((G(z_grid, y_grid) + 1) / 2, out / "epochs" / f"epoch_{epoch + 1:03d}.png", nrow=10)
+            shipped.eval()
+            save_grid((shipped(z_grid, y_grid) + 1) / 2, out / "epochs" / f"epoch_{epoch + 1:03d}.png", nrow=10)
         history.add(record, seen)
         ckpt.save({"epoch": epoch + 1, "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(),
-                   "opt_d": opt_d.state_dict(), "rng": torch.get_rng_state(), "history": history.state()})
+                   "opt_d": opt_d.state_dict(), "rng": torch.get_rng_state(), "history": history.state(),
+                   **({"G_avg": G_avg.state_dict()} if G_avg is not None else {})})
         history.restart_clock()
 
     # (4) write the weights folder (generator only); `python -m training.evaluate` adds metrics.json
-    G.eval().cpu()
-    G.save_pretrained(out)
+    shipped.eval().cpu()
+    shipped.save_pretrained(out)
     if args.save_discriminator:
         D.eval().cpu().save_pretrained(Path(f"{out}-discriminator"))
     return finish(out, args, history, {k: v for k, v in history.epochs[-1].items() if k == "conditional_accuracy"})

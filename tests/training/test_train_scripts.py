@@ -53,14 +53,18 @@ def test_vae_dry_run(tiny_data_root, tmp_path, extra, cls):
 def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
     out = tmp_path / "gan-mnist"
     train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
-                    "--batch-size", "16", "--classifier", str(tiny_classifier), "--save-discriminator"])
+                    "--batch-size", "16", "--classifier", str(tiny_classifier), "--save-discriminator",
+                    "--log-every", "2"])
     G = load_model(out)
     assert isinstance(G, Generator)
     assert isinstance(load_model(f"{out}-discriminator"), Discriminator)
     assert not (out / "model.safetensors").read_bytes().count(b"psi")  # the discriminator is not shipped
-    record = read(out / "history.json")["epochs"][0]
-    assert {"loss_d", "loss_g", "d_real", "d_fake", "conditional_accuracy"} <= set(record)
+    history = read(out / "history.json")
+    assert {"loss_d", "loss_g", "d_real", "d_fake", "conditional_accuracy"} <= set(history["epochs"][0])
+    assert [s["step"] for s in history["steps"]] == [2, 4]  # --log-every 2 over the 4 dry-run steps
+    assert set(history["steps"][0]) == {"step", "epoch", "loss_d", "loss_g", "d_real", "d_fake"}
     assert (out / "epochs" / "epoch_001.png").is_file()
+    assert G.config.upsample == "deconv-conv3"
 
     metrics = evaluate.main([str(out), "--data-root", str(tiny_data_root), "--classifier", str(tiny_classifier),
                              "--samples", "40"])
@@ -163,3 +167,36 @@ def test_evaluate_rejects_bad_flags(tmp_path, capsys, flags, message):
 def test_evaluate_a_missing_folder_is_a_message(tmp_path):
     with pytest.raises(SystemExit, match="evaluate: model folder not found"):
         evaluate.main([str(tmp_path / "nothing")])
+
+
+def test_gan_lr_decays_linearly_and_the_average_follows_g():
+    from models.gan import GANConfig, Generator
+
+    assert [train_gan.lr_factor(s, 4, "linear") for s in range(5)] == [1.0, 0.75, 0.5, 0.25, 0.0]
+    assert train_gan.lr_factor(3, 4, "none") == 1.0
+    torch.manual_seed(0)
+    G, G_avg = Generator(GANConfig(latent_dim=4, channels=4, embed_dim=2)), Generator(
+        GANConfig(latent_dim=4, channels=4, embed_dim=2))
+    before = G_avg.fc[0].weight.clone()
+    train_gan.update_average(G_avg, G, decay=0.75)
+    assert torch.allclose(G_avg.fc[0].weight, 0.75 * before + 0.25 * G.fc[0].weight)
+
+
+def test_recomputed_batchnorm_statistics_match_the_averaged_weights():
+    from models.gan import GANConfig, Generator
+
+    torch.manual_seed(0)
+    G = Generator(GANConfig(latent_dim=4, channels=4, embed_dim=2))
+    bn = G.fc[1]
+    assert torch.equal(bn.running_mean, torch.zeros_like(bn.running_mean))  # never ran forward
+    train_gan.recompute_batchnorm(G, batches=4, batch_size=64, generator=torch.Generator().manual_seed(0))
+    assert not G.training and bn.momentum == 0.1
+    z = torch.randn(4 * 64, 4, generator=torch.Generator().manual_seed(0))
+    h = G.fc[0](torch.cat([z, G.embed(torch.arange(4 * 64) % 64 % 10)], 1))
+    assert torch.allclose(bn.running_mean, h.mean(0), atol=1e-5)  # the mean over all the batches
+
+
+def test_gan_rejects_a_bad_ema(tiny_data_root, tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g"), "--dry-run", "--ema", "1"])
+    assert "--ema must be at least 0 and below 1" in capsys.readouterr().err
