@@ -54,7 +54,7 @@ def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
     out = tmp_path / "gan-mnist"
     train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
                     "--batch-size", "16", "--classifier", str(tiny_classifier), "--save-discriminator",
-                    "--log-every", "2"])
+                    "--log-every", "2", "--upsample", "deconv-conv3", "--ema", "0.99", "--lr-decay", "linear"])
     G = load_model(out)
     assert isinstance(G, Generator)
     assert isinstance(load_model(f"{out}-discriminator"), Discriminator)
