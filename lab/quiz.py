@@ -143,6 +143,10 @@ def answer(lab: Lab, state: dict | None, guess) -> tuple[dict, dict]:
                    "readouts": readouts(lab, dataset, image)}
 
 
+def percent(share: float) -> str:
+    return f"{share * 100:.0f} %"
+
+
 def score_text(state: dict | None) -> str:
     state = state or new_state()
     return (f"**Score {state['score']} / {state['answered']}** · streak {state['streak']}"
@@ -171,8 +175,8 @@ def explanation_text(result: dict) -> str:
     lines = [
         head,
         f"- **Sharpness** {r['sharpness']:.2f} × real ({low:.2f}–{high:.2f} for 90 % of real images): {sharp}.",
-        f"- **Classifier** says {r['classifier_class']} with {r['classifier_confidence']:.0%} ({confident}; "
-        f"{CONFIDENT:.0%} counts as confident).",
+        f"- **Classifier** says {r['classifier_class']} with {percent(r['classifier_confidence'])} ({confident}; "
+        f"{percent(CONFIDENT)} counts as confident).",
         f"- **Nearest training image** at distance {r['nearest_training_distance']:.2f}: {copy}.",
         f"- **Realness readout** (confident and sharp like real): "
         f"{'looks real' if r['looks_real'] else 'does not look real'}.",
