@@ -157,8 +157,8 @@ def explanation_text(result: dict) -> str:
     """The verdict and the giveaway, each claim next to its measured figure."""
     r, source = result["readouts"], result["answer"]
     name = {"Real": "a **real** test image", "VAE": "a **VAE** sample", "GAN": "a **GAN** sample"}[source]
-    head = f"**Right!** It is {name}." if result["correct"] else \
-        f"**Not this time:** it is {name} (you said {result['guess']})."
+    head = f"### Right! It is {name}." if result["correct"] else \
+        f"### Not this time: it is {name} (you said {result['guess']})."
     low, high = r["real_sharpness_range"]
     if r["sharpness"] < low:
         sharp = "blurrier than 95 % of real images"

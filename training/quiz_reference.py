@@ -1,6 +1,7 @@
 """Write what the quiz ships in `lab/quiz_data/`, then measure how often each source "looks real".
 
     python -m training.quiz_reference --data-root ../shared/data
+    python -m training.quiz_reference --table   # only print the README's table from quiz_figures.json
 
 Per data set (`mnist`, `fashion-mnist`):
 - `quiz_real_<name>.npz`: `--per-class` real test images of each class (uint8 `images` (N, 28, 28),
@@ -98,6 +99,18 @@ def realness_figures(lab, dataset: str, test: torch.Tensor, n: int, seed: int) -
     return figures
 
 
+def figures_table(figures: dict) -> str:
+    """The README's table of `quiz_figures.json`: the share of each source the readout calls real."""
+    rows = ["| data set | real test images | VAE samples | GAN samples | GAN samples that may be copies |",
+            "|---|---|---|---|---|"]
+    for dataset in DATASETS:
+        f = figures[dataset]
+        rows.append(f"| {dataset} | {f['real']['looks_real']:.1%} | {f['vae']['looks_real']:.1%} | "
+                    f"{f['gan']['looks_real']:.1%} | {f['gan']['maybe_copies']:.1%} "
+                    f"(real: {f['real']['maybe_copies']:.1%}) |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--data-root", default="data", help="folder holding MNIST/raw and FashionMNIST/raw")
@@ -108,7 +121,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--measure", type=positive_int, default=1000, help="images of each source to measure")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads")
+    p.add_argument("--table", action="store_true", help="only print the README's table from quiz_figures.json")
     args = p.parse_args(argv)
+    if args.table:
+        print(figures_table(json.loads((Path(args.out) / "quiz_figures.json").read_text(encoding="utf-8"))))
+        return
     torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -134,6 +151,7 @@ def main(argv: list[str] | None = None) -> None:
         figures[dataset]["projection"] = projection_check(to_float(train), test, args.components)
         print(dataset, json.dumps({k: v for k, v in figures[dataset].items() if k != "models"}))
     (out / "quiz_figures.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(figures_table(figures))
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def build(lab: Lab) -> SimpleNamespace:
             with gr.Column(scale=2, min_width=260):
                 image = gr.Image(label="Real, VAE or GAN?", format="png", interactive=False, height=300,
                                  elem_id="quiz-image")
-                prompt = gr.Markdown(label="Round", elem_id="quiz-prompt")
+                prompt = gr.Markdown("Pick a seed and press **New round**.", label="Round", elem_id="quiz-prompt")
             with gr.Column(scale=3):
                 with gr.Row():
                     dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")

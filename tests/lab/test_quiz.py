@@ -107,12 +107,12 @@ def test_readouts_of_known_images(shipped_lab):
     r = readouts(shipped_lab, "MNIST", copy.view(1, 1, 28, 28))
     assert r["nearest_training_distance"] < 0.01 and r["nearest_training_percentile"] == 0
     text = explanation_text({"answer": "GAN", "guess": "Real", "correct": False, "readouts": r})
-    assert "**Not this time:** it is a **GAN** sample (you said Real)." in text and "it may be a copy" in text
+    assert "### Not this time: it is a **GAN** sample (you said Real)." in text and "it may be a copy" in text
 
     r = readouts(shipped_lab, "MNIST", real[:1])
     assert r["classifier_class"] == str(int(data["labels"][0])) and r["classifier_confidence"] > 0.9
     text = explanation_text({"answer": "Real", "guess": "Real", "correct": True, "readouts": r})
-    assert text.startswith("**Right!** It is a **real** test image.") and "not a copy" in text
+    assert text.startswith("### Right! It is a **real** test image.") and "not a copy" in text
 
 
 def test_shipped_quiz_files_are_small_and_attributed():
