@@ -184,10 +184,14 @@ def explanation_text(result: dict) -> str:
     if source == "VAE":
         why = ("The VAE paints the average of what it is unsure about, so its strokes are soft."
                if r["sharpness"] < low else "This VAE sample is unusually crisp; its shape gives it away, if anything.")
-    elif source == "GAN":
+    elif source == "GAN" and r["looks_real"]:
         why = ("This GAN sample fooled the readout: the GAN is rewarded only for images a critic cannot tell "
-               "from real ones. Look for strokes that break off or shapes no one would draw."
-               if r["looks_real"] else "The readout caught this GAN sample: see the figure that is out of range.")
+               "from real ones. Look for strokes that break off or shapes no one would draw.")
+    elif source == "GAN":
+        caught = [f"the classifier is unsure ({percent(r['classifier_confidence'])})"] if confident == "unsure" else []
+        caught += [f"it is {sharp.split(' (')[0]}"] if not low <= r["sharpness"] <= high else []
+        caught = caught or ["a figure sits just outside the real range"]  # at the edge, hidden by rounding
+        why = f"The readout caught this GAN sample: {' and '.join(caught)}."
     else:
         why = "The models never trained on this image; real images can be messy too."
     return "\n".join(lines) + f"\n\n{why}"

@@ -37,7 +37,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 prompt = gr.Markdown("Pick a seed and press **New round**.", label="Round", elem_id="quiz-prompt")
             with gr.Column(scale=3):
                 with gr.Row():
-                    dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")
+                    dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset", elem_id="quiz-dataset")
                     seed = gr.Number(0, precision=0, minimum=0, label="Seed (same seed, same image)")
                 with gr.Row():
                     new_round = gr.Button("New round", variant="primary")

@@ -139,3 +139,15 @@ def test_quiz_figures_describe_the_shipped_models():
         for name, digest in figures[dataset]["models"].items():
             metrics = json.loads((ROOT / "weights" / name / "metrics.json").read_text(encoding="utf-8"))
             assert metrics["provenance"]["model_sha256"] == digest, name
+
+
+def test_the_giveaway_names_what_caught_a_gan_sample():
+    r = {"sharpness": 0.3, "real_sharpness_range": [0.5, 1.4], "classifier_class": "Coat",
+         "classifier_confidence": 0.62, "nearest_training_distance": 2.0, "nearest_training_percentile": 40.0,
+         "looks_real": False}
+    text = explanation_text({"answer": "GAN", "guess": "GAN", "correct": True, "readouts": r})
+    assert ("The readout caught this GAN sample: the classifier is unsure (62 %) and it is blurrier than 95 % "
+            "of real images.") in text
+    assert "- **Sharpness** 0.30 × real (0.50–1.40 for 90 % of real images): blurrier than 95 % of real images." in text
+    assert "- **Classifier** says Coat with 62 % (unsure; 90 % counts as confident)." in text
+    assert "40 % of real test images sit closer: not a copy." in text
