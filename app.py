@@ -14,6 +14,7 @@ from lab.loading import Lab, load_lab  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
 from ui import latent as latent_tab  # noqa: E402
 from ui import models as models_tab  # noqa: E402
+from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
 
 CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square in the browser
@@ -35,6 +36,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
         generate_tab.build(lab)
         rec = reconstruct_tab.build(lab)
         lat = latent_tab.build(lab)
+        quiz_tab.build(lab)
         models_tab.build(lab)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.

@@ -31,3 +31,12 @@ def test_readme_has_the_app_command_and_spaces_front_matter():
 
 def test_readme_table_is_what_training_report_prints():
     assert table(ROOT / "weights") in README
+
+
+def test_readme_quiz_table_is_what_quiz_reference_prints():
+    import json
+
+    from training.quiz_reference import figures_table
+
+    figures = json.loads((ROOT / "lab" / "quiz_data" / "quiz_figures.json").read_text(encoding="utf-8"))
+    assert figures_table(figures) in README
