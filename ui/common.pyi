@@ -1,0 +1,85 @@
+"""What every tab shares: bad input and failures shown as a short message on the page (`friendly`),
+no stale outputs beside that message (`clear_on_failure`), and image inputs that hand the app the
+file exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py decodes it and can say
+what is wrong with it."""
+
+import functools
+import logging
+
+import gradio as gr
+
+log = logging.getLogger("lab")
+
+BAD_INPUT = (ValueError, FileNotFoundError)  # raised with a message for the page (PreprocessError is a ValueError)
+
+
+def friendly(fn):
+    """The one place that maps exceptions to `gr.Error`. Bad input: its own message. Anything else
+    (a RuntimeError or KeyError from model code): logged with its traceback on the server, and a short
+    message on the page."""
+
+    @functools.wraps(fn)
+    def wrapper(*args):
+        try:
+            return fn(*args)
+        except gr.Error:
+            raise
+        except BAD_INPUT as err:
+            raise gr.Error(str(err), print_exception=False) from err
+        except Exception as err:
+            log.exception("%s failed", getattr(fn, "__name__", "request"))
+            raise gr.Error(f"Something went wrong inside the app ({type(err).__name__}); it is in the server log. "
+                           "Try again, or other settings.", print_exception=False) from err
+
+    return wrapper
+
+
+def clear_on_failure(event, outputs: list) -> None:
+    """When `event` fails, empty `outputs`, so no result of an earlier request stays beside the error."""
+    event.failure(lambda: None if len(outputs) == 1 else [None] * len(outputs), None, outputs,
+                  api_visibility="private", queue=False)
+
+from gradio.events import Dependency
+
+class ImageUpload(gr.Image):
+    """gr.Image whose upload reaches the function as the path of the file as uploaded. (gr.Image opens
+    the file first and converts it to RGB: a bad file fails before the app can say what is wrong,
+    and a drawing's transparency is lost.) lab/preprocess.py `load_image` decodes it."""
+
+    is_template = True  # the page and the API show it as a plain gr.Image
+
+    def preprocess(self, payload):
+        return None if payload is None else uploaded(payload.path)
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
+
+
+class Drawing(gr.Sketchpad):
+    """gr.Sketchpad whose value reaches the function undecoded: a dict of `background`, `layers` and
+    `composite`, each a file path or PNG bytes (or None), decoded by lab/preprocess.py."""
+
+    def get_block_name(self) -> str:  # the page and the API show it as gr.Sketchpad does: an ImageEditor
+        return "imageeditor"
+
+    def get_block_class(self) -> str:
+        return "imageeditor"
+
+    def preprocess(self, payload):
+        if payload is None:
+            return None
+        if payload.id is not None:  # the page sends the canvas as blobs, kept by id
+            blobs = self.blob_storage.pop(payload.id, None)
+            if blobs is None:
+                return None
+            return {"background": blobs.background, "layers": list(blobs.layers), "composite": blobs.composite}
+        path = lambda f: None if f is None else uploaded(f.path)  # noqa: E731
+        return {"background": path(payload.background), "layers": [path(f) for f in payload.layers],
+                "composite": path(payload.composite)}
+    from typing import Callable, Literal, Sequence, Any, TYPE_CHECKING
+    from gradio.blocks import Block
+    if TYPE_CHECKING:
+        from gradio.components import Timer
+        from gradio.components.base import Component
