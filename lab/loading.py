@@ -147,7 +147,8 @@ def fix_for(folder: Path, filename: str) -> str:
     if filename in ("model.safetensors", "config.json", ""):
         train = recorded_command(folder, "history.json") or "the training command in README.md"
         return f"{restore}, or retrain it: `{train}`"
-    evaluate = recorded_command(folder, "metrics.json") or f"python -m training.evaluate {folder} --data-root ../shared/data"
+    evaluate = (recorded_command(folder, "metrics.json")
+                or f"python -m training.evaluate {folder} --data-root ../shared/data")
     return f"{restore}, or rewrite it: `{evaluate}`"
 
 

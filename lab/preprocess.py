@@ -88,7 +88,16 @@ def decode(source, name: str) -> Image.Image:
         except Exception as err:  # noqa: BLE001 - a damaged file can fail inside any decoder, with any error
             raise PreprocessError(f"{name} is damaged and could not be decoded ({type(err).__name__}: {err}). "
                                   "Save or export it again and upload the new file.") from err
-    return image
+    return to_8bit(image)
+
+
+def to_8bit(image: Image.Image) -> Image.Image:
+    """16-bit and float grayscale (PIL modes I;16, I, F) scaled to 8 bits: PIL's own conversion clips at 255."""
+    if image.mode not in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        return image
+    a = np.asarray(image, dtype=np.float64)
+    top = 1.0 if a.max() <= 1.0 else 255.0 if a.max() <= 255 else 65535.0
+    return Image.fromarray((np.clip(a / top, 0.0, 1.0) * 255 + 0.5).astype(np.uint8))
 
 
 def _flatten_editor_value(value: dict):

@@ -124,7 +124,8 @@ def png_declaring(width: int, height: int) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grayscale
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+            + chunk(b"IEND", b""))
 
 
 def truncated_png() -> bytes:
@@ -204,3 +205,11 @@ def test_drawing_value_with_undecoded_parts(tmp_path):
     assert torch.equal(from_bytes.x, from_path.x)
     with pytest.raises(PreprocessError, match="The drawing is not a picture this app can read"):
         preprocess({"background": None, "layers": [], "composite": b"garbage"})
+
+
+def test_16_bit_grayscale_keeps_its_gray_levels(tmp_path, mnist_fixture):
+    digit = mnist_digit(mnist_fixture, 5)
+    path = tmp_path / "deep.png"
+    Image.fromarray(digit.astype(np.uint16) * 257).save(path)  # PIL reads it back as mode I;16
+    assert Image.open(path).mode.startswith("I")
+    assert torch.allclose(preprocess(str(path)).x, preprocess(digit).x, atol=1e-6)
