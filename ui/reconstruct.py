@@ -45,9 +45,10 @@ def build(lab: Lab) -> SimpleNamespace:
                                    elem_id="reconstruct-input")
             recon = gr.Image(label="VAE reconstruction", format="png", interactive=False,
                              elem_id="reconstruct-output")
-            error = gr.Image(label="Error map", format="png", interactive=False)
+            error = gr.Image(label="Error map", format="png", interactive=False, elem_id="reconstruct-error")
         result = gr.JSON(label="Result", elem_id="reconstruct-result")
-        steps = gr.Gallery(label="Preprocessing, step by step", columns=5, height=220, format="png")
+        steps = gr.Gallery(label="Preprocessing, step by step", columns=5, height=220, format="png",
+                           elem_id="reconstruct-steps")
     details = gr.State(None, time_to_live=900)  # kept 15 minutes per session, then freed
 
     outputs = [model_input, recon, result, details]
