@@ -8,6 +8,10 @@ import os
 import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at import or launch
+# Gradio's queue keeps every event's timings in memory (10,000 by default) and summarises all of them with
+# pandas after each event: keep 1,000 and summarise every 100 events (benchmarks/soak.py measures memory)
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
 import gradio as gr  # noqa: E402
 
@@ -17,7 +21,7 @@ from lab.preprocess import MAX_UPLOAD_MB  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
 from ui import latent as latent_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
-from ui.common import friendly  # noqa: E402
+from ui.common import friendly, keep_cache_bounded  # noqa: E402
 
 CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square in the browser
 # launch() settings, shared with the tests' app. show_error: a value the page never sends (a word for a slider,
@@ -34,8 +38,8 @@ measured by a separate classifier network, never by the model itself."""
 
 
 def build_demo(lab: Lab) -> gr.Blocks:
-    cache = (min(600, CACHE_SECONDS), CACHE_SECONDS)  # (how often to look, how old a file may get), seconds
-    with gr.Blocks(title="VAE vs GAN Lab", delete_cache=cache) as demo:
+    # Gradio deletes cached uploads and results at this age and at shutdown; keep_cache_bounded makes sure of it
+    with gr.Blocks(title="VAE vs GAN Lab", delete_cache=(CACHE_SECONDS, CACHE_SECONDS)) as demo:
         gr.Markdown(INTRO)
         for notice in lab.notices:
             gr.Markdown(f"⚠️ {notice}")
@@ -53,6 +57,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
             event.success(friendly(show_details), rec.details, [rec.error, rec.steps, lat.vae_map],
                           api_name=f"{api_name}_details")
         demo.load(friendly(lambda n: manifold(lab, n)), lat.grid_size, lat.grid, api_name="manifold_on_load")
+    keep_cache_bounded(demo, CACHE_SECONDS)
     return demo
 
 

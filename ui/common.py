@@ -1,10 +1,13 @@
 """What every tab shares: bad input and failures shown as a short message on the page (`friendly`),
-no stale outputs beside that message (`clear_on_failure`), and image inputs that hand the app the
-file exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py decodes it and can say
-what is wrong with it."""
+no stale outputs beside that message (`clear_on_failure`), image inputs that hand the app the file
+exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py decodes it and can say what
+is wrong with it, and a cache of uploads and results that stays bounded (`keep_cache_bounded`)."""
 
 import functools
 import logging
+import os
+import threading
+import time
 
 import gradio as gr
 from gradio.utils import get_upload_folder, is_in_or_equal
@@ -80,3 +83,40 @@ class Drawing(gr.Sketchpad):
         path = lambda f: None if f is None else uploaded(f.path)  # noqa: E731
         return {"background": path(payload.background), "layers": [path(f) for f in payload.layers],
                 "composite": path(payload.composite)}
+
+
+def delete_old_files(demo: gr.Blocks, age: float) -> int:
+    """Delete the uploads and results `demo` cached more than `age` seconds ago; returns how many.
+    Gradio's own `delete_cache` does this too, but it loops over the live sets that request threads add
+    to, and the first "Set changed size during iteration" stops it for good (seen in benchmarks/soak.py):
+    this loops over copies."""
+    keep = set().union(*(getattr(block, "keep_in_cache", set()) for block in demo.blocks.values()))
+    now, deleted = time.time(), 0
+    for files in demo.temp_file_sets:
+        for path in list(files):  # a copy, taken atomically
+            if path in keep:
+                continue
+            try:
+                if now - os.lstat(path).st_ctime > age:
+                    os.remove(path)
+                    files.discard(path)
+                    deleted += 1
+            except FileNotFoundError:
+                files.discard(path)
+    return deleted
+
+
+def keep_cache_bounded(demo: gr.Blocks, age: float) -> threading.Thread:
+    """Every `age` / 6 seconds (at most 10 minutes), delete what `demo` cached more than `age` seconds ago."""
+
+    def sweep():
+        while True:
+            time.sleep(min(600.0, age / 6))
+            try:
+                delete_old_files(demo, age)
+            except OSError:  # e.g. a file that cannot be removed: try again next time
+                log.exception("cache sweep failed")
+
+    thread = threading.Thread(target=sweep, name="cache-sweep", daemon=True)
+    thread.start()
+    return thread

@@ -48,3 +48,39 @@ def test_only_uploaded_files_are_opened(tmp_path):
     assert uploaded(inside) == inside
     with pytest.raises(gr.Error, match="not a path on the server"):
         uploaded("/etc/passwd")
+
+
+def test_old_cached_files_are_deleted_while_requests_add_new_ones(tmp_path):
+    import threading
+
+    from ui.common import delete_old_files
+
+    with gr.Blocks() as demo:
+        image = gr.Image()
+    old = [tmp_path / f"old{i}.png" for i in range(2000)]
+    for path in old:
+        path.write_bytes(b"x")
+    kept, fresh = tmp_path / "initial-value.png", tmp_path / "fresh.png"
+    kept.write_bytes(b"x")
+    image.keep_in_cache.add(str(kept))
+    image.temp_files.update(str(p) for p in [*old, kept])
+    stop = threading.Event()
+
+    def requests_adding_files():  # what request threads do to the same set
+        i = 0
+        while not stop.is_set():
+            image.temp_files.add(str(tmp_path / f"new{i}.png"))
+            i += 1
+
+    adder = threading.Thread(target=requests_adding_files)
+    adder.start()
+    try:
+        deleted = delete_old_files(demo, age=-1)  # everything counts as old
+    finally:
+        stop.set()
+        adder.join()
+    assert deleted == 2000 and not any(p.exists() for p in old)
+    assert kept.exists() and str(kept) in image.temp_files
+    fresh.write_bytes(b"x")
+    image.temp_files.add(str(fresh))
+    assert delete_old_files(demo, age=3600) == 0 and fresh.exists()
