@@ -35,6 +35,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 upload_button = gr.Button("Reconstruct the upload", variant="primary")
             with gr.Column():
                 sketch = Drawing(label="…or draw one", type="numpy", canvas_size=(280, 280), format="png",
+                                 elem_id="reconstruct-drawing",
                                  brush=gr.Brush(default_size=14, colors=["#000000"], color_mode="fixed"))
                 sketch_button = gr.Button("Reconstruct the drawing", variant="primary")
         with gr.Row():

@@ -43,3 +43,26 @@ def test_bad_upload_after_a_good_one_leaves_nothing_stale(app_url, browser, mnis
     assert "input_predicted_label" not in result.inner_text()
     page.screenshot(path=str(ARTIFACTS / f"reliability-error-{width}x{height}.png"))
     page.close()
+
+
+def test_a_drawing_on_the_sketchpad_reaches_the_app_undecoded_and_is_read(app_url, browser):
+    """The sketchpad sends its canvas as blobs; ui/common.py Drawing hands them to lab/preprocess.py as bytes."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Reconstruct — through the VAE").click()
+    sketchpad = page.locator("#reconstruct-drawing")
+    sketchpad.get_by_role("button", name="Brush").click()
+    box = sketchpad.locator("canvas").last.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 21):  # a vertical stroke: a "1"
+        page.mouse.move(x, y + k * box["height"] * 0.03)
+    page.mouse.up()
+    page.get_by_role("button", name="Reconstruct the drawing").click()
+    result = page.locator("#reconstruct-result")
+    result.get_by_text('"input_predicted_label"', exact=True).wait_for(timeout=60_000)
+    text = result.inner_text()
+    assert '"input_predicted_label"\n:\n"1"' in text, text
+    page.screenshot(path=str(ARTIFACTS / "reliability-drawing-1280x720.png"))
+    page.close()
