@@ -116,6 +116,13 @@ def read_references(name: str, folder: Path) -> dict:
         missing = [k for k in keys if k not in contents]
         if missing:
             raise ValueError(f"{path} lacks {', '.join(missing)}")
+        if filename == "latent_map.npz" and not (
+                contents["codes"].ndim == 2 and contents["codes"].shape[1] == 2
+                and contents["labels"].shape == contents["codes"].shape[:1]):
+            raise ValueError(f"{path} does not hold one 2-D code per label")
+        if filename == "anomaly_reference.json" and not (
+                isinstance(contents["errors"], list) and len(contents["errors"]) == len(contents["percentiles"]) > 1):
+            raise ValueError(f"{path} does not hold matching lists of errors and percentiles")
         files[(name, filename)] = contents
     return files
 

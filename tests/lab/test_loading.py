@@ -2,6 +2,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from lab.loading import MODEL_NAMES, REFERENCE_FILES, StartupError, load_lab
@@ -86,6 +87,10 @@ def mismatch(path):  # the weights were trained with other widths than config.js
      "classifier-fashion-mnist/metrics.json lacks real_laplacian_variance"),
     ("ae2d-mnist", "latent_map.npz", corrupt, "ae2d-mnist/latent_map.npz is not a readable .npz file"),
     ("vae2d-mnist", "latent_map.npz", Path.unlink, "vae2d-mnist/latent_map.npz is missing"),
+    ("vae2d-mnist", "latent_map.npz", lambda p: np.savez(p, codes=np.zeros((5, 3)), labels=np.zeros(5)),
+     "vae2d-mnist/latent_map.npz does not hold one 2-D code per label"),
+    ("vae-fashion-mnist", "anomaly_reference.json", lambda p: p.write_text('{"errors": [1], "percentiles": []}'),
+     "anomaly_reference.json does not hold matching lists of errors and percentiles"),
 ])
 def test_broken_local_files_stop_start_up_naming_the_file_and_the_fix(tiny_weights, tmp_path, name, filename,
                                                                       damage, message):
