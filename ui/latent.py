@@ -57,9 +57,10 @@ def build(lab: Lab) -> SimpleNamespace:
         gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)
         note = gr.Markdown()
 
-    clear_on_failure(grid_button.click(friendly(lambda n: manifold(lab, n)), grid_size, grid, api_name="manifold"),
-                     [grid])
+    decoded = grid_button.click(friendly(lambda n: manifold(lab, n)), grid_size, grid, api_name="manifold")
+    clear_on_failure(decoded, [grid])
     dataset.change(friendly(pair_choices), dataset, [label_a, label_b], api_name="interpolate_classes")
-    clear_on_failure(button.click(on_interpolate, [dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b],
-                                  [vae_path, gan_path, note], api_name="interpolate"), [vae_path, gan_path, note])
+    walked = button.click(on_interpolate, [dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b],
+                          [vae_path, gan_path, note], api_name="interpolate")
+    clear_on_failure(walked, [vae_path, gan_path, note])
     return SimpleNamespace(vae_map=vae_map, grid_size=grid_size, grid=grid)
