@@ -3,21 +3,33 @@ which lays out its tab and wires its events; the logic lives in `lab/` as plain 
 Run `python app.py` (serves on 127.0.0.1:7860, or GRADIO_SERVER_NAME / GRADIO_SERVER_PORT as on
 Hugging Face Spaces)."""
 
+import logging
 import os
+import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at import or launch
+# Gradio's queue keeps every event's timings in memory (10,000 by default) and summarises all of them with
+# pandas after each event: keep 1,000 and summarise every 100 events (benchmarks/soak.py measures memory)
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
 import gradio as gr  # noqa: E402
 
 from lab.latent import manifold, model_latent_map  # noqa: E402
-from lab.loading import Lab, load_lab  # noqa: E402
+from lab.loading import Lab, StartupError, load_lab  # noqa: E402
+from lab.preprocess import MAX_UPLOAD_MB  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
 from ui import latent as latent_tab  # noqa: E402
 from ui import models as models_tab  # noqa: E402
 from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
+from ui.common import friendly, keep_cache_bounded  # noqa: E402
 
 CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square in the browser
+# launch() settings, shared with the tests' app. show_error: a value the page never sends (a word for a slider,
+# not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
+LAUNCH = {"css": CSS, "max_file_size": f"{MAX_UPLOAD_MB}mb", "show_error": True}
+CACHE_SECONDS = int(os.environ.get("LAB_CACHE_SECONDS", "3600"))  # uploads and results are deleted at this age
 
 INTRO = """# VAE vs GAN Lab
 Two ways to teach a computer to make new images of handwritten digits (MNIST) and clothes
@@ -29,7 +41,8 @@ statistic (edge strength), and the **anomaly percentile** comes from the VAE's o
 
 
 def build_demo(lab: Lab) -> gr.Blocks:
-    with gr.Blocks(title="VAE vs GAN Lab") as demo:
+    # Gradio deletes cached uploads and results at this age and at shutdown; keep_cache_bounded makes sure of it
+    with gr.Blocks(title="VAE vs GAN Lab", delete_cache=(CACHE_SECONDS, CACHE_SECONDS)) as demo:
         gr.Markdown(INTRO)
         for notice in lab.notices:
             gr.Markdown(f"⚠️ {notice}")
@@ -46,20 +59,27 @@ def build_demo(lab: Lab) -> gr.Blocks:
             return details["heatmap"], details["steps"], model_latent_map(lab, "vae2d-mnist", details["point"])
 
         for api_name, event in rec.done:
-            event.then(show_details, rec.details, [rec.error, rec.steps, lat.vae_map], api_name=f"{api_name}_details")
-        demo.load(lambda n: manifold(lab, n), lat.grid_size, lat.grid, api_name="manifold_on_load")
+            event.success(friendly(show_details), rec.details, [rec.error, rec.steps, lat.vae_map],
+                          api_name=f"{api_name}_details")
+        demo.load(friendly(lambda n: manifold(lab, n)), lat.grid_size, lat.grid, api_name="manifold_on_load")
+    keep_cache_bounded(demo, CACHE_SECONDS)
     return demo
 
 
 def main() -> None:
-    lab = load_lab()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        lab = load_lab()
+    except StartupError as err:  # one line naming the file and the fix, no traceback
+        print(f"VAE vs GAN Lab {err}", file=sys.stderr)
+        sys.exit(1)
     for name, loaded in lab.models.items():
         print(f"{name:26s} <- {loaded.origin}")
     for notice in lab.notices:
         print(f"NOTICE: {notice}")
     demo = build_demo(lab)
     demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), css=CSS)
+                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), **LAUNCH)
 
 
 if __name__ == "__main__":

@@ -124,6 +124,10 @@ def generate(lab: Lab, dataset: str, label, count, seed):
         {"sharpness": None, "recognisability": 0.0, "predicted": []}
     if label_index is None:
         vae_stats["how"] = f"{count} decoded draws z ~ N(0, I) from the prior"
+    elif draws["kept"] == 0:  # rejection sampling kept nothing: say so instead of an empty grid
+        vae_stats["how"] = (f"none of {draws['draws']} prior draws decoded to something the classifier calls a "
+                            f"{name}: the VAE has no class input, and it rarely (or never) makes this class. "
+                            "Try another class, or 'any'.")
     else:
         share = draws["kept"] / draws["draws"]
         vae_stats["recognisability"] = round(share, 3)  # the honest figure: before selection
@@ -146,7 +150,9 @@ def readout_text(stats: dict | None, model: str) -> str:
     """One line for the page under a grid: '**Sharpness** 0.45 × real · **Recognisable** 12 %'."""
     if not stats or model not in stats:
         return ""
-    figures = stats[model]
+    figures = stats[model] if isinstance(stats, dict) else None
+    if not isinstance(figures, dict) or not {"sharpness", "recognisability", "how"} <= figures.keys():
+        raise ValueError(f"Expected the stats /generate returns, with figures for {model!r}.")
     sharpness = "n/a" if figures["sharpness"] is None else f"{figures['sharpness']:.2f} × real"
     text = f"**Sharpness** {sharpness} · **Recognisable** {figures['recognisability']:.0%}"
     pr = figures.get("evaluated") or {}

@@ -6,6 +6,7 @@ box keeping their aspect ratio, and centred by centre of mass in a 28x28 frame
 an upload or a drawing and keeps a picture of every step.
 """
 
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
+MAX_UPLOAD_MB = 20  # app.py launch(max_file_size=...): bigger uploads are refused before they reach the app
+MAX_PIXELS = 50_000_000  # bigger pictures are refused before decoding (a 48-megapixel phone photo fits)
 WORK_SIZE = 560  # larger inputs are shrunk to this many pixels on their long side first
 UNEVEN_PAPER = 0.12  # spread of the paper's brightness along the border that calls for a shadow correction
 INK_THRESHOLD = 0.2  # ink darker than this share of the strongest stroke counts as background
@@ -30,29 +33,71 @@ class Preprocessed:
 
 
 def load_image(value) -> Image.Image:
-    """Accept a file path, a PIL image, a numpy array or a Gradio sketchpad/editor value
-    (a dict with `composite`, `background`, `layers`)."""
+    """Accept a file path, PNG/JPEG bytes, a PIL image, a numpy array or a Gradio sketchpad/editor
+    value (a dict with `composite`, `background`, `layers`, each any of these)."""
     if isinstance(value, dict):
         value = _flatten_editor_value(value)
     if value is None:
         raise PreprocessError("No image yet: upload a picture of a digit or draw one.")
     if isinstance(value, (str, Path)):
-        try:
-            with Image.open(value) as opened:
-                image = ImageOps.exif_transpose(opened)  # phone photos carry their rotation in EXIF
-                image.load()
-        except (FileNotFoundError, UnidentifiedImageError, OSError) as err:
-            raise PreprocessError(f"Could not read {Path(value).name!r} as an image.") from err
-        return image
+        path = Path(value)
+        if not path.is_file():
+            raise PreprocessError(f"The picture {path.name!r} did not arrive on the server: upload it again.")
+        if path.stat().st_size == 0:
+            raise PreprocessError(f"{path.name!r} is empty (0 bytes): upload the picture again.")
+        return decode(path, repr(path.name))
+    if isinstance(value, bytes):
+        return decode(io.BytesIO(value), "The drawing")
     if isinstance(value, np.ndarray):
         if value.ndim not in (2, 3) or value.size == 0:
             raise PreprocessError(f"Expected a 2-D picture, got an array of shape {value.shape}.")
+        check_pixels(value.shape[1], value.shape[0], "The picture")
         if value.dtype != np.uint8:
             value = np.clip(value * (255.0 if value.max() <= 1.0 else 1.0), 0, 255).astype(np.uint8)
         return Image.fromarray(value.squeeze(-1) if value.ndim == 3 and value.shape[-1] == 1 else value)
     if isinstance(value, Image.Image):
+        check_pixels(*value.size, "The picture")
         return value
-    raise PreprocessError(f"Unsupported input of type {type(value).__name__}.")
+    raise PreprocessError(f"Unsupported input of type {type(value).__name__}: send an image file.")
+
+
+def check_pixels(width: int, height: int, name: str) -> None:
+    if width * height > MAX_PIXELS:
+        raise PreprocessError(f"{name} is {width}×{height} pixels ({width * height / 1e6:.0f} megapixels); the "
+                              f"limit is {MAX_PIXELS / 1e6:.0f} megapixels. Shrink it, or use a smaller photo.")
+
+
+def decode(source, name: str) -> Image.Image:
+    """Decode an image file, refusing one over MAX_PIXELS before its pixels are decoded: Image.open
+    reads only the header, .load() decodes. (PIL itself warns with DecompressionBombWarning from
+    89 megapixels and refuses from 179 with DecompressionBombError.)"""
+    try:
+        opened = Image.open(source)
+    except Image.DecompressionBombError as err:
+        raise PreprocessError(f"{name} declares over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels; the limit is "
+                              f"{MAX_PIXELS / 1e6:.0f} megapixels. Shrink it, or use a smaller photo.") from err
+    except (UnidentifiedImageError, OSError, ValueError) as err:
+        raise PreprocessError(f"{name} is not a picture this app can read: it may be damaged, or another kind of "
+                              f"file renamed. Upload a PNG, JPEG, GIF, BMP or WebP image.") from err
+    with opened:
+        check_pixels(*opened.size, name)
+        opened.draft(opened.mode, (WORK_SIZE, WORK_SIZE))  # JPEG: decode at a reduced scale, >= WORK_SIZE
+        try:
+            opened.load()
+            image = ImageOps.exif_transpose(opened)  # phone photos carry their rotation in EXIF
+        except Exception as err:  # noqa: BLE001 - a damaged file can fail inside any decoder, with any error
+            raise PreprocessError(f"{name} is damaged and could not be decoded ({type(err).__name__}: {err}). "
+                                  "Save or export it again and upload the new file.") from err
+    return to_8bit(image)
+
+
+def to_8bit(image: Image.Image) -> Image.Image:
+    """16-bit and float grayscale (PIL modes I;16, I, F) scaled to 8 bits: PIL's own conversion clips at 255."""
+    if image.mode not in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        return image
+    a = np.asarray(image, dtype=np.float64)
+    top = 1.0 if a.max() <= 1.0 else 255.0 if a.max() <= 255 else 65535.0
+    return Image.fromarray((np.clip(a / top, 0.0, 1.0) * 255 + 0.5).astype(np.uint8))
 
 
 def _flatten_editor_value(value: dict):
@@ -81,7 +126,8 @@ def ink_map(image: Image.Image) -> np.ndarray:
         if (alpha > 0.5).mean() < 0.5:
             ink = alpha  # strokes on a transparent canvas: whatever is painted is ink
             return _stretch(ink, background=0.0)
-        gray = gray * alpha + (1.0 - alpha)  # a mostly opaque picture: lay it on white paper
+        paper = float(np.median(gray[alpha > 0.5]))  # a mostly opaque picture: mostly paper
+        gray = gray * alpha + paper * (1.0 - alpha)  # fill its transparent parts with the paper's colour
     border = _border(gray)
     ink = 1.0 - gray if np.median(border) > 0.5 else gray  # make the ink bright, the paper dark
     edge = _border(ink)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import fields
 from pathlib import Path
 
+import safetensors.torch
 import torch.nn as nn
+from safetensors import SafetensorError
 
 from models.autoencoder import Autoencoder, AutoencoderConfig
 from models.classifier import Classifier, ClassifierConfig
@@ -25,6 +28,14 @@ MODEL_CLASSES: dict[str, type[nn.Module]] = {
     "gan": Generator,
     "gan-discriminator": Discriminator,
     "classifier": Classifier,
+}
+
+CONFIG_CLASSES = {
+    "vae": VAEConfig,
+    "autoencoder": AutoencoderConfig,
+    "gan": GANConfig,
+    "gan-discriminator": GANConfig,
+    "classifier": ClassifierConfig,
 }
 
 __all__ = [
@@ -45,8 +56,10 @@ class ModelLoadError(RuntimeError):
 def _read_config(path: Path) -> dict:
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as err:
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise ModelLoadError(f"{path} is not valid JSON: {err}") from err
+    if not isinstance(config, dict):
+        raise ModelLoadError(f"{path} is not a JSON object")
     model_type = config.get("model_type")
     if model_type not in MODEL_CLASSES:
         raise ModelLoadError(f"{path}: model_type {model_type!r} is not one of {sorted(MODEL_CLASSES)}")
@@ -62,7 +75,9 @@ def _local_files(folder: Path) -> dict:
     return _read_config(folder / CONFIG_FILE)
 
 
-def _hub_config(repo_id: str, revision: str | None) -> dict:
+def _hub_files(repo_id: str, revision: str | None) -> Path:
+    """Download the repo's config.json and model.safetensors (never a pickled `pytorch_model.bin`)
+    and return the snapshot folder that holds both."""
     from huggingface_hub import hf_hub_download
     from huggingface_hub.errors import (
         EntryNotFoundError,
@@ -71,18 +86,20 @@ def _hub_config(repo_id: str, revision: str | None) -> dict:
         RevisionNotFoundError,
     )
 
-    try:
-        path = hf_hub_download(repo_id, CONFIG_FILE, revision=revision)
-    except LocalEntryNotFoundError as err:  # offline, or the Hub unreachable, and nothing cached
-        raise ModelLoadError(
-            f"cannot reach the Hub for {repo_id!r} and it is not in the local cache") from err
-    except RepositoryNotFoundError as err:
-        raise ModelLoadError(f"Hub repo {repo_id!r} not found (or private without a token)") from err
-    except RevisionNotFoundError as err:
-        raise ModelLoadError(f"Hub repo {repo_id!r} has no revision {revision!r}") from err
-    except EntryNotFoundError as err:
-        raise ModelLoadError(f"Hub repo {repo_id!r} has no {CONFIG_FILE}") from err
-    return _read_config(Path(path))
+    paths = []
+    for filename in (CONFIG_FILE, WEIGHTS_FILE):
+        try:
+            paths.append(Path(hf_hub_download(repo_id, filename, revision=revision)))
+        except LocalEntryNotFoundError as err:  # offline, or the Hub unreachable, and nothing cached
+            raise ModelLoadError(
+                f"cannot reach the Hub for {repo_id!r} and it is not in the local cache") from err
+        except RepositoryNotFoundError as err:
+            raise ModelLoadError(f"Hub repo {repo_id!r} not found (or private without a token)") from err
+        except RevisionNotFoundError as err:
+            raise ModelLoadError(f"Hub repo {repo_id!r} has no revision {revision!r}") from err
+        except EntryNotFoundError as err:
+            raise ModelLoadError(f"Hub repo {repo_id!r} has no {filename}") from err
+    return paths[0].parent
 
 
 def load_model(source: str | Path, revision: str | None = None) -> nn.Module:
@@ -90,7 +107,8 @@ def load_model(source: str | Path, revision: str | None = None) -> nn.Module:
 
     The folder (or repo) holds `config.json` and `model.safetensors`, as written by
     the model's `save_pretrained`; `config.json`'s `model_type` picks the class.
-    Weights must match the config exactly (strict key and shape checks).
+    Weights must match the config exactly (strict key and shape checks). Only safetensors
+    are read: no pickle, so no code from a file runs on load.
     """
     source_str = str(source)
     path = Path(source_str).expanduser()
@@ -98,19 +116,25 @@ def load_model(source: str | Path, revision: str | None = None) -> nn.Module:
     if is_local:
         if revision is not None:
             raise ModelLoadError("revision only applies to Hub repo ids, not local folders")
-        config = _local_files(path)
+        folder = path
     else:
         try:
-            config = _hub_config(source_str, revision)
+            folder = _hub_files(source_str, revision)
         except ModelLoadError as err:
             if Path(path.parts[0]).is_dir():  # probably a typo in a local path, e.g. weights/vae-mnsit
                 raise ModelLoadError(f"model folder not found: {source_str} (and as a Hub repo id: {err})") from err
             raise
-    model_cls = MODEL_CLASSES[config["model_type"]]
+    config = _local_files(folder)
+    model_cls, config_cls = MODEL_CLASSES[config["model_type"]], CONFIG_CLASSES[config["model_type"]]
     try:
-        model = model_cls.from_pretrained(source_str if not is_local else path, revision=revision,
-                                          strict=True)
+        model = model_cls(config_cls(**{f.name: config[f.name] for f in fields(config_cls) if f.name in config}))
+        safetensors.torch.load_model(model, folder / WEIGHTS_FILE, strict=True)  # tensors only: no pickle
+    except SafetensorError as err:
+        raise ModelLoadError(f"{folder / WEIGHTS_FILE} is not a readable safetensors file ({err})") from err
+    except (TypeError, ValueError) as err:  # e.g. "channels": "wide" or a negative size
+        raise ModelLoadError(f"{folder / CONFIG_FILE} does not describe a valid {config['model_type']}: "
+                             f"{str(err).splitlines()[0]}") from err
     except RuntimeError as err:  # state_dict key or shape mismatch
-        raise ModelLoadError(f"weights in {source_str} do not match its config.json: "
+        raise ModelLoadError(f"weights in {folder / WEIGHTS_FILE} do not match its config.json: "
                              f"{str(err).splitlines()[0]}") from err
     return model.eval()

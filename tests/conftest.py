@@ -70,12 +70,12 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def app_url():
     """The whole app on the shipped weights, on a free loopback port, launched once per test session."""
-    from app import CSS, build_demo
+    from app import LAUNCH, build_demo
     from lab.loading import load_lab
 
     demo = build_demo(load_lab("weights", namespace=""))
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, css=CSS)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **LAUNCH)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:

@@ -1,20 +1,122 @@
-"""What every tab shares: showing bad input as a message on the page."""
+"""What every tab shares: bad input and failures shown as a short message on the page (`friendly`),
+no stale outputs beside that message (`clear_on_failure`), image inputs that hand the app the file
+exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py decodes it and can say what
+is wrong with it, and a cache of uploads and results that stays bounded (`keep_cache_bounded`)."""
 
 import functools
+import logging
+import os
+import threading
+import time
 
 import gradio as gr
+from gradio.utils import get_upload_folder, is_in_or_equal
 
-from lab.preprocess import PreprocessError
+log = logging.getLogger("lab")
+
+BAD_INPUT = (ValueError, FileNotFoundError)  # raised with a message for the page (PreprocessError is a ValueError)
 
 
 def friendly(fn):
-    """Show bad input as a message on the page instead of a crash."""
+    """The one place that maps exceptions to `gr.Error`. Bad input: its own message. Anything else
+    (a RuntimeError or KeyError from model code): logged with its traceback on the server, and a short
+    message on the page."""
 
     @functools.wraps(fn)
     def wrapper(*args):
         try:
             return fn(*args)
-        except (ValueError, PreprocessError, FileNotFoundError) as err:
-            raise gr.Error(str(err)) from err
+        except gr.Error:
+            raise
+        except BAD_INPUT as err:
+            raise gr.Error(str(err), print_exception=False) from err
+        except Exception as err:
+            log.exception("%s failed", getattr(fn, "__name__", "request"))
+            raise gr.Error(f"Something went wrong inside the app ({type(err).__name__}); it is in the server log. "
+                           "Try again, or other settings.", print_exception=False) from err
 
     return wrapper
+
+
+def clear_on_failure(event, outputs: list) -> None:
+    """When `event` fails, empty `outputs`, so no result of an earlier request stays beside the error."""
+    event.failure(lambda: None if len(outputs) == 1 else [None] * len(outputs), None, outputs,
+                  api_visibility="private", queue=False)
+
+
+def uploaded(path: str) -> str:
+    """`path`, if it is a file uploaded to this server: an API call could name any file on it."""
+    if not is_in_or_equal(path, get_upload_folder()):
+        raise gr.Error("Send the picture itself (gradio_client.handle_file), not a path on the server.")
+    return path
+
+
+class ImageUpload(gr.Image):
+    """gr.Image whose upload reaches the function as the path of the file as uploaded. (gr.Image opens
+    the file first and converts it to RGB: a bad file fails before the app can say what is wrong,
+    and a drawing's transparency is lost.) lab/preprocess.py `load_image` decodes it."""
+
+    is_template = True  # the page and the API show it as a plain gr.Image
+
+    def preprocess(self, payload):
+        return None if payload is None else uploaded(payload.path)
+
+
+class Drawing(gr.Sketchpad):
+    """gr.Sketchpad whose value reaches the function undecoded: a dict of `background`, `layers` and
+    `composite`, each a file path or PNG bytes (or None), decoded by lab/preprocess.py."""
+
+    def get_block_name(self) -> str:  # the page and the API show it as gr.Sketchpad does: an ImageEditor
+        return "imageeditor"
+
+    def get_block_class(self) -> str:
+        return "imageeditor"
+
+    def preprocess(self, payload):
+        if payload is None:
+            return None
+        if payload.id is not None:  # the page sends the canvas as blobs, kept by id
+            blobs = self.blob_storage.pop(payload.id, None)
+            if blobs is None:
+                return None
+            return {"background": blobs.background, "layers": list(blobs.layers), "composite": blobs.composite}
+        path = lambda f: None if f is None else uploaded(f.path)  # noqa: E731
+        return {"background": path(payload.background), "layers": [path(f) for f in payload.layers],
+                "composite": path(payload.composite)}
+
+
+def delete_old_files(demo: gr.Blocks, age: float) -> int:
+    """Delete the uploads and results `demo` cached more than `age` seconds ago; returns how many.
+    Gradio's own `delete_cache` does this too, but it loops over the live sets that request threads add
+    to, and the first "Set changed size during iteration" stops it for good (seen in benchmarks/soak.py):
+    this loops over copies."""
+    keep = set().union(*(getattr(block, "keep_in_cache", set()) for block in demo.blocks.values()))
+    now, deleted = time.time(), 0
+    for files in demo.temp_file_sets:
+        for path in list(files):  # a copy, taken atomically
+            if path in keep:
+                continue
+            try:
+                if now - os.lstat(path).st_ctime > age:
+                    os.remove(path)
+                    files.discard(path)
+                    deleted += 1
+            except FileNotFoundError:
+                files.discard(path)
+    return deleted
+
+
+def keep_cache_bounded(demo: gr.Blocks, age: float) -> threading.Thread:
+    """Every `age` / 6 seconds (at most 10 minutes), delete what `demo` cached more than `age` seconds ago."""
+
+    def sweep():
+        while True:
+            time.sleep(min(600.0, age / 6))
+            try:
+                delete_old_files(demo, age)
+            except OSError:  # e.g. a file that cannot be removed: try again next time
+                log.exception("cache sweep failed")
+
+    thread = threading.Thread(target=sweep, name="cache-sweep", daemon=True)
+    thread.start()
+    return thread

@@ -5,9 +5,9 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from lab.generate import MAX_COUNT, generate, readout_text
+from lab.generate import MAX_COUNT, generate, parse_dataset, readout_text
 from lab.loading import CLASS_NAMES, DATASETS, Lab
-from ui.common import friendly
+from ui.common import clear_on_failure, friendly
 
 HELP = """**Blurry vs sharp.** Both models turn random noise into images. The VAE is trained to
 reconstruct its inputs on average, so when it is unsure it paints the average of the possibilities:
@@ -26,7 +26,7 @@ def build(lab: Lab) -> SimpleNamespace:
         return generate(lab, dataset, label, count, seed)
 
     def label_choices(dataset):
-        return gr.Dropdown(choices=["any", *CLASS_NAMES[dataset]], value="any")
+        return gr.Dropdown(choices=["any", *CLASS_NAMES[parse_dataset(dataset)]], value="any")
 
     with gr.Tab("Generate — blurry vs sharp"):
         gr.Markdown(HELP)
@@ -49,10 +49,11 @@ def build(lab: Lab) -> SimpleNamespace:
         with gr.Accordion("All figures (JSON, as the /generate API returns them)", open=False):
             stats = gr.JSON(label="Readouts", elem_id="generate-stats", max_height=300)
 
-    dataset.change(label_choices, dataset, label, api_name="generate_classes")
+    dataset.change(friendly(label_choices), dataset, label, api_name="generate_classes")
     dice.click(lambda: int.from_bytes(os.urandom(3), "big"), None, seed, api_name="random_seed")
-    button.click(on_generate, [dataset, label, count, seed], [vae, gan, stats], api_name="generate").then(
-        lambda s: (readout_text(s, "vae"), readout_text(s, "gan")), stats, [vae_readout, gan_readout],
-        api_name="generate_readouts")
+    event = button.click(on_generate, [dataset, label, count, seed], [vae, gan, stats], api_name="generate")
+    event.success(friendly(lambda s: (readout_text(s, "vae"), readout_text(s, "gan"))), stats,
+                  [vae_readout, gan_readout], api_name="generate_readouts")
+    clear_on_failure(event, [vae, gan, stats, vae_readout, gan_readout])
     return SimpleNamespace(dataset=dataset, label=label, count=count, seed=seed, button=button,
                            vae=vae, gan=gan, stats=stats)

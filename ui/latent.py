@@ -4,9 +4,10 @@ from types import SimpleNamespace
 
 import gradio as gr
 
+from lab.generate import parse_dataset
 from lab.latent import interpolate, latent_maps, manifold
 from lab.loading import CLASS_NAMES, DATASETS, Lab
-from ui.common import friendly
+from ui.common import ImageUpload, clear_on_failure, friendly
 
 HELP = """**Latent space.** Here the code is only 2 numbers, so we can draw it. Each dot is one MNIST
 test digit placed at its code, coloured by its true class; gray circles mark 1 and 2 standard
@@ -26,7 +27,7 @@ def build(lab: Lab) -> SimpleNamespace:
         return interpolate(lab, dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b)
 
     def pair_choices(dataset):
-        names = CLASS_NAMES[dataset]
+        names = CLASS_NAMES[parse_dataset(dataset)]
         return gr.Dropdown(choices=names, value=names[1]), gr.Dropdown(choices=names, value=names[7])
 
     vae_image, ae_image = latent_maps(lab)
@@ -49,15 +50,17 @@ def build(lab: Lab) -> SimpleNamespace:
             steps = gr.Slider(2, 16, value=10, step=1, label="Steps")
         with gr.Accordion("…or interpolate the VAE between two uploads", open=False):
             with gr.Row():
-                image_a = gr.Image(type="filepath", label="From", format="png")
-                image_b = gr.Image(type="filepath", label="To", format="png")
+                image_a = ImageUpload(type="filepath", label="From", format="png")
+                image_b = ImageUpload(type="filepath", label="To", format="png")
         button = gr.Button("Interpolate", variant="primary")
         vae_path = gr.Image(label="Through the VAE's latent space", format="png", interactive=False)
         gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)
         note = gr.Markdown()
 
-    grid_button.click(friendly(lambda n: manifold(lab, n)), grid_size, grid, api_name="manifold")
-    dataset.change(pair_choices, dataset, [label_a, label_b], api_name="interpolate_classes")
-    button.click(on_interpolate, [dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b],
-                 [vae_path, gan_path, note], api_name="interpolate")
+    decoded = grid_button.click(friendly(lambda n: manifold(lab, n)), grid_size, grid, api_name="manifold")
+    clear_on_failure(decoded, [grid])
+    dataset.change(friendly(pair_choices), dataset, [label_a, label_b], api_name="interpolate_classes")
+    walked = button.click(on_interpolate, [dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b],
+                          [vae_path, gan_path, note], api_name="interpolate")
+    clear_on_failure(walked, [vae_path, gan_path, note])
     return SimpleNamespace(vae_map=vae_map, grid_size=grid_size, grid=grid)

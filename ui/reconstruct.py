@@ -6,7 +6,7 @@ import gradio as gr
 
 from lab.loading import DATASETS, Lab
 from lab.reconstruct import reconstruct
-from ui.common import friendly
+from ui.common import Drawing, ImageUpload, clear_on_failure, friendly
 
 HELP = """**Through the VAE.** Upload a photo or scan of a digit, or draw one. We first make it look
 like MNIST (step by step below: bright ink on black, cropped to the ink, fitted into a 20×20 box,
@@ -19,7 +19,7 @@ data". Add **noise** to watch the VAE remove it: noise is not something it learn
 
 def build(lab: Lab) -> SimpleNamespace:
     """Returns `details` (a State with the error map, the steps and the 2-D code of the last digit)
-    and `done` (the two reconstruct events), which app.py chains to the tabs that show them."""
+    and `done` (the two reconstruct events), which app.py chains (on success) to the tabs that show them."""
 
     @friendly
     def on_reconstruct(image, dataset, noise):
@@ -30,12 +30,13 @@ def build(lab: Lab) -> SimpleNamespace:
         gr.Markdown(HELP)
         with gr.Row():
             with gr.Column():
-                upload = gr.Image(type="filepath", label="Upload a digit (photo, scan, PNG)",
-                                  sources=["upload", "clipboard"], format="png", elem_id="reconstruct-upload")
+                upload = ImageUpload(type="filepath", label="Upload a digit (photo, scan, PNG)",
+                                     sources=["upload", "clipboard"], format="png", elem_id="reconstruct-upload")
                 upload_button = gr.Button("Reconstruct the upload", variant="primary")
             with gr.Column():
-                sketch = gr.Sketchpad(label="…or draw one", type="numpy", canvas_size=(280, 280), format="png",
-                                      brush=gr.Brush(default_size=14, colors=["#000000"], color_mode="fixed"))
+                sketch = Drawing(label="…or draw one", type="numpy", canvas_size=(280, 280), format="png",
+                                 elem_id="reconstruct-drawing",
+                                 brush=gr.Brush(default_size=14, colors=["#000000"], color_mode="fixed"))
                 sketch_button = gr.Button("Reconstruct the drawing", variant="primary")
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="VAE trained on")
@@ -45,10 +46,11 @@ def build(lab: Lab) -> SimpleNamespace:
                                    elem_id="reconstruct-input")
             recon = gr.Image(label="VAE reconstruction", format="png", interactive=False,
                              elem_id="reconstruct-output")
-            error = gr.Image(label="Error map", format="png", interactive=False)
+            error = gr.Image(label="Error map", format="png", interactive=False, elem_id="reconstruct-error")
         result = gr.JSON(label="Result", elem_id="reconstruct-result")
-        steps = gr.Gallery(label="Preprocessing, step by step", columns=5, height=220, format="png")
-    details = gr.State(None)
+        steps = gr.Gallery(label="Preprocessing, step by step", columns=5, height=220, format="png",
+                           elem_id="reconstruct-steps")
+    details = gr.State(None, time_to_live=900)  # kept 15 minutes per session, then freed
 
     outputs = [model_input, recon, result, details]
     done = [
@@ -57,5 +59,7 @@ def build(lab: Lab) -> SimpleNamespace:
         ("reconstruct_drawing", sketch_button.click(on_reconstruct, [sketch, dataset, noise], outputs,
                                                     api_name="reconstruct_drawing")),
     ]
+    for _, event in done:  # nothing of the previous digit stays beside an error (app.py fills error and steps)
+        clear_on_failure(event, [*outputs, error, steps])
     return SimpleNamespace(upload=upload, sketch=sketch, dataset=dataset, noise=noise, model_input=model_input,
                            recon=recon, error=error, result=result, steps=steps, details=details, done=done)

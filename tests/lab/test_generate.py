@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+import torch
 
 from lab.generate import generate, parse_count, parse_label, parse_seed, readout_text
 from lab.images import framed, image_grid, upscale
@@ -96,3 +97,21 @@ def test_framed_pads_to_a_square_without_stretching():
     assert (square[:, :60] == 7).all() and (square[:, 60:100] == 255).all() and (square[:, 100:] == 7).all()
     photo = np.zeros((300, 200, 3), dtype=np.uint8)
     assert framed(photo, size=160).shape == (300, 300, 3)  # big pictures are only padded
+
+
+def test_a_class_no_vae_draw_satisfies_gets_a_clear_message(tiny_lab, monkeypatch):
+    classifier = tiny_lab.model("classifier-mnist")
+    real_predict = classifier.predict
+    # the classifier never sees a 3 in the VAE's decodes, as with weights that rarely make one
+    monkeypatch.setattr(classifier, "predict", lambda x: torch.where(real_predict(x) == 3, 4, real_predict(x)))
+    vae_grid, gan_grid, stats = generate(tiny_lab, "MNIST", "3", 8, 0)
+    assert stats["vae"]["recognisability"] == 0.0 and stats["vae"]["predicted"] == []
+    assert stats["vae"]["how"].startswith("none of 4096 prior draws decoded to something the classifier calls a '3'")
+    assert "Try another class, or 'any'." in readout_text(stats, "vae")
+    assert vae_grid.shape == gan_grid.shape == (2 + 112 + 2, 2 + 8 * 114) and vae_grid.max() == 64  # no sample
+    assert len(stats["gan"]["predicted"]) == 8  # the GAN still answers
+
+
+def test_readout_text_refuses_what_is_not_generate_stats():
+    with pytest.raises(ValueError, match="Expected the stats /generate returns"):
+        readout_text({"vae": 1}, "vae")

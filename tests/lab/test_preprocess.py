@@ -1,9 +1,13 @@
+import io
+import struct
+import zlib
+
 import numpy as np
 import pytest
 import torch
 from PIL import Image, ImageDraw
 
-from lab.preprocess import PreprocessError, centre_by_mass, fit_box, preprocess
+from lab.preprocess import MAX_PIXELS, PreprocessError, centre_by_mass, fit_box, preprocess
 
 
 def ink_box(x: torch.Tensor):
@@ -75,7 +79,7 @@ def test_sketchpad_values():
     ({"background": None, "layers": [], "composite": None}, "No image yet"),
     (np.full((50, 50), 255, dtype=np.uint8), "No ink found"),
     (np.full((60, 60, 4), 200, dtype=np.uint8), "No ink found"),
-    ("/no/such/file.png", "Could not read"),
+    ("/no/such/file.png", "'file.png' did not arrive on the server: upload it again"),
     (np.zeros((2, 2), dtype=np.uint8), "only 2x2 pixels"),
     (42, "Unsupported input"),
 ])
@@ -87,7 +91,7 @@ def test_bad_input_gives_a_clear_message(value, message):
 def test_not_an_image_file(tmp_path):
     path = tmp_path / "notes.png"
     path.write_text("not a picture")
-    with pytest.raises(PreprocessError, match="Could not read 'notes.png'"):
+    with pytest.raises(PreprocessError, match="'notes.png' is not a picture this app can read"):
         preprocess(str(path))
 
 
@@ -112,3 +116,100 @@ def test_photo_with_a_shadow_across_the_paper():
     check_mnist_like(result)
     top, bottom, left, right = ink_box(result.x)
     assert right - left + 1 <= 5  # only the stroke survives, not the dark half of the paper
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG whose header declares `width` x `height` pixels but holds almost no data (a decompression bomb)."""
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)  # 8-bit grayscale
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+            + chunk(b"IEND", b""))
+
+
+def truncated_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (200, 200), dtype=np.uint8)).save(buffer, "PNG")
+    return buffer.getvalue()[:2000]
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("random.png", np.random.default_rng(0).bytes(3000), "'random.png' is not a picture this app can read"),
+    ("empty.png", b"", r"'empty.png' is empty \(0 bytes\)"),
+    ("notes.png", b"not a picture, just text\n" * 20, "'notes.png' is not a picture this app can read"),
+    ("huge.png", png_declaring(30000, 30000), "'huge.png' declares over 179 megapixels; the limit is 50 megapixels"),
+    ("big.png", png_declaring(9000, 8000), "'big.png' is 9000×8000 pixels .72 megapixels.; the limit is 50"),
+    ("cut.png", truncated_png(), "'cut.png' is damaged and could not be decoded .OSError: image file is truncated"),
+])
+def test_bad_files_are_refused_with_what_is_wrong_and_what_to_do(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(PreprocessError, match=message) as caught:
+        preprocess(str(path))
+    assert any(advice in str(caught.value) for advice in ("Upload", "upload", "Shrink", "Save or export"))
+
+
+def test_pixel_limit_is_checked_before_decoding(tmp_path, monkeypatch):
+    path = tmp_path / "big.png"
+    path.write_bytes(png_declaring(9000, 8000))
+    monkeypatch.setattr(Image.Image, "load", lambda self: pytest.fail("decoded a picture over the limit"))
+    with pytest.raises(PreprocessError, match="the limit is 50 megapixels"):
+        preprocess(str(path))
+    assert MAX_PIXELS == 50_000_000
+
+
+def mnist_digit(mnist_fixture, i: int, scale: int = 10) -> np.ndarray:
+    """Test digit i as uint8 (28 * scale, 28 * scale), white ink on black."""
+    digit = (mnist_fixture[0][i, 0].numpy() * 255).astype(np.uint8)
+    return np.asarray(Image.fromarray(digit).resize((28 * scale, 28 * scale), Image.Resampling.BILINEAR))
+
+
+@pytest.mark.parametrize("ink", [0, 255], ids=["dark-ink", "light-ink"])
+def test_strokes_on_a_transparent_canvas_read_as_the_same_digit(tmp_path, mnist_fixture, ink):
+    """A drawing app's export: the ink is only in the alpha channel, whatever colour the strokes are."""
+    digit = mnist_digit(mnist_fixture, 3)
+    rgba = np.zeros(digit.shape + (4,), dtype=np.uint8)
+    rgba[..., :3] = ink
+    rgba[..., 3] = digit
+    path = tmp_path / "drawing.png"
+    Image.fromarray(rgba, "RGBA").save(path)
+    assert Image.open(path).mode == "RGBA"
+    from_transparent = preprocess(str(path))
+    from_opaque = preprocess(digit)  # the same digit, white on black, no alpha
+    check_mnist_like(from_transparent)
+    assert torch.allclose(from_transparent.x, from_opaque.x, atol=0.02)
+
+
+def test_mostly_opaque_light_ink_on_dark_paper_with_transparent_margins():
+    """Transparent parts of a mostly opaque picture take the paper's colour, not white."""
+    rgba = np.zeros((200, 200, 4), dtype=np.uint8)
+    rgba[20:180, 20:180, 3] = 255  # dark opaque paper, transparent 20-pixel margins
+    rgba[40:160, 95:110, :3] = 255  # a light "1"
+    result = preprocess(rgba)
+    check_mnist_like(result)
+    top, bottom, left, right = ink_box(result.x)
+    assert right - left + 1 <= 4  # only the stroke is ink, not the margins
+
+
+def test_drawing_value_with_undecoded_parts(tmp_path):
+    """The sketchpad hands over file paths or PNG bytes (ui/common.py Drawing); they are decoded here."""
+    layer = np.zeros((200, 200, 4), dtype=np.uint8)
+    layer[40:160, 95:110] = (0, 0, 0, 255)
+    buffer = io.BytesIO()
+    Image.fromarray(layer, "RGBA").save(buffer, "PNG")
+    from_bytes = preprocess({"background": None, "layers": [buffer.getvalue()], "composite": None})
+    check_mnist_like(from_bytes)
+    (tmp_path / "composite.png").write_bytes(buffer.getvalue())
+    from_path = preprocess({"background": None, "layers": [], "composite": str(tmp_path / "composite.png")})
+    assert torch.equal(from_bytes.x, from_path.x)
+    with pytest.raises(PreprocessError, match="The drawing is not a picture this app can read"):
+        preprocess({"background": None, "layers": [], "composite": b"garbage"})
+
+
+def test_16_bit_grayscale_keeps_its_gray_levels(tmp_path, mnist_fixture):
+    digit = mnist_digit(mnist_fixture, 5)
+    path = tmp_path / "deep.png"
+    Image.fromarray(digit.astype(np.uint16) * 257).save(path)  # PIL reads it back as mode I;16
+    assert Image.open(path).mode.startswith("I")
+    assert torch.allclose(preprocess(str(path)).x, preprocess(digit).x, atol=1e-6)

@@ -1,0 +1,94 @@
+"""`python app.py` as an operator starts it, against broken copies of the shipped weights (LAB_WEIGHTS_DIR):
+it refuses to start with one line naming the file and the fix; with the Hub unreachable it starts on the
+local weights and says so, on the page too."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.conftest import ROOT, free_port
+
+WEIGHTS = ROOT / "weights"
+
+
+def broken_weights(tmp_path, name: str, damage) -> str:
+    """weights/ with `name` copied and damaged by `damage(folder)`; the other models are links to the real ones."""
+    root = tmp_path / f"weights-{name}"
+    root.mkdir()
+    for folder in WEIGHTS.iterdir():
+        if folder.name == name:
+            shutil.copytree(folder, root / name)
+            damage(root / name)
+        elif folder.is_dir():
+            (root / folder.name).symlink_to(folder)
+    return str(root)
+
+
+def app_env(**settings) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LAB_", "HF_", "GRADIO_SERVER"))}
+    return {**env, "GRADIO_ANALYTICS_ENABLED": "False", **settings}
+
+
+def truncate(folder):
+    data = (folder / "model.safetensors").read_bytes()
+    (folder / "model.safetensors").write_bytes(data[:len(data) // 2])
+
+
+def widen(folder):  # config.json no longer matches the weights
+    config = json.loads((folder / "config.json").read_text())
+    (folder / "config.json").write_text(json.dumps({**config, "hidden_dim": config["hidden_dim"] * 2}))
+
+
+def test_broken_weights_stop_the_app_with_one_line(tmp_path):
+    cases = [  # (model, damage, what the line must say)
+        ("gan-mnist", truncate, "gan-mnist/model.safetensors is not a readable safetensors file"),
+        ("vae-mnist", widen, "vae-mnist/model.safetensors do not match its config.json"),
+        ("vae2d-mnist", lambda f: (f / "latent_map.npz").unlink(), "vae2d-mnist/latent_map.npz is missing"),
+    ]
+    runs = [(subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=app_env(LAB_WEIGHTS_DIR=broken_weights(tmp_path, name, damage),
+                                                     GRADIO_SERVER_PORT=str(free_port()))), name, expected)
+            for name, damage, expected in cases]  # started together: the three start-ups share the wait
+    for process, name, expected in runs:
+        stdout, stderr = process.communicate(timeout=300)
+        assert process.returncode == 1, (stdout, stderr)
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in stdout + stderr, stderr
+        assert lines[0].startswith("VAE vs GAN Lab cannot start: ") and expected in lines[0]
+        folder = tmp_path / f"weights-{name}" / name
+        assert f"Fix: `git checkout {folder}` restores the shipped copy, or " in lines[0]
+        recorded = "history.json" if "model.safetensors" in expected else "metrics.json"
+        assert json.loads((WEIGHTS / name / recorded).read_text())["command"] in lines[0]
+
+
+def test_unreachable_hub_falls_back_to_local_weights_with_a_visible_notice(tmp_path):
+    closed, port = free_port(), free_port()  # nothing listens on `closed`
+    process = subprocess.Popen(
+        [sys.executable, "app.py"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=app_env(LAB_HUB_NAMESPACE="vae-vs-gan-lab", HF_ENDPOINT=f"http://127.0.0.1:{closed}",
+                    HF_HUB_CACHE=str(tmp_path / "hub-cache"), HF_TOKEN="hf_notarealtoken123",
+                    GRADIO_SERVER_PORT=str(port)))
+    output = []
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            line = process.stdout.readline()
+            assert line, "".join(output)  # the app exited
+            output.append(line)
+            if "Running on" in line:
+                break
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=30).read().decode()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    log = "".join(output)
+    notice = ("The Hub could not be reached for vae-vs-gan-lab/vae-mnist (Got: ConnectError: [Errno 111] "
+              "Connection refused); every model uses the local weights in weights instead.")
+    assert f"NOTICE: {notice}" in log
+    assert notice in json.loads(page)["components"].__repr__()
+    assert "vae-mnist                  <- weights/vae-mnist" in log and "<- Hub" not in log
+    assert "Traceback" not in log and "hf_notarealtoken123" not in log + page

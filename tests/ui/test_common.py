@@ -1,0 +1,86 @@
+"""ui/common.py: the one place that maps exceptions to gr.Error, and the upload components' raw paths."""
+
+import logging
+
+import gradio as gr
+import pytest
+from gradio.utils import get_upload_folder
+
+from lab.preprocess import PreprocessError
+from ui.common import friendly, uploaded
+
+
+def test_bad_input_keeps_its_message():
+    @friendly
+    def parse(value):
+        raise PreprocessError(f"No ink found in {value}.")
+
+    with pytest.raises(gr.Error) as caught:
+        parse("x.png")
+    assert caught.value.message == "No ink found in x.png."
+
+
+@pytest.mark.parametrize("error", [RuntimeError("shape '[-1, 64, 7, 7]' is invalid for input of size 5"),
+                                   KeyError("vae-mnist")])
+def test_model_errors_are_logged_with_their_traceback_and_shown_short(error, caplog):
+    @friendly
+    def decode(z):
+        raise error
+
+    with caplog.at_level(logging.ERROR, logger="lab"), pytest.raises(gr.Error) as caught:
+        decode(1)
+    name = type(error).__name__
+    assert caught.value.message == (f"Something went wrong inside the app ({name}); it is in the server log. "
+                                    "Try again, or other settings.")
+    record = caplog.records[-1]
+    assert record.getMessage() == "decode failed" and record.exc_info[0] is type(error)
+    assert "Traceback" in caplog.text and str(error.args[0]) in caplog.text
+
+
+def test_gr_errors_pass_through_and_results_are_returned():
+    assert friendly(lambda a, b: a + b)(2, 3) == 5
+    with pytest.raises(gr.Error, match="as is"):
+        friendly(lambda: (_ for _ in ()).throw(gr.Error("as is")))()
+
+
+def test_only_uploaded_files_are_opened(tmp_path):
+    inside = f"{get_upload_folder()}/abc/digit.png"
+    assert uploaded(inside) == inside
+    with pytest.raises(gr.Error, match="not a path on the server"):
+        uploaded("/etc/passwd")
+
+
+def test_old_cached_files_are_deleted_while_requests_add_new_ones(tmp_path):
+    import threading
+
+    from ui.common import delete_old_files
+
+    with gr.Blocks() as demo:
+        image = gr.Image()
+    old = [tmp_path / f"old{i}.png" for i in range(2000)]
+    for path in old:
+        path.write_bytes(b"x")
+    kept, fresh = tmp_path / "initial-value.png", tmp_path / "fresh.png"
+    kept.write_bytes(b"x")
+    image.keep_in_cache.add(str(kept))
+    image.temp_files.update(str(p) for p in [*old, kept])
+    stop = threading.Event()
+
+    def requests_adding_files():  # what request threads do to the same set
+        i = 0
+        while not stop.is_set():
+            image.temp_files.add(str(tmp_path / f"new{i}.png"))
+            i += 1
+
+    adder = threading.Thread(target=requests_adding_files)
+    adder.start()
+    try:
+        deleted = delete_old_files(demo, age=-1)  # everything counts as old
+    finally:
+        stop.set()
+        adder.join()
+    assert deleted == 2000 and not any(p.exists() for p in old)
+    assert kept.exists() and str(kept) in image.temp_files
+    fresh.write_bytes(b"x")
+    image.temp_files.add(str(fresh))
+    assert delete_old_files(demo, age=3600) == 0 and fresh.exists()

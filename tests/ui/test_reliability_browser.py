@@ -1,0 +1,68 @@
+"""In a real browser (Playwright + Debian's Chromium): a drawing on a transparent canvas is read as its digit, and
+after a bad upload no output of the previous digit stays beside the error."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import ARTIFACTS
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
+def test_bad_upload_after_a_good_one_leaves_nothing_stale(app_url, browser, mnist_fixture, tmp_path, width, height):
+    images, labels = mnist_fixture
+    digit = Image.fromarray((images[3, 0].numpy() * 255).astype(np.uint8)).resize((280, 280))
+    rgba = np.zeros((280, 280, 4), dtype=np.uint8)  # black strokes on a transparent canvas
+    rgba[..., 3] = np.asarray(digit)
+    drawing, corrupt = tmp_path / "drawing.png", tmp_path / "corrupt.png"
+    Image.fromarray(rgba, "RGBA").save(drawing)
+    corrupt.write_bytes(np.random.default_rng(0).bytes(3000))
+
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Reconstruct — through the VAE").click()
+    upload = page.locator("#reconstruct-upload input[type=file]")
+    upload.set_input_files(str(drawing))
+    page.locator("#reconstruct-upload img").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Reconstruct the upload").click()
+    result = page.locator("#reconstruct-result")
+    result.get_by_text('"input_predicted_label"', exact=True).wait_for(timeout=60_000)
+    assert f'"{int(labels[3])}"' in result.inner_text()  # the transparent drawing is read as its digit
+    page.locator("#reconstruct-error img").wait_for(timeout=30_000)
+    page.locator("#reconstruct-steps img").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / f"reliability-good-{width}x{height}.png"))
+
+    page.locator("#reconstruct-upload button[aria-label='Remove Image']").click()
+    upload.set_input_files(str(corrupt))
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Reconstruct the upload").click()
+    page.get_by_text("'corrupt.png' is not a picture this app can read").first.wait_for(timeout=30_000)
+    for output in ("#reconstruct-output img", "#reconstruct-input img", "#reconstruct-error img",
+                   "#reconstruct-steps img"):
+        page.locator(output).first.wait_for(state="detached", timeout=30_000)
+    assert "input_predicted_label" not in result.inner_text()
+    page.screenshot(path=str(ARTIFACTS / f"reliability-error-{width}x{height}.png"))
+    page.close()
+
+
+def test_a_drawing_on_the_sketchpad_reaches_the_app_undecoded_and_is_read(app_url, browser):
+    """The sketchpad sends its canvas as blobs; ui/common.py Drawing hands them to lab/preprocess.py as bytes."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Reconstruct — through the VAE").click()
+    sketchpad = page.locator("#reconstruct-drawing")
+    sketchpad.get_by_role("button", name="Brush").click()
+    box = sketchpad.locator("canvas").last.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, 21):  # a vertical stroke: a "1"
+        page.mouse.move(x, y + k * box["height"] * 0.03)
+    page.mouse.up()
+    page.get_by_role("button", name="Reconstruct the drawing").click()
+    result = page.locator("#reconstruct-result")
+    result.get_by_text('"input_predicted_label"', exact=True).wait_for(timeout=60_000)
+    text = result.inner_text()
+    assert '"input_predicted_label"\n:\n"1"' in text, text
+    page.screenshot(path=str(ARTIFACTS / "reliability-drawing-1280x720.png"))
+    page.close()
