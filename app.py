@@ -11,8 +11,11 @@ import gradio as gr  # noqa: E402
 
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, load_lab  # noqa: E402
+from ui import anomaly as anomaly_tab  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
+from ui import kl as kl_tab  # noqa: E402
 from ui import latent as latent_tab  # noqa: E402
+from ui import learn as learn_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
 
 CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square in the browser
@@ -30,9 +33,13 @@ def build_demo(lab: Lab) -> gr.Blocks:
         gr.Markdown(INTRO)
         for notice in lab.notices:
             gr.Markdown(f"⚠️ {notice}")
-        generate_tab.build(lab)
-        rec = reconstruct_tab.build(lab)
-        lat = latent_tab.build(lab)
+        with gr.Tabs() as tabs:
+            learn_tab.build(lab, tabs)
+            generate_tab.build(lab)
+            rec = reconstruct_tab.build(lab)
+            lat = latent_tab.build(lab)
+            kl_tab.build(lab)
+            anomaly_tab.build(lab)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.
         def show_details(details):

@@ -13,6 +13,8 @@ import torch
 
 from lab.loading import Lab
 from lab.plots import histogram_chart, line_chart
+from lab.preprocess import preprocess
+from lab.reconstruct import FIT_BOX
 from models.vae import VAE, bernoulli_nll, kl_divergence
 
 ELBO_SAMPLES = 4  # z samples per image in the Monte Carlo estimate of E_q[log p(x|z)]
@@ -70,21 +72,24 @@ def reference_scores(lab: Lab, vae_name: str) -> dict[str, np.ndarray]:
 
 def reference_summary(lab: Lab) -> dict:
     """The headline figures the page and the Learn tab quote: AUROC of the MNIST VAE against each
-    anomaly set, and the Nalisnick check on the Fashion-MNIST VAE."""
-    mnist = reference_scores(lab, "vae-mnist")
-    fashion = reference_scores(lab, "vae-fashion-mnist")
-    recon = lab.npz("vae-mnist", SCORES_FILE)
+    anomaly set, and the Nalisnick check on the Fashion-MNIST VAE (with the reconstruction error beside)."""
+    mnist, fashion = reference_scores(lab, "vae-mnist"), reference_scores(lab, "vae-fashion-mnist")
+    mnist_error, fashion_error = (
+        {name: stored[f"recon_error_{name}"].astype(np.float64) for name in ("mnist", "fashion-mnist")}
+        for stored in (lab.npz("vae-mnist", SCORES_FILE), lab.npz("vae-fashion-mnist", SCORES_FILE)))
+    fashion_median = float(np.median(fashion["fashion-mnist"]))
     return {
         "auroc_fashion": round(auroc(mnist["mnist"], mnist["fashion-mnist"]), 4),
         "auroc_noise": round(auroc(mnist["mnist"], mnist["noise"]), 4),
-        "auroc_fashion_reconstruction_error": round(auroc(recon["recon_error_mnist"].astype(np.float64),
-                                                          recon["recon_error_fashion-mnist"].astype(np.float64)), 4),
-        "fashion_vae_median_neg_elbo_fashion": round(float(np.median(fashion["fashion-mnist"])), 1),
+        "auroc_fashion_reconstruction_error": round(auroc(mnist_error["mnist"], mnist_error["fashion-mnist"]), 4),
+        "fashion_vae_median_neg_elbo_fashion": round(fashion_median, 1),
         "fashion_vae_median_neg_elbo_mnist": round(float(np.median(fashion["mnist"])), 1),
         # share of MNIST digits the Fashion VAE finds likelier than the median Fashion test image
-        "fashion_vae_share_mnist_likelier": round(float(np.mean(fashion["mnist"] < np.median(fashion["fashion-mnist"]))), 3),
-        # AUROC of the Fashion VAE as a detector of MNIST digits: below 0.5 means it prefers them
+        "fashion_vae_share_mnist_likelier": round(float(np.mean(fashion["mnist"] < fashion_median)), 3),
+        # the Fashion VAE as a detector of MNIST digits: below 0.5 means it prefers them to its own data
         "fashion_vae_auroc_mnist": round(auroc(fashion["fashion-mnist"], fashion["mnist"]), 4),
+        "fashion_vae_auroc_mnist_reconstruction_error": round(auroc(fashion_error["fashion-mnist"],
+                                                                    fashion_error["mnist"]), 4),
     }
 
 
@@ -101,14 +106,21 @@ def parse_threshold(threshold) -> float:
 COLOURS = {"mnist": (80, 160, 255), "fashion-mnist": (255, 150, 40), "noise": (200, 90, 200)}
 
 
-def anomaly_roc(lab: Lab, threshold, upload_score: float | None = None):
-    """`/anomaly_roc`: (histograms of the MNIST VAE's scores with the threshold and the upload marked,
+def score_image(lab: Lab, image) -> float:
+    """The MNIST VAE's -ELBO of an upload or drawing, prepared like an MNIST digit."""
+    return float(negative_elbo(lab.model("vae-mnist"), preprocess(image, box=FIT_BOX["MNIST"]).x)[0])
+
+
+def anomaly_roc(lab: Lab, threshold, image=None):
+    """`/anomaly_roc`: (histograms of the MNIST VAE's scores with the threshold and `image`'s score marked,
     ROC curves with the threshold's operating point, figures)."""
     threshold = parse_threshold(threshold)
+    upload_score = None if image is None else score_image(lab, image)
     scores = reference_scores(lab, "vae-mnist")
     normal = scores["mnist"]
     result = {"score": "negative ELBO in nats (MNIST VAE, gray levels as Bernoulli targets)",
-              "threshold": round(threshold, 1), "false_positive_rate_mnist": round(float(np.mean(normal >= threshold)), 4)}
+              "threshold": round(threshold, 1),
+              "false_positive_rate_mnist": round(float(np.mean(normal >= threshold)), 4)}
     curves = {}
     for name in ("fashion-mnist", "noise"):
         fpr, tpr, _ = roc_curve(normal, scores[name])
@@ -125,6 +137,16 @@ def anomaly_roc(lab: Lab, threshold, upload_score: float | None = None):
                                 title="MNIST VAE: -ELBO (nats, log scale)")
     fpr_t = result["false_positive_rate_mnist"]
     points = [(fpr_t, result[f"true_positive_rate_{k}"], COLOURS[k]) for k in ("fashion-mnist", "noise")]
-    roc = line_chart(curves, points, title="ROC: anomalies flagged vs MNIST digits flagged",
+    roc = line_chart(curves, points, title="ROC curve",
                      x_label="false positive rate (MNIST flagged)", y_label="true positive rate")
     return histogram, roc, result
+
+
+def nalisnick_figure(lab: Lab) -> tuple[np.ndarray, dict]:
+    """The Fashion-MNIST VAE's -ELBO of Fashion-MNIST test images beside MNIST test digits (Nalisnick et al.
+    2019, "Do deep generative models know what they don't know?"): does it find the digits likelier?"""
+    scores = reference_scores(lab, "vae-fashion-mnist")
+    summary = reference_summary(lab)
+    chart = histogram_chart({SETS[k]: (scores[k], COLOURS[k]) for k in ("fashion-mnist", "mnist")}, [],
+                            title="Fashion-MNIST VAE: -ELBO (nats, log scale)", legend_left=True)
+    return chart, summary

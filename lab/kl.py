@@ -96,10 +96,10 @@ def ae_vs_vae(lab: Lab, count=32, seed=0):
         precomputed = lab.json(name, FIGURES_FILE)
         figures[name] = {"these_draws": live, **precomputed}
         histograms[name] = precomputed["prior_decodes"]["class_histogram"]
+    draws = lab.json("vae2d-mnist", FIGURES_FILE)["draws"]
     chart = bar_chart({"2-D VAE": (histograms["vae2d-mnist"], (80, 160, 255)),
                        "2-D autoencoder": (histograms["ae2d-mnist"], (255, 150, 40))},
-                      [str(d) for d in range(10)],
-                      title=f"Class of decoded N(0, I) codes ({lab.json('vae2d-mnist', FIGURES_FILE)['draws']:,} draws)")
+                      [str(d) for d in range(10)], title=f"Class of decoded N(0, I) codes ({draws:,} draws)")
     return maps[0], maps[1], grids[0], grids[1], chart, {"count": count, "seed": seed, **figures}
 
 

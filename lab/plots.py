@@ -26,16 +26,18 @@ def _canvas(width: int, height: int, title: str):
     return image, draw, box
 
 
-def _legend(draw, box, entries: list[tuple[str, tuple]], top: int | None = None) -> None:
+def _legend(draw, box, entries: list[tuple[str, tuple]], top: int | None = None, left: bool = False) -> None:
     y = top if top is not None else box[1] + 8
+    x = box[0] + 10 if left else box[2] - 250
     for name, colour in entries:
-        draw.rectangle([box[2] - 250, y + 4, box[2] - 236, y + 18], fill=colour)
-        draw.text((box[2] - 230, y), name, fill=TEXT, font=font(17))
+        draw.rectangle([x, y + 4, x + 14, y + 18], fill=colour)
+        draw.text((x + 20, y), name, fill=TEXT, font=font(17))
         y += 24
 
 
 def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tuple[float, str, tuple]],
-                    title: str, bins: int = 60, width: int = 640, height: int = 360) -> np.ndarray:
+                    title: str, bins: int = 60, width: int = 640, height: int = 360,
+                    legend_left: bool = False) -> np.ndarray:
     """Overlaid outline histograms (share of each set per bin) on a log x axis; `marks`: (value, label,
     colour) drawn as vertical lines."""
     values = np.concatenate([v for v, _ in series.values()] + [np.array([m[0] for m in marks])])
@@ -67,7 +69,8 @@ def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tup
                   fill=colour, font=font(17))
     draw.text((x0, y1 + 32), "share of each set per bin; higher score = less like the training data",
               fill=AXES, font=font(15))
-    _legend(draw, (x0, y0, x1, y1), [(name, colour) for name, (_, colour) in series.items()], top=y0 + 50)
+    _legend(draw, (x0, y0, x1, y1), [(name, colour) for name, (_, colour) in series.items()], top=y0 + 50,
+            left=legend_left)
     return np.asarray(image)
 
 
@@ -80,7 +83,7 @@ def line_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, tuple]], points: 
         return x0 + x * (x1 - x0), y1 - y * (y1 - y0)
 
     draw.line([px(0, 0), px(1, 1)], fill=AXES, width=1)
-    for name, (xs, ys, colour) in curves.items():
+    for xs, ys, colour in curves.values():
         draw.line([px(x, y) for x, y in zip(xs, ys, strict=True)], fill=colour, width=3)
     for x, y, colour in points:
         cx, cy = px(x, y)
