@@ -14,9 +14,9 @@ from ui.kl import EXAMPLES
 
 ANOMALY_HELP = """### 1 · Anomaly detection (below: 2 · denoising, measured)
 The MNIST VAE gives every image a score: its **negative ELBO** in nats,
-a bound on −log p(x), i.e. how surprised the model is (reconstruction cost + the KL cost of the code). We use it
-rather than the reconstruction error because it is the model's own likelihood, so it also counts how unusual the
-code is. Images scoring above the **threshold** are flagged as "not an MNIST digit". The **ROC curve** shows every
+a bound on −log p(x): how surprised the model is (reconstruction cost + the KL cost of the code). We use it
+rather than the reconstruction error because it is the model's own likelihood, which also counts how unusual
+the code is. Images scoring above the **threshold** are flagged as "not an MNIST digit". The **ROC curve** shows every
 threshold at once: the share of anomalies caught against the share of real test digits wrongly flagged;
 **AUROC** 1.0 is a perfect detector, 0.5 is a coin toss."""
 
@@ -91,15 +91,15 @@ def build(lab: Lab) -> SimpleNamespace:
                     readout = gr.Markdown(roc_text(first[2]), elem_id="anomaly-readout")
                 with gr.Column(scale=1):
                     upload = gr.Image(type="filepath", label="Your picture: where does it land?",
-                                      sources=["upload", "clipboard"], format="png", height=180,
+                                      sources=["upload", "clipboard"], format="png", height=150,
                                       elem_id="anomaly-upload")
-                    if EXAMPLES:
-                        gr.Examples(EXAMPLES, inputs=upload, label="MNIST test digits")
             with gr.Row():
                 histogram = gr.Image(first[0], label="Scores of each test set", format="png", interactive=False,
                                      height=360, elem_id="anomaly-histogram")
                 roc = gr.Image(first[1], label="ROC curve (dots: the threshold above)", format="png",
                                interactive=False, height=360)
+            if EXAMPLES:
+                gr.Examples(EXAMPLES, inputs=upload, label="Place an MNIST test digit on the histogram")
             with gr.Row():
                 with gr.Column(scale=2):
                     gr.Markdown(nalisnick_text(summary), elem_id="nalisnick")

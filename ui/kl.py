@@ -96,7 +96,6 @@ def build(lab: Lab) -> SimpleNamespace:
                 with gr.Column():
                     steps = gr.Slider(1, MAX_STEPS, value=DEFAULT_STEPS, step=1,
                                       label=f"GAN search: Adam steps (at most {MAX_STEPS})")
-                    readout = gr.Markdown(elem_id="invert-readout")
             with gr.Row():
                 model_input = gr.Image(label="Your digit (28×28, what both models get)", format="png",
                                        interactive=False, height=224)
@@ -104,6 +103,7 @@ def build(lab: Lab) -> SimpleNamespace:
                                    elem_id="invert-vae")
                 gan_out = gr.Image(label="GAN: best found by search", format="png", interactive=False, height=224,
                                    elem_id="invert-gan")
+            readout = gr.Markdown(elem_id="invert-readout")
             with gr.Accordion("All figures (JSON, as the /invert API returns them)", open=False):
                 result = gr.JSON(label="Result", max_height=300)
 

@@ -38,3 +38,9 @@ def tiny_weights(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_lab(tiny_weights):
     return load_lab(tiny_weights, namespace="")
+
+
+@pytest.fixture(scope="session")
+def shipped_lab():
+    """Every shipped model from weights/, with the reference files beside them."""
+    return load_lab("weights", namespace="")
