@@ -19,7 +19,7 @@ from lab.preprocess import preprocess
 from lab.reconstruct import FIT_BOX, SCALE
 from models.gan import Generator
 
-MAX_STEPS = 100  # cap on Adam steps: 10 classes x 3 starts x 100 steps took about 1.5 s on one CPU thread
+MAX_STEPS = 100  # cap on Adam steps (10 classes x 3 starts each): about 2 s on two idle CPU cores
 DEFAULT_STEPS = 60
 STARTS = 3  # random starts per class
 LR = 0.1
