@@ -5,7 +5,8 @@
 For `weights/vae-mnist` and `weights/vae-fashion-mnist` it writes `anomaly_scores.npz`: the negative ELBO
 (nats, `lab.anomaly.negative_elbo`) and the reconstruction error (mean squared error per pixel) of the
 10,000 MNIST test digits, the 10,000 Fashion-MNIST test images and 2,000 images of uniform noise
-(seed 0), stored as float16 (a few hundred KB at most). The app reads them; the data is not shipped.
+(seed 0), stored as float16 (a few hundred KB at most), and prints the AUROCs the app quotes
+(`--summary`: only print them, from the files already written). The app reads them; no data is shipped.
 """
 
 import argparse
@@ -14,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lab.anomaly import negative_elbo, reconstruction_error
+from lab.anomaly import negative_elbo, reconstruction_error, reference_summary
+from lab.loading import load_lab
 from models import load_model
 from training.data import load_split, to_float
 
@@ -38,7 +40,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--data-root", default="data")
     p.add_argument("--weights", default="weights")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--summary", action="store_true", help="only print the AUROCs of the files already written")
     args = p.parse_args(argv)
+    if args.summary:
+        return print_summary(args.weights)
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     sets = {name: to_float(load_split(name, args.data_root, train=False)[0]) for name in ("mnist", "fashion-mnist")}
@@ -47,6 +52,14 @@ def main(argv: list[str] | None = None) -> None:
         folder = Path(args.weights) / name
         print(f"{folder}:")
         np.savez_compressed(folder / "anomaly_scores.npz", **score_sets(load_model(folder), sets))
+    print_summary(args.weights)
+
+
+def print_summary(weights: str) -> None:
+    """The figures the app quotes (lab.anomaly.reference_summary), from the written files."""
+    lab = load_lab(weights, namespace="", names=["vae-mnist", "vae-fashion-mnist"])
+    for key, value in reference_summary(lab).items():
+        print(f"{key:46s} {value}")
 
 
 if __name__ == "__main__":

@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> None:
         figures = kl_figures(Path(args.weights) / name, classifier)
         write_json(Path(args.weights) / name / "kl_figures.json", figures)
         print(f"{name}: KL {figures['aggregate_kl']} nats, std {figures['spread']['std']}, "
+              f"inside 2 sigma {figures['spread']['share_inside_2_sigma']:.0%}, "
               f"prior decodes recognised {figures['prior_decodes']['recognised']:.1%}, "
               f"classes {figures['prior_decodes']['class_coverage']}")
 
