@@ -33,10 +33,9 @@ def invert_text(result: dict | None) -> str:
     if not result:
         return ""
     vae, gan = result["vae"], result["gan"]
-    return (f"| | error | time | how |\n|---|---|---|---|\n"
-            f"| **VAE** encode + decode | {vae['error']:.4f} | {vae['seconds'] * 1000:.0f} ms | {vae['how']} |\n"
-            f"| **GAN** inversion | {gan['error']:.4f} (at start {gan['error_at_start']:.4f}) | "
-            f"{gan['seconds'] * 1000:.0f} ms | {gan['how']}; class found: {gan['class_found']} |")
+    return (f"### VAE: error {vae['error']:.4f} in {vae['seconds'] * 1000:.0f} ms\n{vae['how']}\n"
+            f"### GAN: error {gan['error']:.4f} in {gan['seconds'] * 1000:.0f} ms\n"
+            f"from {gan['error_at_start']:.4f} at the best start; {gan['how']}; class found: {gan['class_found']}")
 
 
 def build(lab: Lab) -> SimpleNamespace:
@@ -85,17 +84,18 @@ def build(lab: Lab) -> SimpleNamespace:
             with gr.Row():
                 with gr.Column():
                     upload = gr.Image(type="filepath", label="Upload a digit", sources=["upload", "clipboard"],
-                                      format="png", height=220, elem_id="invert-upload")
+                                      format="png", height=160, elem_id="invert-upload")
                     if EXAMPLES:
                         gr.Examples(EXAMPLES, inputs=upload, label="…or take an MNIST test digit")
                     upload_button = gr.Button("Encode the upload", variant="primary")
                 with gr.Column():
-                    sketch = gr.Sketchpad(label="…or draw one", type="numpy", canvas_size=(220, 220), format="png",
+                    sketch = gr.Sketchpad(label="…or draw one", type="numpy", canvas_size=(200, 200), format="png",
                                           brush=gr.Brush(default_size=12, colors=["#000000"], color_mode="fixed"))
                     sketch_button = gr.Button("Encode the drawing", variant="primary")
                 with gr.Column():
                     steps = gr.Slider(1, MAX_STEPS, value=DEFAULT_STEPS, step=1,
                                       label=f"GAN search: Adam steps (at most {MAX_STEPS})")
+                    readout = gr.Markdown(elem_id="invert-readout")
             with gr.Row():
                 model_input = gr.Image(label="Your digit (28×28, what both models get)", format="png",
                                        interactive=False, height=224)
@@ -103,7 +103,6 @@ def build(lab: Lab) -> SimpleNamespace:
                                    elem_id="invert-vae")
                 gan_out = gr.Image(label="GAN: best found by search", format="png", interactive=False, height=224,
                                    elem_id="invert-gan")
-            readout = gr.Markdown(elem_id="invert-readout")
             with gr.Accordion("All figures (JSON, as the /invert API returns them)", open=False):
                 result = gr.JSON(label="Result", max_height=300)
 

@@ -33,7 +33,7 @@ def test_ae_vs_vae(client):
 
 
 def test_invert_a_fixture_digit(client):
-    model_input, vae_out, gan_out, result = client.predict(handle_file(DIGIT), 30, api_name="/invert")
+    model_input, vae_out, gan_out, result = client.predict(handle_file(DIGIT), 20, api_name="/invert")
     result = as_dict(result)
     for path in (model_input, vae_out, gan_out):
         assert np.asarray(Image.open(path).convert("L")).shape == (224, 224)

@@ -32,7 +32,7 @@ def test_lesson_tabs_in_the_browser(app_url, browser, width, height):
     page.locator("#invert-gan img").wait_for(timeout=60_000)
     page.locator("#invert-readout").get_by_text("GAN", exact=False).first.wait_for(timeout=30_000)
     assert "class found: 7" in page.locator("#invert-readout").inner_text()
-    page.locator("#invert-vae").scroll_into_view_if_needed()
+    page.locator("#invert-gan").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"invert-{width}.png"))
 
     page.get_by_role("tab", name="Anomalies & denoising").click()
