@@ -65,7 +65,8 @@ def comparison_rows(lab: Lab) -> list[dict]:
          "tab": "kl", "tab_name": "KL term & encoder"},
         {"row": "Use case",
          "claim": "VAE: encoding + generation · GAN: pure generation",
-         "vae": f"flags Fashion-MNIST as not-digits with AUROC {anomaly['auroc_fashion']:.4f}; denoises",
+         "vae": f"flags Fashion-MNIST as not-digits with AUROC {anomaly['auroc_fashion']:.4f}; denoising "
+                f"measured live by PSNR",
          "gan": f"generates the class asked for {gan['conditional_accuracy']:.1%} of the time; cannot score or "
                 f"encode an image",
          "tab": "anomalies", "tab_name": "Anomalies & denoising"},
@@ -106,7 +107,8 @@ EXERCISES = [
      "The classifier measures everything else, so it comes first. Evaluating the 2-D model writes one code "
      "per test digit (`latent_map.npz`); restart the app and open **Latent space** and **KL term & encoder**: "
      "do the codes fill the gray 2σ circle? Does every region of the decoded grid look like a digit? The "
-     "32-d model's samples after each epoch are in `weights/vae-mnist/epochs/`."),
+     "32-d model's samples after each epoch are in `weights/vae-mnist/epochs/`; `python -m training.kl_figures` "
+     "refreshes the KL tab's figures (it needs `ae2d-mnist` too: README, Train and evaluate)."),
     ("Train a simple GAN on Fashion-MNIST",
      ["classifier-fashion-mnist", "gan-fashion-mnist"], ["gan-fashion-mnist"],
      "Look at `weights/gan-fashion-mnist/epochs/` (one grid per epoch) and `history.json` (`loss_d`, `loss_g`, "

@@ -12,6 +12,8 @@ def test_lesson_tabs_in_the_browser(app_url, browser, width, height):
     page.goto(app_url)
     page.get_by_text("VAE vs GAN, measured in this app").wait_for(timeout=60_000)
     assert "sharpness 0.63 × real" in page.locator("#learn-table").inner_text()
+    page.get_by_text("Generative vs discriminative").wait_for(timeout=30_000)  # the LaTeX columns render last
+    page.locator(".katex").first.wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / f"learn-{width}.png"))
     page.get_by_role("button", name="Output quality → Generate tab").click()
     page.get_by_role("tab", name="Generate — blurry vs sharp", selected=True).wait_for(timeout=10_000)
