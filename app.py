@@ -18,8 +18,11 @@ import gradio as gr  # noqa: E402
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, StartupError, load_lab  # noqa: E402
 from lab.preprocess import MAX_UPLOAD_MB  # noqa: E402
+from ui import anomaly as anomaly_tab  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
+from ui import kl as kl_tab  # noqa: E402
 from ui import latent as latent_tab  # noqa: E402
+from ui import learn as learn_tab  # noqa: E402
 from ui import models as models_tab  # noqa: E402
 from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
@@ -46,11 +49,15 @@ def build_demo(lab: Lab) -> gr.Blocks:
         gr.Markdown(INTRO)
         for notice in lab.notices:
             gr.Markdown(f"⚠️ {notice}")
-        generate_tab.build(lab)
-        rec = reconstruct_tab.build(lab)
-        lat = latent_tab.build(lab)
-        quiz_tab.build(lab)
-        models_tab.build(lab)
+        with gr.Tabs() as tabs:
+            learn_tab.build(lab, tabs)
+            generate_tab.build(lab)
+            rec = reconstruct_tab.build(lab)
+            lat = latent_tab.build(lab)
+            kl_tab.build(lab)
+            anomaly_tab.build(lab)
+            quiz_tab.build(lab)
+            models_tab.build(lab)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.
         def show_details(details):

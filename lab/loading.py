@@ -38,11 +38,19 @@ MODEL_NAMES = [
 KINDS = {"vae": VAE, "gan": Generator, "classifier": Classifier, "vae2d": VAE, "ae2d": Autoencoder}  # name prefix
 # Files the app reads from a model's folder besides its weights, with the keys it needs in each.
 # `python -m training.evaluate weights/<name>` writes all of them.
+SAMPLE_FIGURES = {"metrics.json": ("precision", "recall")}  # lab/generate.py readouts, from training.evaluate
+ANOMALY_SCORES = tuple(f"{score}_{data}" for score in ("neg_elbo", "recon_error")  # lab/anomaly.py
+                       for data in ("mnist", "fashion-mnist", "noise"))  # python -m training.anomaly_scores
+KL_FIGURES = {"kl_figures.json": ("aggregate_kl", "spread", "draws", "prior_decodes")}  # python -m training.kl_figures
+# The files each model's folder must hold besides its weights, with the keys the app reads from them: checked
+# at start-up (and a Hub repo without them falls back to the local folder); publish uploads them.
 REFERENCE_FILES = {
     **{f"classifier-{d}": {"metrics.json": ("real_laplacian_variance",)} for d in DATASETS.values()},
-    **{f"vae-{d}": {"anomaly_reference.json": ("errors", "percentiles")} for d in DATASETS.values()},
-    "vae2d-mnist": {"latent_map.npz": ("codes", "labels")},
-    "ae2d-mnist": {"latent_map.npz": ("codes", "labels")},
+    **{f"vae-{d}": {**SAMPLE_FIGURES, "anomaly_reference.json": ("errors", "percentiles"),
+                    "anomaly_scores.npz": ANOMALY_SCORES} for d in DATASETS.values()},
+    **{f"gan-{d}": SAMPLE_FIGURES for d in DATASETS.values()},
+    "vae2d-mnist": {"latent_map.npz": ("codes", "labels"), **KL_FIGURES},
+    "ae2d-mnist": {"latent_map.npz": ("codes", "labels"), **KL_FIGURES},
 }
 HUB_FILES = ["config.json", "model.safetensors", "*.json", "*.npz", "README.md"]  # what a snapshot fetches
 

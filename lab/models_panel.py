@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # lab/loading.py may import app_files from here
-    from lab.loading import Lab, Loaded
+from lab.loading import REFERENCE_FILES, Lab, Loaded
 
 WEIGHTS_FILE, CONFIG_FILE, CARD_FILE, METRICS_FILE = "model.safetensors", "config.json", "README.md", "metrics.json"
 SETTINGS = ("iwae_k", "refine_steps", "refine_k")  # in metrics.json: how a figure was measured, not a figure
@@ -26,14 +24,11 @@ HUB_ORIGIN = re.compile(r"^Hub (?P<repo_id>[\w.-]+/[\w.-]+)(?:@(?P<revision>\S+)
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 
 
-def app_files(config: dict) -> list[str]:
-    """The files the app (and its Models tab) reads from a model folder with this `config.json`."""
-    files = [WEIGHTS_FILE, CONFIG_FILE, CARD_FILE, METRICS_FILE]
-    if config.get("model_type") in ("vae", "autoencoder"):
-        files.append("anomaly_reference.json")  # lab/reconstruct.py: how unusual a reconstruction error is
-        if config.get("latent_dim") == 2:
-            files.append("latent_map.npz")  # lab/latent.py: every test digit's 2-D code
-    return files
+def app_files(name: str) -> list[str]:
+    """The files the app (and its Models tab) reads from the model folder `name`: the weights, config, card and
+    evaluation, and the reference files `lab.loading.REFERENCE_FILES` lists for it."""
+    base = [WEIGHTS_FILE, CONFIG_FILE, CARD_FILE, METRICS_FILE]
+    return base + [f for f in REFERENCE_FILES.get(name, {}) if f not in base]
 
 
 def missing_app_files(folder: str | Path) -> list[str]:
@@ -41,17 +36,17 @@ def missing_app_files(folder: str | Path) -> list[str]:
     folder = Path(folder)
     if not (folder / CONFIG_FILE).is_file():
         return [f"{CONFIG_FILE} (not a model folder)"]
-    config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
     evaluate = f"python -m training.evaluate {folder} --data-root DATA"
     missing = [f"{name} ({evaluate})" if name != WEIGHTS_FILE else f"{name} (the training script writes it)"
-               for name in app_files(config) if not (folder / name).is_file()]
+               for name in app_files(folder.name) if not (folder / name).is_file()]
     if (folder / METRICS_FILE).is_file():
         metrics = json.loads((folder / METRICS_FILE).read_text(encoding="utf-8"))
         if not str(metrics.get("command", "")).startswith("python -m training.evaluate"):
             missing.append(f"{METRICS_FILE} from training.evaluate: it holds the training run's figures ({evaluate})")
-        if config.get("model_type") == "classifier" and "real_laplacian_variance" not in metrics:
-            # lab/generate.py: the sharpness of real images, what a sample's sharpness is compared with
-            missing.append(f"real_laplacian_variance in {METRICS_FILE} ({evaluate})")
+    for filename, keys in REFERENCE_FILES.get(folder.name, {}).items():  # what the app reads from each JSON file
+        if filename.endswith(".json") and (folder / filename).is_file():
+            contents = json.loads((folder / filename).read_text(encoding="utf-8"))
+            missing += [f"{key} in {filename} ({evaluate})" for key in keys if key not in contents]
     return missing
 
 

@@ -17,7 +17,6 @@ lab/loading.py says so on the page and uses the shipped copy, which this same co
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,8 +72,7 @@ def space_upload(space: str, namespace: str, revision: str, weights_dir: Path, n
     files["README.md"] = space_card(root / "README.md", repo_ids)
     for name, repo_id in zip(names, repo_ids, strict=True):  # the fallback copy: only what the app reads
         model = model_upload(weights_dir / name, repo_id, revision, space)
-        config = json.loads((weights_dir / name / "config.json").read_text(encoding="utf-8"))
-        files.update({f"weights/{name}/{f}": model.files[f] for f in app_files(config)})
+        files.update({f"weights/{name}/{f}": model.files[f] for f in app_files(name)})
     return Upload(space, "space", files, {"LAB_HUB_NAMESPACE": namespace, "LAB_HUB_REVISION": revision})
 
 

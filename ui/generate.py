@@ -28,7 +28,7 @@ def build(lab: Lab) -> SimpleNamespace:
     def label_choices(dataset):
         return gr.Dropdown(choices=["any", *CLASS_NAMES[parse_dataset(dataset)]], value="any")
 
-    with gr.Tab("Generate — blurry vs sharp"):
+    with gr.Tab("Generate — blurry vs sharp", id="generate"):
         gr.Markdown(HELP)
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")

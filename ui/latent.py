@@ -31,7 +31,7 @@ def build(lab: Lab) -> SimpleNamespace:
         return gr.Dropdown(choices=names, value=names[1]), gr.Dropdown(choices=names, value=names[7])
 
     vae_image, ae_image = latent_maps(lab)
-    with gr.Tab("Latent space"):
+    with gr.Tab("Latent space", id="latent"):
         gr.Markdown(HELP)
         with gr.Row():
             vae_map = gr.Image(vae_image, label="2-D VAE: test digits by class", format="png", interactive=False)

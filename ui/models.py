@@ -14,7 +14,7 @@ from the Hub: the lab's `models/` code (clone this Space or the lab's repository
 
 def build(lab: Lab) -> None:
     infos = [model_info(lab, name) for name in lab.models]  # read once, at start-up
-    with gr.Tab("Models"):
+    with gr.Tab("Models", id="models"):
         gr.Markdown(HELP)
         with gr.Tabs():
             for info in infos:

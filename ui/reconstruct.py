@@ -26,7 +26,7 @@ def build(lab: Lab) -> SimpleNamespace:
         model_input, recon, heatmap, result, steps = reconstruct(lab, image, dataset, noise)
         return model_input, recon, result, {"heatmap": heatmap, "steps": steps, "point": result.get("latent_2d")}
 
-    with gr.Tab("Reconstruct — through the VAE"):
+    with gr.Tab("Reconstruct — through the VAE", id="reconstruct"):
         gr.Markdown(HELP)
         with gr.Row():
             with gr.Column():
@@ -50,7 +50,8 @@ def build(lab: Lab) -> SimpleNamespace:
         result = gr.JSON(label="Result", elem_id="reconstruct-result")
         steps = gr.Gallery(label="Preprocessing, step by step", columns=5, height=220, format="png",
                            elem_id="reconstruct-steps")
-    details = gr.State(None, time_to_live=900)  # kept 15 minutes per session, then freed
+        # inside the tab: a State directly in gr.Tabs mislabels the tabs after it; freed after 15 minutes
+        details = gr.State(None, time_to_live=900)
 
     outputs = [model_input, recon, result, details]
     done = [

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from lab.loading import load_lab
+from lab.loading import ANOMALY_SCORES, load_lab
 from models import VAE, Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, GANConfig, Generator, VAEConfig
 
 
@@ -24,12 +24,18 @@ def write_tiny_weights(root):
                 {"precision": figures[0], "recall": figures[1], "real_precision": 0.87, "real_recall": 0.87}))
         (root / f"vae-{dataset}" / "anomaly_reference.json").write_text(json.dumps(
             {"percentiles": [0.0, 50.0, 100.0], "errors": [0.0, 0.05, 0.2]}))
+        scores = np.random.default_rng(1).normal(100, 20, size=(len(ANOMALY_SCORES), 50)).astype(np.float16)
+        np.savez_compressed(root / f"vae-{dataset}" / "anomaly_scores.npz",
+                            **dict(zip(ANOMALY_SCORES, scores, strict=True)))
     VAE(VAEConfig(latent_dim=2, channels=4, hidden_dim=16)).save_pretrained(root / "vae2d-mnist")
     Autoencoder(AutoencoderConfig(channels=4, hidden_dim=16)).save_pretrained(root / "ae2d-mnist")
     rng = np.random.default_rng(0)
     for name in ("vae2d-mnist", "ae2d-mnist"):
         np.savez_compressed(root / name / "latent_map.npz", codes=rng.normal(size=(200, 2)).astype(np.float16),
                             labels=(np.arange(200) % 10).astype(np.uint8))
+        (root / name / "kl_figures.json").write_text(json.dumps(  # as training.kl_figures writes them
+            {"aggregate_kl": 0.5, "spread": [1.0, 1.0], "draws": 100,
+             "prior_decodes": {"class_histogram": [0.1] * 10}}))
     return root
 
 
@@ -41,3 +47,9 @@ def tiny_weights(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_lab(tiny_weights):
     return load_lab(tiny_weights, namespace="")
+
+
+@pytest.fixture(scope="session")
+def shipped_lab():
+    """Every shipped model from weights/, with the reference files beside them."""
+    return load_lab("weights", namespace="")

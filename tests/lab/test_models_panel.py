@@ -32,13 +32,22 @@ def gan_lab():
     return load_lab(WEIGHTS, namespace="", names=["gan-mnist", "vae-mnist"])
 
 
-def test_app_files_follow_the_model_type():
+def test_app_files_are_the_weights_and_what_the_app_reads():
     base = ["model.safetensors", "config.json", "README.md", "metrics.json"]
-    assert app_files({"model_type": "gan"}) == base
-    assert app_files({"model_type": "classifier"}) == base
-    assert app_files({"model_type": "vae", "latent_dim": 32}) == [*base, "anomaly_reference.json"]
-    assert app_files({"model_type": "autoencoder", "latent_dim": 2}) == [*base, "anomaly_reference.json",
-                                                                         "latent_map.npz"]
+    assert app_files("gan-mnist") == base
+    assert app_files("classifier-fashion-mnist") == base
+    assert app_files("vae-mnist") == [*base, "anomaly_reference.json", "anomaly_scores.npz"]
+    assert app_files("ae2d-mnist") == [*base, "latent_map.npz", "kl_figures.json"]
+
+
+def test_a_json_file_without_a_key_the_app_reads_is_named(tmp_path):
+    folder = tmp_path / "gan-mnist"
+    shutil.copytree(WEIGHTS / "gan-mnist", folder, ignore=shutil.ignore_patterns("epochs"))
+    metrics = json.loads((folder / "metrics.json").read_text())
+    del metrics["recall"]
+    (folder / "metrics.json").write_text(json.dumps(metrics))
+    evaluate = f"python -m training.evaluate {folder} --data-root DATA"
+    assert missing_app_files(folder) == [f"recall in metrics.json ({evaluate})"]
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)

@@ -49,7 +49,7 @@ def test_push_refuses_a_folder_that_is_not_evaluated(tmp_path):
     api = FakeHfApi()
     with pytest.raises(FileNotFoundError) as err:
         push_to_hub(folder, "lab/vae-mnist", api=api)
-    assert "anomaly_reference.json" in str(err.value) and "latent_map.npz" in str(err.value)
+    assert "anomaly_reference.json" in str(err.value) and "anomaly_scores.npz" in str(err.value)
     assert "metrics.json from training.evaluate" in str(err.value) and "training.publish" in str(err.value)
     assert api.calls == []
 

@@ -1,0 +1,116 @@
+"""Tab "KL term & encoder": the 2-D autoencoder beside the 2-D VAE (what the KL term does), and the VAE's
+one-pass encoding beside a GAN inversion (a GAN has no encoder)."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import gradio as gr
+
+from lab.invert import DEFAULT_STEPS, MAX_STEPS, STARTS, invert
+from lab.kl import MAX_DRAWS, ae_vs_vae, figures_text
+from lab.learn import kl_answer
+from lab.loading import Lab
+from ui.common import friendly
+
+EXAMPLES = sorted(str(p) for p in Path("examples").glob("mnist_*.png"))
+
+KL_HELP = """### 1 · What the KL term does (below: 2 · a GAN has no encoder)
+Both models squeeze each MNIST digit into 2 numbers and decode them back;
+only the VAE's loss has the KL term. Each dot is a test digit's code, coloured by class; the gray circles are
+1σ and 2σ of the prior N(0, I). The **white crosses** are the same random codes z ~ N(0, I) on both maps,
+decoded below through each decoder. A decode counts as *recognised* when the classifier's top class has
+at least 90 % probability (as on the Generate tab)."""
+
+INVERT_HELP = f"""### 2 · A GAN has no encoder
+The VAE turns your digit into a code with one pass through its encoder.
+The GAN can only make images from codes, so to find the code of *your* digit it has to search: it tries every
+class × {STARTS} random starting codes at once and runs Adam on the codes to shrink the pixel error, keeping the
+best. The search is capped at {MAX_STEPS} steps so that it stays under about 2 seconds on two CPU cores.
+Error: mean squared difference per pixel from your digit (0 = identical)."""
+
+
+def invert_text(result: dict | None) -> str:
+    if not result:
+        return ""
+    vae, gan = result["vae"], result["gan"]
+    return (f"### VAE: error {vae['error']:.4f} in {vae['seconds'] * 1000:.0f} ms\n{vae['how']}\n"
+            f"### GAN: error {gan['error']:.4f} in {gan['seconds'] * 1000:.0f} ms\n"
+            f"from {gan['error_at_start']:.4f} at the best start; {gan['how']}; class found: {gan['class_found']}")
+
+
+def build(lab: Lab) -> SimpleNamespace:
+    @friendly
+    def on_ae_vs_vae(count, seed):
+        return ae_vs_vae(lab, count, seed)
+
+    def on_invert(image, steps, progress=gr.Progress()):  # noqa: B008 - Gradio's way to ask for a progress bar
+        def report(step, total):
+            if step % 5 == 0 or step == total:
+                progress(step / total, desc=f"GAN search: Adam step {step} of {total}")
+
+        return friendly(lambda i, s: invert(lab, i, s, progress=report))(image, steps)
+
+    first = ae_vs_vae(lab, 32, 0)  # cheap: 32 decodes per model; the 10,000-draw figures are precomputed
+    with gr.Tab("KL term & encoder", id="kl"):  # two sections, one under the other (nested gr.Tabs mislabel the
+        # outer tabs in Gradio 6.31 once the Reconstruct tab is on the page)
+        with gr.Column():
+            with gr.Row():
+                with gr.Column(scale=3):
+                    gr.Markdown(KL_HELP)
+                with gr.Column(scale=2):
+                    gr.Markdown(kl_answer(lab), elem_id="kl-answer")
+            with gr.Row():
+                count = gr.Slider(1, MAX_DRAWS, value=32, step=1, label="How many random codes z ~ N(0, I)")
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
+                button = gr.Button("Decode the same codes through both", variant="primary")
+            with gr.Row():
+                vae_map = gr.Image(first[0], label="2-D VAE (with KL term): codes of the test digits",
+                                   format="png", interactive=False, height=330)
+                ae_map = gr.Image(first[1], label="2-D autoencoder (no KL term): codes of the test digits",
+                                  format="png", interactive=False, height=330)
+                table = gr.Markdown(figures_text(first[5]), elem_id="kl-figures")
+            with gr.Row():
+                vae_grid = gr.Image(first[2], label="The random codes through the VAE's decoder", format="png",
+                                    interactive=False, height=250)
+                ae_grid = gr.Image(first[3], label="The same codes through the autoencoder's decoder", format="png",
+                                   interactive=False, height=250)
+                chart = gr.Image(first[4], label="Which digits N(0, I) reaches", format="png", interactive=False,
+                                 height=250)
+            with gr.Accordion("All figures (JSON, as the /ae_vs_vae API returns them)", open=False):
+                figures = gr.JSON(first[5], label="Figures", max_height=300)
+
+        with gr.Column():
+            gr.Markdown(INVERT_HELP)
+            with gr.Row():
+                with gr.Column():
+                    upload = gr.Image(type="filepath", label="Upload a digit", sources=["upload", "clipboard"],
+                                      format="png", height=160, elem_id="invert-upload")
+                    if EXAMPLES:
+                        gr.Examples(EXAMPLES, inputs=upload, label="…or take an MNIST test digit")
+                    upload_button = gr.Button("Encode the upload", variant="primary")
+                with gr.Column():
+                    sketch = gr.Sketchpad(label="…or draw one", type="numpy", canvas_size=(200, 200), format="png",
+                                          brush=gr.Brush(default_size=12, colors=["#000000"], color_mode="fixed"))
+                    sketch_button = gr.Button("Encode the drawing", variant="primary")
+                with gr.Column():
+                    steps = gr.Slider(1, MAX_STEPS, value=DEFAULT_STEPS, step=1,
+                                      label=f"GAN search: Adam steps (at most {MAX_STEPS})")
+                    readout = gr.Markdown(elem_id="invert-readout")
+            with gr.Row():
+                model_input = gr.Image(label="Your digit (28×28, what both models get)", format="png",
+                                       interactive=False, height=224)
+                vae_out = gr.Image(label="VAE: one pass", format="png", interactive=False, height=224,
+                                   elem_id="invert-vae")
+                gan_out = gr.Image(label="GAN: best found by search", format="png", interactive=False, height=224,
+                                   elem_id="invert-gan")
+            with gr.Accordion("All figures (JSON, as the /invert API returns them)", open=False):
+                result = gr.JSON(label="Result", max_height=300)
+
+    button.click(on_ae_vs_vae, [count, seed], [vae_map, ae_map, vae_grid, ae_grid, chart, figures],
+                 api_name="ae_vs_vae").then(figures_text, figures, table, api_name=False)
+    outputs = [model_input, vae_out, gan_out, result]
+    upload_button.click(on_invert, [upload, steps], outputs, api_name="invert").then(
+        invert_text, result, readout, api_name=False)
+    sketch_button.click(on_invert, [sketch, steps], outputs, api_name="invert_drawing").then(
+        invert_text, result, readout, api_name=False)
+    return SimpleNamespace(count=count, seed=seed, figures=figures, upload=upload, result=result)
