@@ -11,9 +11,12 @@ import gradio as gr  # noqa: E402
 
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, load_lab  # noqa: E402
+from ui import arena as arena_tab  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
 from ui import latent as latent_tab  # noqa: E402
+from ui import mode_collapse as mode_collapse_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
+from ui import time_machine as time_machine_tab  # noqa: E402
 
 CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square in the browser
 
@@ -33,6 +36,9 @@ def build_demo(lab: Lab) -> gr.Blocks:
         generate_tab.build(lab)
         rec = reconstruct_tab.build(lab)
         lat = latent_tab.build(lab)
+        arena_tab.build(lab)
+        time_machine_tab.build(lab)
+        mode_collapse_tab.build(lab)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.
         def show_details(details):

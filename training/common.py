@@ -125,6 +125,7 @@ class History:
     def __init__(self, state: dict | None = None):
         state = state or {}
         self.epochs: list[dict] = state.get("epochs", [])
+        self.steps: list[dict] = state.get("steps", [])  # finer-grained records (GAN: losses every ~100 steps)
         self.train_seconds: float = state.get("train_seconds", 0.0)
         self.images_seen: int = state.get("images_seen", 0)
         self._t0 = time.perf_counter()
@@ -138,11 +139,14 @@ class History:
         self.epochs.append(record)
         print(json.dumps(record), flush=True)
 
+    def add_step(self, record: dict) -> None:
+        self.steps.append(record)
+
     def restart_clock(self) -> None:
         self._t0 = time.perf_counter()
 
     def state(self) -> dict:
-        return {"epochs": self.epochs, "train_seconds": self.train_seconds,
+        return {"epochs": self.epochs, "steps": self.steps, "train_seconds": self.train_seconds,
                 "images_seen": self.images_seen}
 
     def write(self, out: Path, args: argparse.Namespace) -> None:
@@ -154,6 +158,8 @@ class History:
             "images_per_second": round(self.images_seen / max(self.train_seconds, 1e-9)),
             "epochs": self.epochs,
         }
+        if self.steps:
+            info["steps"] = self.steps
         write_json(out / "history.json", info)
 
 

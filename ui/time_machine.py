@@ -1,0 +1,73 @@
+"""Tab "Time machine": a shipped training run epoch by epoch, its fixed-seed samples beside its curves."""
+
+from types import SimpleNamespace
+
+import gradio as gr
+
+from lab.loading import Lab
+from lab.time_machine import CHARTS, MARK, RUNS, load_history, n_epochs, run_folder, run_kind, time_machine
+from ui.common import friendly
+
+HELP = """**Training time machine.** Every shipped model drew the same 100 noise vectors after each epoch
+of training. Slide through the epochs to watch the samples sharpen, with the loss curves beside them
+(the ▶ line marks the epoch you are looking at). The evaluation of the finished model is below."""
+
+GAN_NOTE = """**How to read GAN losses.** They do not fall like a classifier's loss: D and G play against
+each other, so when one improves the other's loss goes up. **D(x) ≈ D(G(z)) ≈ 0.5** is the equilibrium:
+D cannot tell real from fake. A **D loss near 0** (D(x) → 1, D(G(z)) → 0) means D has won; G's
+gradients then vanish and it stops learning. A G loss that keeps climbing is the same story from
+G's side. The step curve (every 100 steps) shows the wobble that per-epoch means hide. Whether the
+samples get better you judge from the grid and the **conditional accuracy** (the share of samples the
+classifier assigns to the class G was asked for), not from the losses."""
+
+VAE_NOTE = """**How to read VAE losses.** The VAE minimizes one number, −ELBO = reconstruction + KL, so its
+curves fall like a classifier's. **Reconstruction** (nats) is how badly the decoder redraws an image from
+its code; **KL** is how far the codes stray from the prior N(0, I), the price of a latent space you
+can sample from. Test ≈ train means no overfitting. (The autoencoder has no KL term: its KL is 0.)"""
+
+
+def plot(frame, chart):
+    title, y_title, _ = chart
+    return gr.LinePlot(value=frame, title=title, y_title=y_title)
+
+
+def build(lab: Lab) -> SimpleNamespace:
+    def show(run, epoch):
+        grid, first, second, figures = time_machine(lab, run, epoch)
+        kind = run_kind(load_history(run_folder(lab, run)))
+        x_title = "epoch (GAN: mean of every 100 steps)" if kind == "gan" else "epoch"
+        return (grid, gr.LinePlot(value=first, title=CHARTS[kind][0][0], y_title=CHARTS[kind][0][1],
+                                  x_title=x_title),
+                plot(second, CHARTS[kind][1]), figures, GAN_NOTE if kind == "gan" else VAE_NOTE)
+
+    def pick_run(run, epoch):
+        n = n_epochs(lab, run)
+        return gr.Slider(maximum=n, value=min(int(epoch), n), label=f"Epoch (1–{n})")
+
+    first_run = "gan-mnist"
+    first_n = n_epochs(lab, first_run)
+    with gr.Tab("Time machine", id="time-machine"):
+        gr.Markdown(HELP)
+        with gr.Row():
+            run = gr.Dropdown(RUNS, value=first_run, label="Training run", elem_id="time-machine-run")
+            epoch = gr.Slider(1, first_n, value=1, step=1, label=f"Epoch (1–{first_n})",
+                              elem_id="time-machine-epoch")
+        grid0, first0, second0, figures0, note0 = show(first_run, 1)
+        with gr.Row(equal_height=False):
+            grid = gr.Image(grid0, label="The same 100 noise vectors at this epoch", format="png",
+                            interactive=False, height=420, elem_id="time-machine-grid")
+            with gr.Column():
+                first = gr.LinePlot(first0.value, x="x", y="value", color="series", x_title="epoch",
+                                    title=CHARTS["gan"][0][0], height=200, elem_id="time-machine-chart-1")
+                second = gr.LinePlot(second0.value, x="x", y="value", color="series", x_title="epoch",
+                                     title=CHARTS["gan"][1][0], height=200, elem_id="time-machine-chart-2")
+        note = gr.Markdown(note0, elem_id="time-machine-note")
+        with gr.Accordion("This epoch's figures and the finished model's evaluation (JSON)", open=False):
+            figures = gr.JSON(figures0, label="Figures", max_height=300)
+
+    outputs = [grid, first, second, figures, note]
+    epoch.release(friendly(show), [run, epoch], outputs, api_name="time_machine")
+    run.change(pick_run, [run, epoch], epoch, api_name="time_machine_epochs").then(
+        friendly(show), [run, epoch], outputs, api_visibility="private")
+    return SimpleNamespace(run=run, epoch=epoch, grid=grid, first=first, second=second, figures=figures,
+                           mark=MARK)
