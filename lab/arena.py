@@ -6,13 +6,15 @@ gradient norm, how far G's samples moved, mode coverage of GAN and VAE) and samp
 `render` draws a frame as one PIL image. Everything runs on one CPU thread.
 
 Toy data sets (numpy): a ring of 8 Gaussians, a 5x5 grid of Gaussians, two moons, one Gaussian.
+
 Mode coverage, for the data sets made of modes: a sample *hits* a mode when it lies within
 3 standard deviations of its centre; a mode is *covered* when at least a quarter of its fair share
 of the N samples hit it (N / K / 4 for K modes). A quarter, not a half: the VAE puts about half
-its samples between the modes (its blur), and a mode it reaches should still count. For two moons and the single Gaussian, which have no separate modes,
-coverage is the share of 1,000 fixed real points that have a generated sample closer than R,
-where R is the distance within which 90 % of those real points find a point of a second real
-sample of 1,000 (so a perfect generator scores about 0.9).
+its samples between the modes (its blur), and a mode it reaches should still count.
+For two moons and the single Gaussian, which have no separate modes, coverage is the share of
+1,000 fixed real points that have a generated sample closer than R, where R is the distance
+within which 90 % of those real points find a point of a second real sample of 1,000 (so a
+perfect generator scores about 0.9).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ MAX_NOISE = 16
 MAX_D_STEPS = 10
 PLANE = 3.0  # the plane shown and measured: [-PLANE, PLANE]^2
 N_MEASURE = 1000  # samples per coverage measurement
-VAE_LR = 3e-3  # the VAE's Adam learning rate, the same in every preset
+VAE_LR = 1e-2  # the VAE's Adam learning rate, the same in every preset
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -207,15 +209,37 @@ class ArenaSettings:
         return self
 
 
+# Each preset's named behaviour is checked on its measured figures by tests/lab/test_arena.py.
+HEALTHY = ArenaSettings(lr_g=2e-3, lr_d=2e-3, steps=1500)
 PRESETS: dict[str, ArenaSettings] = {
-    # Adam at 1e-3 on both sides, one D step per G step: the GAN spreads over all eight modes
-    "healthy": ArenaSettings(),
-    "mode collapse": ArenaSettings(),
-    "oscillation": ArenaSettings(),
-    "vanishing gradient": ArenaSettings(),
-    "frozen D": ArenaSettings(freeze_d=True),
+    # Adam at 2e-3 on both sides, one D step per G step: the GAN spreads over all eight modes
+    "healthy": HEALTHY,
+    # D five times as often and 2.5x as fast as G: G settles on the two modes D likes least to
+    # reject and stays there; the losses stay level, so they do not warn you
+    "mode collapse": ArenaSettings(lr_g=1e-3, lr_d=5e-3, d_steps=5, batch_size=64, steps=1200),
+    # G learns ten times as fast as D: G jumps to wherever D is fooled, D catches up, G jumps again
+    "oscillation": ArenaSettings(lr_g=2e-3, lr_d=2e-4, steps=1500),
+    # the original minimax G loss, log(1 - D(G(z))), against a D that quickly rejects every fake:
+    # its gradient is D(G(z)) ~ 0, so G stops moving
+    "vanishing gradient": ArenaSettings(g_loss="minimax", lr_g=1e-4, lr_d=1e-2, d_steps=3, batch_size=64,
+                                        steps=1200),
+    # D never learns: its random verdicts point G away from the data, and G follows them off the plane
+    "frozen D": replace(HEALTHY, freeze_d=True),
 }
-PRESET_STORY = {}
+PRESET_STORY = {
+    "healthy": "**Healthy.** Both networks learn at the same pace; the GAN's red dots spread over all eight "
+               "modes, D's colours fade towards 0.5 (white) as it can no longer tell real from fake.",
+    "mode collapse": "**Mode collapse.** D trains 5 times per G step and faster. G finds a couple of modes "
+                     "that fool D and piles every sample there. The losses look calm: watch the coverage "
+                     "meter, not the losses.",
+    "oscillation": "**Oscillation.** G's learning rate is 10 times D's: G overshoots to wherever D is fooled, "
+                   "D catches up, G jumps elsewhere. The red cloud keeps moving instead of settling.",
+    "vanishing gradient": "**Vanishing gradient.** The original minimax G loss, log(1 − D(G(z))), against a "
+                          "strong D: once D rejects every fake, the loss is flat and G's gradient is ~0, so G "
+                          "stops moving. Switch the G loss to non-saturating to rescue it.",
+    "frozen D": "**Frozen D.** D never learns, so its colours say nothing about the data. G follows them "
+                "anyway, away from the data: without a learning discriminator G has no idea where the data is.",
+}
 
 
 @dataclass
@@ -352,8 +376,9 @@ def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
 
 def run(settings: ArenaSettings) -> Frame:
     """The last frame of a whole run (for tests and scripts)."""
-    last = None
-    for last in train(settings):
+    frames = train(settings)
+    last = next(frames)
+    for last in frames:  # noqa: B007 - only the last frame is kept
         pass
     return last
 

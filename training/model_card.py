@@ -20,6 +20,8 @@ DESCRIPTION = {
     "gan": "The generator of a class-conditional DCGAN (Radford et al. 2016) with a projection "
            "discriminator (Miyato & Koyama 2018); noise size {latent_dim}.",
     "classifier": "A small CNN classifier, the lab's measuring stick for generated images.",
+    "gan-unconditional": "The generator of an unconditional DCGAN (Radford et al. 2016; batch norm: {batchnorm}), "
+                         "trained with a deliberately unstable setting to show mode collapse; noise size {latent_dim}.",
 }
 
 USAGE = {
@@ -27,6 +29,7 @@ USAGE = {
     "autoencoder": "codes = model.encode(images)  # (B, 2)",
     "gan": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]; labels=torch.arange(16) % 10 picks classes",
     "classifier": "labels = model.predict(images)  # images: (B, 1, 28, 28) in [0, 1]",
+    "gan-unconditional": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]; no labels: one class only",
 }
 
 HUB_NAMESPACE = "vae-vs-gan-lab"  # where the README's Space expects the models
@@ -50,6 +53,7 @@ def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
     history = _read(folder / "history.json")
     metrics = _read(folder / "metrics.json")
     kind = config["model_type"]
+    describe = "gan-unconditional" if kind == "gan" and config.get("num_classes") == 1 else kind
     data_name, hf_dataset, license_id, data_credit = DATA[config.get("dataset", "mnist")]
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
@@ -61,7 +65,7 @@ def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
         "---",
         f"# {folder.name}",
         "",
-        DESCRIPTION[kind].format(**config) + f" Trained on {data_name} for "
+        DESCRIPTION[describe].format(**config) + f" Trained on {data_name} for "
         "[VAE vs GAN Lab](https://huggingface.co/spaces), a teaching demo of generative models.",
         "",
         "## Use",
@@ -69,7 +73,7 @@ def write_model_card(folder: str | Path, repo_id: str | None = None) -> Path:
         "```python",
         f"from models import {CLASSES[kind]}  # models/ from the VAE vs GAN Lab repository",
         f'model = {CLASSES[kind]}.from_pretrained("{source}").eval()  # or a local weights/{folder.name}',
-        USAGE[kind],
+        USAGE[describe],
         "```",
         "",
         f'`models.load_model("{source}")` does the same and picks the class from `config.json`.',

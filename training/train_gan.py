@@ -59,7 +59,7 @@ def class_record(G: Generator, classifier, n: int = 1000, seed: int = 0) -> dict
     G.train(was_training)
     predicted = predict(classifier, images.cpu())
     shares = class_histogram(predicted)
-    entropy = -sum(p * math.log(p) for p in shares if p > 0)
+    entropy = max(0.0, -sum(p * math.log(p) for p in shares if p > 0))  # max: no "-0.0" for one class
     return {"class_histogram": [round(p, 4) for p in shares], "class_coverage": class_coverage(predicted),
             "class_entropy": round(entropy, 4)}
 
@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> Path:
     p.add_argument("--save-discriminator", action="store_true")
     p.add_argument("--unconditional", action="store_true",
                    help="one class only: G gets no label and D judges images alone (the collapse run)")
+    p.add_argument("--no-batchnorm", action="store_true",
+                   help="no batch norm in G or D (Radford et al. 2016, sec. 3: batch norm keeps G from collapsing)")
     p.add_argument("--d-steps", type=positive_int, default=1, help="D updates (one batch each) per G update")
     p.add_argument("--log-every", type=positive_int, default=100,
                    help="history.json 'steps': the losses averaged over this many G updates")
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> Path:
     y_train = y_train.to(device)
 
     config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset,
-                       num_classes=1 if args.unconditional else 10)
+                       num_classes=1 if args.unconditional else 10, batchnorm=not args.no_batchnorm)
     G = Generator(config).to(device)
     D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
     # Adam with beta1 = 0.5, lr 2e-4 (Radford et al. 2016, section 4)
@@ -192,7 +194,20 @@ def main(argv: list[str] | None = None) -> Path:
     if args.save_discriminator:
         D.eval().cpu().save_pretrained(Path(f"{out}-discriminator"))
     keep = ("conditional_accuracy", "class_coverage", "class_entropy", "class_histogram")
-    return finish(out, args, history, {k: v for k, v in history.epochs[-1].items() if k in keep})
+    metrics = {k: v for k, v in history.epochs[-1].items() if k in keep}
+    if args.unconditional:
+        metrics["notes"] = [
+            f"Deliberately unstable, to show mode collapse: no labels, "
+            f"{'no batch norm' if args.no_batchnorm else 'batch norm'}, learning rate {args.lr:g} for G and "
+            f"{args.lr_d or args.lr:g} for D, {args.d_steps} D step(s) per G step; the first {len(x_train)} "
+            f"training images, so an epoch is {steps_per_epoch} batches.",
+            "class_coverage (classes with at least half their fair share), class_entropy (nats; log 10 = 2.303 "
+            f"for ten equal classes) and class_histogram: 1,000 samples of the last epoch read by {clf_path}; "
+            "every epoch's are in history.json.",
+            "Trained with one torch thread on a 2-core CPU shared with other people's jobs: its minutes are "
+            "mostly waiting for the CPU.",
+        ]
+    return finish(out, args, history, metrics)
 
 
 if __name__ == "__main__":

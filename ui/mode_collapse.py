@@ -36,7 +36,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 y_title="share of samples", height=220, sort=None)
     with gr.Tab("Mode collapse", id="mode-collapse"):
         gr.Markdown(HELP)
-        epoch = gr.Slider(1, n, value=n, step=1, label=f"Epoch of the collapsing GAN (1–{n})",
+        epoch = gr.Slider(1, max(n, 2), value=n, step=1, label=f"Epoch of the collapsing GAN (1–{n})",
                           elem_id="mode-collapse-epoch")
         text = gr.Markdown(first[5], elem_id="mode-collapse-summary")
         with gr.Row(equal_height=False):

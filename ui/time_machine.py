@@ -26,19 +26,14 @@ its code; **KL** is how far the codes stray from the prior N(0, I), the price of
 can sample from. Test ≈ train means no overfitting. (The autoencoder has no KL term: its KL is 0.)"""
 
 
-def plot(frame, chart):
-    title, y_title, _ = chart
-    return gr.LinePlot(value=frame, title=title, y_title=y_title)
-
-
 def build(lab: Lab) -> SimpleNamespace:
     def show(run, epoch):
         grid, first, second, figures = time_machine(lab, run, epoch)
         kind = run_kind(load_history(run_folder(lab, run)))
-        x_title = "epoch (GAN: mean of every 100 steps)" if kind == "gan" else "epoch"
-        return (grid, gr.LinePlot(value=first, title=CHARTS[kind][0][0], y_title=CHARTS[kind][0][1],
-                                  x_title=x_title),
-                plot(second, CHARTS[kind][1]), figures, GAN_NOTE if kind == "gan" else VAE_NOTE)
+        (title_1, y_1, _), (title_2, y_2, _) = CHARTS[kind]
+        return (grid, gr.LinePlot(value=first, title=title_1, y_title=y_1),
+                gr.LinePlot(value=second, title=title_2, y_title=y_2), figures,
+                GAN_NOTE if kind == "gan" else VAE_NOTE)
 
     def pick_run(run, epoch):
         n = n_epochs(lab, run)
@@ -52,16 +47,16 @@ def build(lab: Lab) -> SimpleNamespace:
             run = gr.Dropdown(RUNS, value=first_run, label="Training run", elem_id="time-machine-run")
             epoch = gr.Slider(1, first_n, value=1, step=1, label=f"Epoch (1–{first_n})",
                               elem_id="time-machine-epoch")
-        grid0, first0, second0, figures0, note0 = show(first_run, 1)
+        grid0, first0, second0, figures0 = time_machine(lab, first_run, 1)
         with gr.Row(equal_height=False):
             grid = gr.Image(grid0, label="The same 100 noise vectors at this epoch", format="png",
                             interactive=False, height=420, elem_id="time-machine-grid")
             with gr.Column():
-                first = gr.LinePlot(first0.value, x="x", y="value", color="series", x_title="epoch",
+                first = gr.LinePlot(first0, x="x", y="value", color="series", x_title="epoch",
                                     title=CHARTS["gan"][0][0], height=200, elem_id="time-machine-chart-1")
-                second = gr.LinePlot(second0.value, x="x", y="value", color="series", x_title="epoch",
+                second = gr.LinePlot(second0, x="x", y="value", color="series", x_title="epoch",
                                      title=CHARTS["gan"][1][0], height=200, elem_id="time-machine-chart-2")
-        note = gr.Markdown(note0, elem_id="time-machine-note")
+        note = gr.Markdown(GAN_NOTE, elem_id="time-machine-note")
         with gr.Accordion("This epoch's figures and the finished model's evaluation (JSON)", open=False):
             figures = gr.JSON(figures0, label="Figures", max_height=300)
 

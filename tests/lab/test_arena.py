@@ -1,6 +1,8 @@
 """The arena's plain functions: toy data, the coverage meter on hand-made samples, settings, the run
 guard, frames, and each preset's named behaviour on its measured figures."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -123,3 +125,105 @@ def test_render_draws_the_real_points_and_both_models():
     red = (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)
     blue = (pixels[..., 2] > 150) & (pixels[..., 0] < 80)
     assert red[:, :320].sum() > 50 and blue[:, 330:].sum() > 50
+
+
+# --- each preset's named behaviour, on its measured figures ------------------------------------------
+# The full runs take 10-30 s of CPU each, so they are marked slow; the fast checks run the first
+# steps of the same preset, where each behaviour already shows.
+
+def history_of(name, steps=None):
+    settings = PRESETS[name] if steps is None else replace(PRESETS[name], steps=steps)
+    return run(settings).history
+
+
+def centroid_jumps(history):
+    c = np.array([f["gan_centroid"] for f in history[1:]])
+    return np.linalg.norm(np.diff(c, axis=0), axis=1)
+
+
+def check_vae_covers_everything_with_spread(history):
+    last = history[-1]
+    assert last["vae_coverage"] == 1.0  # all 8 modes
+    assert last["vae_on_data"] < 0.8  # many VAE samples sit between the modes: its blur
+
+
+@pytest.fixture(scope="module")
+def healthy_fast():
+    return history_of("healthy", steps=600)
+
+
+def test_healthy_fast(healthy_fast):
+    last = healthy_fast[-1]
+    assert last["gan_coverage"] >= 5 / 8
+    assert 0.3 < last["d_real"] < 0.7 and 0.3 < last["d_fake"] < 0.7  # D cannot tell: near 0.5
+    assert centroid_jumps(healthy_fast[-3:]).max() < 0.5
+
+
+def test_mode_collapse_fast():
+    history = history_of("mode collapse", steps=300)
+    assert all(f["gan_coverage"] <= 3 / 8 for f in history[2:])
+    assert history[-1]["gan_on_data"] > 0.5  # the samples that exist sit on real modes
+
+
+def test_oscillation_fast(healthy_fast):
+    history = history_of("oscillation", steps=500)
+    assert np.median(centroid_jumps(history)) > 3 * np.median(centroid_jumps(healthy_fast))
+
+
+def test_vanishing_gradient_fast():
+    history = history_of("vanishing gradient", steps=200)
+    last = history[-1]
+    assert last["d_fake"] < 0.01 and last["d_real"] > 0.99  # D rejects every fake
+    assert last["g_grad_norm"] < 1e-3 and last["gan_displacement"] < 0.01  # so G gets no gradient and stays
+    assert last["gan_coverage"] == 0
+    # the same D with the non-saturating loss: G's gradient does not vanish
+    rescued = run(replace(PRESETS["vanishing gradient"], steps=100, g_loss="non-saturating")).history[-1]
+    assert rescued["g_grad_norm"] > 100 * last["g_grad_norm"]
+
+
+def test_frozen_d_fast():
+    history = history_of("frozen D", steps=300)
+    assert all(f["gan_coverage"] == 0 and f["gan_on_data"] == 0 for f in history[1:])
+    d_real = [f["d_real"] for f in history[1:]]
+    assert max(d_real) - min(d_real) < 0.02  # D's verdict on real data never changes: it does not learn
+    assert history[-1]["d_fake"] > 0.95  # G fools the frozen D completely, far from any data
+
+
+@pytest.mark.slow
+def test_healthy_full():
+    history = history_of("healthy")
+    assert history[-1]["gan_coverage"] == 1.0
+    assert history[-1]["gan_on_data"] > history[-1]["vae_on_data"]  # sharper than the VAE
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_mode_collapse_full():
+    history = history_of("mode collapse")
+    second_half = history[len(history) // 2:]
+    assert all(f["gan_coverage"] <= 3 / 8 for f in second_half)
+    loss_d = [f["loss_d"] for f in second_half]
+    assert np.std(loss_d) < 0.05 and min(loss_d) > 0.3  # calm losses: nothing in them says "collapse"
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_oscillation_full():
+    history = history_of("oscillation")
+    healthy = history_of("healthy")
+    assert np.median(centroid_jumps(history)) > 3 * np.median(centroid_jumps(healthy))
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_vanishing_gradient_full():
+    history = history_of("vanishing gradient")
+    assert all(f["g_grad_norm"] < 1e-3 and f["gan_coverage"] == 0 for f in history[3:])
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_frozen_d_full():
+    history = history_of("frozen D")
+    assert all(f["gan_coverage"] == 0 for f in history[1:])
+    check_vae_covers_everything_with_spread(history)

@@ -109,3 +109,16 @@ def test_the_shipped_collapse_run_collapses(folders_lab):
     assert figures["healthy"]["class_coverage"] == 10 and figures["collapse"]["class_coverage"] <= 4 or \
         figures["collapse"]["class_entropy"] < 0.5 * math.log(10)
     assert healthy_hist["share"].min() > 0.09  # the conditional GAN with uniform labels covers all ten
+
+
+def test_the_shipped_collapse_generator_still_collapses():
+    import torch
+
+    from models import load_model
+    from models.metrics import class_coverage
+
+    G, classifier = load_model(WEIGHTS / COLLAPSE_RUN), load_model(WEIGHTS / "classifier-mnist")
+    assert G.num_classes == 1 and G.config.batchnorm is False
+    images = G.sample(500, generator=torch.Generator().manual_seed(1))
+    assert class_coverage(classifier.predict(images)) <= 4
+    assert "mode collapse" in (WEIGHTS / COLLAPSE_RUN / "README.md").read_text()

@@ -1,0 +1,29 @@
+"""CPU time of one arena run per preset, on one thread, as the app runs it (frames rendered too).
+
+    python benchmarks/arena_time.py
+
+Prints one line per preset: its steps, the CPU seconds of the run (time.process_time, which counts
+this process only, so other work on the machine inflates it little) and the wall-clock seconds.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lab.arena import PRESETS, arena_outputs, train  # noqa: E402
+
+
+def main() -> None:
+    list(train(PRESETS["healthy"].__class__(steps=20)))  # warm up: imports and first calls
+    for name, settings in PRESETS.items():
+        cpu, wall = time.process_time(), time.perf_counter()
+        for frame in train(settings):
+            arena_outputs(frame, settings)  # the page's work per frame: image, curves, meter
+        print(f"{name:20s} steps {settings.steps:5d}  cpu {time.process_time() - cpu:5.1f} s  "
+              f"wall {time.perf_counter() - wall:5.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
