@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
@@ -34,9 +35,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 TOY_DATASETS = ["ring of 8 Gaussians", "5x5 grid of Gaussians", "two moons", "single Gaussian"]
 G_LOSSES = ["non-saturating", "minimax"]
-MAX_STEPS = 3000  # a run stays within ~20 s of one CPU core
-MAX_HIDDEN = 256
-MAX_BATCH = 512
+MAX_STEPS = 3000
+MAX_UPDATES = 9000  # steps x (D steps + 2): the network updates of a run (D's, G's, the VAE's)
+MAX_HIDDEN = 128
+MAX_BATCH = 256
+MAX_CPU_SECONDS = 20.0  # a run stops at the first frame after this much CPU time (benchmarks/arena_time.py)
 MAX_NOISE = 16
 MAX_D_STEPS = 10
 PLANE = 3.0  # the plane shown and measured: [-PLANE, PLANE]^2
@@ -206,6 +209,9 @@ class ArenaSettings:
                                        ("frame every", self.every, 1, MAX_STEPS)]:
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value}")
+        if self.steps * (self.d_steps + 2) > MAX_UPDATES:
+            raise ValueError(f"steps x (D steps per G step + 2) must be at most {MAX_UPDATES} so that a run stays "
+                             f"short, got {self.steps} x {self.d_steps + 2}: lower the steps or the D steps")
         return self
 
 
@@ -334,7 +340,9 @@ def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
         history.append(figures)
         return Frame(step, real_show, gan[:show], vae_samples[:show], d_map(D), figures, list(history))
 
+    cpu = 0.0  # CPU time of this run's training and frames, not of the page's drawing between frames
     yield frame(0, 0)
+    t0 = time.thread_time()
     n_window = 0
     for step in range(1, s.steps + 1):
         # (1) D: maximize log D(x) + log(1 - D(G(z)))  (Goodfellow et al. 2014, eq. 1), as BCE with logits;
@@ -369,7 +377,14 @@ def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
             window[k] += v
         n_window += 1
         if step % s.every == 0 or step == s.steps:
-            yield frame(step, n_window)
+            out = frame(step, n_window)
+            cpu += time.thread_time() - t0
+            out.figures["cpu_seconds"] = round(cpu, 1)
+            out.figures["stopped_early"] = cpu > MAX_CPU_SECONDS and step < s.steps
+            yield out
+            if out.figures["stopped_early"]:
+                return
+            t0 = time.thread_time()  # the CPU time of this thread, from here to the next frame
             window = dict.fromkeys(window, 0.0)
             n_window = 0
 
@@ -447,8 +462,11 @@ def coverage_frame(history: list[dict]) -> pd.DataFrame:
 
 
 def meter_text(figures: dict) -> str:
-    return (f"### Coverage at step {figures['step']}: GAN **{figures['gan_coverage_text']}** · "
+    text = (f"### Coverage at step {figures['step']}: GAN **{figures['gan_coverage_text']}** · "
             f"VAE **{figures['vae_coverage_text']}**")
+    if figures.get("stopped_early"):
+        text += f"\n\nStopped early: a run may use {MAX_CPU_SECONDS:.0f} s of CPU time, so that everyone gets a turn."
+    return text
 
 
 def arena_outputs(frame: Frame, settings: ArenaSettings) -> tuple:

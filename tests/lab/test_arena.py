@@ -119,6 +119,18 @@ def test_frames_and_outputs():
     np.testing.assert_array_equal(again.gan[:200], last.gan)
 
 
+def test_a_run_stops_when_its_cpu_time_is_spent(monkeypatch):
+    import lab.arena
+
+    monkeypatch.setattr(lab.arena, "MAX_CPU_SECONDS", 0.0)
+    frames = list(train(ArenaSettings(steps=300, every=100, hidden=8, batch_size=8)))
+    assert [f.step for f in frames] == [0, 100]
+    assert frames[-1].figures["stopped_early"] and frames[-1].figures["cpu_seconds"] >= 0
+    assert "Stopped early" in arena_outputs(frames[-1], ArenaSettings())[3]
+    with pytest.raises(ValueError, match=r"steps x \(D steps per G step \+ 2\) must be at most 9000"):
+        ArenaSettings(steps=3000, d_steps=2).checked()
+
+
 def test_render_draws_the_real_points_and_both_models():
     frame = run(ArenaSettings(steps=1, every=1, hidden=8, batch_size=8))
     pixels = np.asarray(render(frame))
