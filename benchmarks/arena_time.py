@@ -2,7 +2,7 @@
 
     python benchmarks/arena_time.py
 
-Prints one line per preset, and one for the largest run the knobs allow: its steps, the CPU
+Prints one line per preset, and one for the largest run the knobs allow: the steps it ran, the CPU
 seconds of the run (time.process_time, this process only, so other work on the machine inflates it
 little) and the wall-clock seconds.
 """
@@ -25,8 +25,9 @@ def main() -> None:
         cpu, wall = time.process_time(), time.perf_counter()
         for frame in train(settings):
             arena_outputs(frame, settings)  # the page's work per frame: image, curves, meter
-        print(f"{name:20s} steps {settings.steps:5d}  cpu {time.process_time() - cpu:5.1f} s  "
-              f"wall {time.perf_counter() - wall:5.1f} s", flush=True)
+        stopped = " (stopped early: its CPU time was spent)" if frame.figures["stopped_early"] else ""
+        print(f"{name:20s} steps {frame.step:5d} of {settings.steps:5d}  cpu {time.process_time() - cpu:5.1f} s  "
+              f"wall {time.perf_counter() - wall:5.1f} s{stopped}", flush=True)
 
 
 if __name__ == "__main__":

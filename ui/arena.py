@@ -23,11 +23,9 @@ from lab.loading import Lab
 
 ARENA_CONCURRENCY = 1  # arena runs at once, app-wide; the rest wait in the queue (see benchmarks/arena_load.py)
 
-HELP = """**Arena: why does a GAN need a discriminator?** Pick a preset and press **Train**. Left: the
-GAN. Its discriminator D colours the plane — **green** where it says "real", **purple** where it says
-"fake"; black dots are real data, **red** dots the generator's samples. G only ever sees D's colours:
-it moves its points uphill towards green. Right: a **VAE** (blue) trained on the same data from the
-same seed, with no opponent. Freeze D and G has nothing left to learn from."""
+HELP = """**Why does a GAN need a discriminator?** Left, the GAN: its discriminator D colours the plane
+**green** where it says "real" and **purple** where it says "fake"; black dots are real data, **red** dots
+G's samples, which only ever move towards green. Right: a **VAE** (blue), same data, same seed, no opponent."""
 
 
 def build(lab: Lab) -> SimpleNamespace:
@@ -45,7 +43,9 @@ def build(lab: Lab) -> SimpleNamespace:
             raise gr.Error("This browser already has a run going: wait for it to finish or press Stop.")
         try:
             for frame in train(settings):
-                yield arena_outputs(frame, settings)
+                image, losses, cover, meter, figures = arena_outputs(frame, settings)
+                # no losses before the first step: an empty first plot would fix the chart's axes wrongly
+                yield image, losses if len(losses) else gr.skip(), cover, meter, figures
         finally:
             guard.release(session)
 
@@ -60,24 +60,27 @@ def build(lab: Lab) -> SimpleNamespace:
     s0 = PRESETS[first]
     with gr.Tab("Arena", id="arena"):
         gr.Markdown(HELP)
-        with gr.Row():
-            preset = gr.Dropdown([*PRESETS, "custom"], value=first, label="Preset (sets every knob below)",
-                                 elem_id="arena-preset", scale=2)
-            dataset = gr.Dropdown(TOY_DATASETS, value=s0.dataset, label="Data", elem_id="arena-dataset", scale=2)
-            train_button = gr.Button("Train ▶", variant="primary", elem_id="arena-train", scale=1)
-            stop_button = gr.Button("Stop ■", elem_id="arena-stop", scale=1)
-        story = gr.Markdown(PRESET_STORY[first], elem_id="arena-story")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
+                with gr.Row():
+                    preset = gr.Dropdown([*PRESETS, "custom"], value=first, label="Preset (sets the knobs below)",
+                                         elem_id="arena-preset", scale=3)
+                    dataset = gr.Dropdown(TOY_DATASETS, value=s0.dataset, label="Data", elem_id="arena-dataset",
+                                          scale=3)
+                    train_button = gr.Button("Train ▶", variant="primary", elem_id="arena-train", scale=1,
+                                             min_width=90)
+                    stop_button = gr.Button("Stop ■", elem_id="arena-stop", scale=1, min_width=90)
                 image = gr.Image(label="GAN (left) and VAE (right), live", format="png", interactive=False,
-                                 height=380, elem_id="arena-image")
-                meter = gr.Markdown("Press **Train** to start.", elem_id="arena-meter")
+                                 height=330, show_label=False, elem_id="arena-image")
             with gr.Column(scale=2):
+                story = gr.Markdown(PRESET_STORY[first], elem_id="arena-story")
+                meter = gr.Markdown("Press **Train** to start.", elem_id="arena-meter")
                 losses = gr.LinePlot(x="step", y="value", color="series", title="GAN: losses and D's verdicts",
-                                     x_title="G step", y_title="", height=230, elem_id="arena-losses")
+                                     x_title="G step", y_title="loss · probability", height=200,
+                                     elem_id="arena-losses")
                 cover = gr.LinePlot(x="step", y="value", color="series", y_lim=[0, 1],
                                     title="Mode coverage (1 = everything covered)", x_title="G step",
-                                    y_title="", height=200, elem_id="arena-coverage")
+                                    y_title="coverage", height=180, elem_id="arena-coverage")
         with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True):
             with gr.Row():
                 lr_g = gr.Number(s0.lr_g, label="G learning rate", minimum=1e-6, maximum=0.1)

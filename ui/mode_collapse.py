@@ -8,11 +8,10 @@ from lab.loading import Lab
 from lab.time_machine import COLLAPSE_RUN, load_history, mode_collapse, run_folder
 from ui.common import friendly
 
-HELP = """**A real mode collapse.** Both GANs below learned MNIST. The healthy one (right, `gan-mnist`) is told
-which digit to draw. The collapsing one (left, `gan-collapse-mnist`) gets only noise and was trained with
-a deliberately bad setting (its model card says which). Slide through its epochs: its 100 samples come to
-look alike, and the shipped classifier's verdict on 1,000 of its samples (bars) piles up on a few digits.
-A GAN is only rewarded for fooling its discriminator, and a few convincing digits do that as well as all ten."""
+HELP = """**A real mode collapse.** Left: `gan-collapse-mnist`, a GAN given only noise and trained without batch
+norm (its model card says how). Right: the healthy `gan-mnist`, told which digit to draw. Bars: what the shipped
+classifier reads in their samples. A GAN is only rewarded for fooling its discriminator, and one convincing
+digit does that as well as all ten."""
 
 
 def summary(figures: dict) -> str:
@@ -32,24 +31,22 @@ def build(lab: Lab) -> SimpleNamespace:
         first = show(n)
     except (FileNotFoundError, ValueError) as err:  # a weights folder without the collapse run: say so
         n, first = 1, (None, None, None, None, None, f"⚠️ {err}")
-    bars = dict(x="class", y="share", y_lim=[0, 1], x_title="digit (as the classifier reads it)",
-                y_title="share of samples", height=220, sort=None)
+    bars = dict(x="class", y="share", y_lim=[0, 1], x_title="digit, as the classifier reads it",
+                y_title="share of samples", height=250, sort=None)
     with gr.Tab("Mode collapse", id="mode-collapse"):
         gr.Markdown(HELP)
         epoch = gr.Slider(1, max(n, 2), value=n, step=1, label=f"Epoch of the collapsing GAN (1–{n})",
                           elem_id="mode-collapse-epoch")
         text = gr.Markdown(first[5], elem_id="mode-collapse-summary")
         with gr.Row(equal_height=False):
-            with gr.Column():
-                collapsed = gr.Image(first[0], label="Collapsing GAN (unconditional): 100 fixed noise vectors",
-                                     format="png", interactive=False, height=300, elem_id="mode-collapse-grid")
-                collapse_hist = gr.BarPlot(first[2], title="Collapsing GAN: what 1,000 samples are", **bars,
-                                           elem_id="mode-collapse-histogram")
-            with gr.Column():
-                healthy = gr.Image(first[1], label="Healthy GAN (gan-mnist, same epoch; column = digit asked for)",
-                                   format="png", interactive=False, height=300, elem_id="mode-collapse-healthy")
-                healthy_hist = gr.BarPlot(first[3], title="Healthy GAN (final model, 10,000 samples, random digits "
-                                          "asked for)", **bars, elem_id="mode-collapse-healthy-histogram")
+            collapsed = gr.Image(first[0], label="Collapsing GAN", format="png",
+                                 interactive=False, height=280, elem_id="mode-collapse-grid")
+            collapse_hist = gr.BarPlot(first[2], title="Collapsing GAN: 1,000 samples", **bars,
+                                       elem_id="mode-collapse-histogram")
+            healthy = gr.Image(first[1], label="Healthy GAN, same epoch", format="png",
+                               interactive=False, height=280, elem_id="mode-collapse-healthy")
+            healthy_hist = gr.BarPlot(first[3], title="Healthy GAN (final): 10,000 samples", **bars,
+                                      elem_id="mode-collapse-healthy-histogram")
         with gr.Accordion("Figures (JSON)", open=False):
             figures = gr.JSON(first[4], label="Figures", max_height=300)
 

@@ -8,9 +8,8 @@ from lab.loading import Lab
 from lab.time_machine import CHARTS, MARK, RUNS, load_history, n_epochs, run_folder, run_kind, time_machine
 from ui.common import friendly
 
-HELP = """**Training time machine.** Every shipped model drew the same 100 noise vectors after each epoch
-of training. Slide through the epochs to watch the samples sharpen, with the loss curves beside them
-(the ▶ line marks the epoch you are looking at). The evaluation of the finished model is below."""
+HELP = """**Training time machine.** After every epoch of training, each shipped model drew the same 100
+noise vectors. Slide through the epochs to watch them sharpen; the ▶ line on the curves marks the epoch."""
 
 GAN_NOTE = """**How to read GAN losses.** They do not fall like a classifier's loss: D and G play against
 each other, so when one improves the other's loss goes up. **D(x) ≈ D(G(z)) ≈ 0.5** is the equilibrium:
@@ -50,12 +49,14 @@ def build(lab: Lab) -> SimpleNamespace:
         grid0, first0, second0, figures0 = time_machine(lab, first_run, 1)
         with gr.Row(equal_height=False):
             grid = gr.Image(grid0, label="The same 100 noise vectors at this epoch", format="png",
-                            interactive=False, height=420, elem_id="time-machine-grid")
+                            interactive=False, height=360, elem_id="time-machine-grid")
             with gr.Column():
                 first = gr.LinePlot(first0, x="x", y="value", color="series", x_title="epoch",
-                                    title=CHARTS["gan"][0][0], height=200, elem_id="time-machine-chart-1")
+                                    title=CHARTS["gan"][0][0], y_title=CHARTS["gan"][0][1], height=175,
+                                    elem_id="time-machine-chart-1")
                 second = gr.LinePlot(second0, x="x", y="value", color="series", x_title="epoch",
-                                     title=CHARTS["gan"][1][0], height=200, elem_id="time-machine-chart-2")
+                                     title=CHARTS["gan"][1][0], y_title=CHARTS["gan"][1][1], height=175,
+                                     elem_id="time-machine-chart-2")
         note = gr.Markdown(GAN_NOTE, elem_id="time-machine-note")
         with gr.Accordion("This epoch's figures and the finished model's evaluation (JSON)", open=False):
             figures = gr.JSON(figures0, label="Figures", max_height=300)

@@ -46,7 +46,10 @@ def test_arena_bad_knob_is_a_clear_error(client):
     from gradio_client.exceptions import AppError
 
     args = ("custom", "ring of 8 Gaussians", 1e-3, 1e-3, 1, 2, 32, 64, "non-saturating", 3, 99999, False)
-    with pytest.raises(AppError, match="steps must be a whole number from 1 to 3000"):
+    with pytest.raises(AppError, match="greater than maximum value 3000"):  # the slider's own bound
+        client.predict(*args, api_name="/arena")
+    args = ("custom", "ring of 8 Gaussians", 1e-3, 1e-3, 4, 2, 32, 64, "non-saturating", 3, 3000, False)
+    with pytest.raises(AppError, match="must be at most 9000"):
         client.predict(*args, api_name="/arena")
 
 
