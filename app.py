@@ -19,13 +19,16 @@ from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, StartupError, load_lab  # noqa: E402
 from lab.preprocess import MAX_UPLOAD_MB  # noqa: E402
 from ui import anomaly as anomaly_tab  # noqa: E402
+from ui import arena as arena_tab  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
 from ui import kl as kl_tab  # noqa: E402
 from ui import latent as latent_tab  # noqa: E402
 from ui import learn as learn_tab  # noqa: E402
+from ui import mode_collapse as mode_collapse_tab  # noqa: E402
 from ui import models as models_tab  # noqa: E402
 from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
+from ui import time_machine as time_machine_tab  # noqa: E402
 from ui.common import friendly, keep_cache_bounded  # noqa: E402
 
 CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square in the browser
@@ -56,6 +59,9 @@ def build_demo(lab: Lab) -> gr.Blocks:
             lat = latent_tab.build(lab)
             kl_tab.build(lab)
             anomaly_tab.build(lab)
+            arena_tab.build(lab)
+            time_machine_tab.build(lab)
+            mode_collapse_tab.build(lab)
             quiz_tab.build(lab)
             models_tab.build(lab)
 

@@ -18,6 +18,7 @@ USAGE = {  # the third of the three lines: what to do with the loaded model
     "vae": "images = model.sample(16)  # (16, 1, 28, 28) in [0, 1]",
     "autoencoder": "images = model.sample(16)  # random 2-D codes, decoded",
     "gan": "images = model.sample(16)  # labels=torch.arange(16) % 10 picks classes",
+    "gan-unconditional": "images = model.sample(16)  # one class only: no labels",
     "classifier": "labels = model.predict(images)  # images: (B, 1, 28, 28) in [0, 1]",
 }
 HUB_ORIGIN = re.compile(r"^Hub (?P<repo_id>[\w.-]+/[\w.-]+)(?:@(?P<revision>\S+))?$")  # Loaded.origin from the Hub

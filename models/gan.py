@@ -22,6 +22,7 @@ class GANConfig:
     channels: int = 32  # conv width at 14x14; the 7x7 layer uses 2x
     embed_dim: int = 16  # size of the learned label embedding fed to the generator
     dataset: str = "mnist"  # the data set it was trained on
+    batchnorm: bool = True  # False: no batch norm in G or D (the deliberately unstable collapse run)
     upsample: str = "deconv"  # generator: "deconv", a 4x4 transposed conv per 2x upsampling (DCGAN);
     # "deconv-conv3", each followed by a 3x3 conv, which smooths the transposed convs' uneven overlap
     # (the checkerboard artefacts of Odena et al. 2016, https://distill.pub/2016/deconv-checkerboard/)
@@ -44,25 +45,26 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", 
         self.config = config
         c = config.channels
         self.embed = nn.Embedding(config.num_classes, config.embed_dim)
+        bn = config.batchnorm  # without batch norm the layers keep their biases; Identity keeps the indices
         self.fc = nn.Sequential(
-            nn.Linear(config.latent_dim + config.embed_dim, 2 * c * 7 * 7, bias=False),
-            nn.BatchNorm1d(2 * c * 7 * 7), nn.ReLU(),
+            nn.Linear(config.latent_dim + config.embed_dim, 2 * c * 7 * 7, bias=not bn),
+            nn.BatchNorm1d(2 * c * 7 * 7) if bn else nn.Identity(), nn.ReLU(),
         )
         if config.upsample == "deconv":
             self.deconv = nn.Sequential(
-                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=False),  # (B, c, 14, 14)
-                nn.BatchNorm2d(c), nn.ReLU(),
+                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=not bn),  # (B, c, 14, 14)
+                nn.BatchNorm2d(c) if bn else nn.Identity(), nn.ReLU(),
                 nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1),  # (B, 1, 28, 28)
                 nn.Tanh(),
             )
         else:  # "deconv-conv3"
             self.deconv = nn.Sequential(
-                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=False),  # (B, c, 14, 14)
-                nn.BatchNorm2d(c), nn.ReLU(),
-                nn.Conv2d(c, c, 3, padding=1, bias=False),  # (B, c, 14, 14)
-                nn.BatchNorm2d(c), nn.ReLU(),
-                nn.ConvTranspose2d(c, c // 2, 4, stride=2, padding=1, bias=False),  # (B, c/2, 28, 28)
-                nn.BatchNorm2d(c // 2), nn.ReLU(),
+                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=not bn),  # (B, c, 14, 14)
+                nn.BatchNorm2d(c) if bn else nn.Identity(), nn.ReLU(),
+                nn.Conv2d(c, c, 3, padding=1, bias=not bn),  # (B, c, 14, 14)
+                nn.BatchNorm2d(c) if bn else nn.Identity(), nn.ReLU(),
+                nn.ConvTranspose2d(c, c // 2, 4, stride=2, padding=1, bias=not bn),  # (B, c/2, 28, 28)
+                nn.BatchNorm2d(c // 2) if bn else nn.Identity(), nn.ReLU(),
                 nn.Conv2d(c // 2, 1, 3, padding=1),  # (B, 1, 28, 28)
                 nn.Tanh(),
             )
@@ -129,8 +131,8 @@ class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-la
         c = config.channels
         self.conv = nn.Sequential(
             nn.Conv2d(1, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2),  # (B, c, 14, 14)
-            nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=False),  # (B, 2c, 7, 7)
-            nn.BatchNorm2d(2 * c), nn.LeakyReLU(0.2),
+            nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=not config.batchnorm),  # (B, 2c, 7, 7)
+            nn.BatchNorm2d(2 * c) if config.batchnorm else nn.Identity(), nn.LeakyReLU(0.2),
             nn.Flatten(),  # (B, 2c * 49)
         )
         feat = 2 * c * 7 * 7

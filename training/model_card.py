@@ -28,6 +28,8 @@ DESCRIPTION = {
     "gan": "The generator of a class-conditional DCGAN (Radford et al. 2016) with a projection "
            "discriminator (Miyato & Koyama 2018); noise size {latent_dim}.",
     "classifier": "A small CNN classifier, the lab's measuring stick for generated images.",
+    "gan-unconditional": "The generator of an unconditional DCGAN (Radford et al. 2016; batch norm: {batchnorm}), "
+                         "trained with a deliberately unstable setting to show mode collapse; noise size {latent_dim}.",
 }
 
 TASKS = {"vae": "unconditional-image-generation", "autoencoder": "unconditional-image-generation",
@@ -83,11 +85,12 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     metrics = _read(folder / "metrics.json")
     kind = config["model_type"]
     data_name, _, _, data_credit = DATA[config.get("dataset", "mnist")]
+    describe = "gan-unconditional" if kind == "gan" and config.get("num_classes") == 1 else kind
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
         f"# {folder.name}",
         "",
-        DESCRIPTION[kind].format(**config) + f" Trained on {data_name} for VAE vs GAN Lab, a teaching demo "
+        DESCRIPTION[describe].format(**config) + f" Trained on {data_name} for VAE vs GAN Lab, a teaching demo "
         "of generative models.",
         "",
         "## Use",
@@ -95,7 +98,7 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
         get_code(folder.name, space),
         "",
         "```python",
-        load_lines(kind, source, revision),
+        load_lines(describe, source, revision),
         "```",
         "",
         f"`load_model` picks the class (`{MODEL_CLASSES[kind].__name__}`) from `config.json`; it also takes a local "

@@ -13,7 +13,7 @@ COLUMNS = {
     "vae": ["test_nll_iwae", "test_nll_iwae_refined", "reconstruction_accuracy", "frechet_distance",
             "precision", "recall", "sharpness_ratio", "class_coverage"],
     "gan": ["conditional_accuracy", "frechet_distance", "real_frechet_distance", "precision", "recall",
-            "real_precision", "real_recall", "sharpness_ratio"],
+            "real_precision", "real_recall", "sharpness_ratio", "class_coverage"],  # coverage: unconditional only
     "autoencoder": ["reconstruction_accuracy", "reconstruction_bce", "frechet_distance", "precision", "recall",
                     "sharpness_ratio"],
     "classifier": ["test_accuracy"],

@@ -6,13 +6,18 @@ Only the generator goes into the weights folder; the discriminator lives in the
 checkpoint (and in `<out>-discriminator/` with --save-discriminator). With --ema the shipped
 generator is the exponential moving average of G's weights (Yazıcı et al. 2019, arXiv:1806.04498),
 its batch-norm statistics recomputed for the averaged weights; the per-epoch grids and accuracies
-show that averaged generator. history.json holds per-epoch means and, under
-"steps", the losses averaged over every --log-every G steps.
+show that averaged generator. history.json holds per-epoch means and, under "steps", the losses
+averaged over every --log-every G steps.
+
+--unconditional, --d-steps and --lr-d make the deliberately unstable run that shows mode
+collapse (weights/gan-collapse-mnist, see its model card); it then records, per epoch, the
+class histogram of 1,000 samples by the shipped classifier.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +27,7 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.gan import UPSAMPLE, Discriminator, GANConfig, Generator
+from models.metrics import class_coverage, class_histogram, predict
 from training.common import (
     Checkpointer,
     History,
@@ -79,6 +85,21 @@ def lr_factor(step: int, total: int, schedule: str) -> float:
     return 1.0 if schedule == "none" else max(0.0, 1.0 - step / total)
 
 
+@torch.no_grad()
+def class_record(G: Generator, classifier, n: int = 1000, seed: int = 0) -> dict:
+    """What the classifier calls `n` fixed-seed samples: the share per class, how many classes
+    hold at least half their fair share, and the histogram's entropy (log 10 = 2.303 is uniform)."""
+    was_training = G.training
+    G.eval()
+    images = G.sample(n, generator=torch.Generator().manual_seed(seed))
+    G.train(was_training)
+    predicted = predict(classifier, images.cpu())
+    shares = class_histogram(predicted)
+    entropy = max(0.0, -sum(p * math.log(p) for p in shares if p > 0))  # max: no "-0.0" for one class
+    return {"class_histogram": [round(p, 4) for p in shares], "class_coverage": class_coverage(predicted),
+            "class_entropy": round(entropy, 4)}
+
+
 def main(argv: list[str] | None = None) -> Path:
     p = base_parser(__doc__.splitlines()[0], epochs=20, batch_size=128, lr=2e-4)
     p.add_argument("--latent-dim", type=int, default=64)
@@ -96,6 +117,14 @@ def main(argv: list[str] | None = None) -> Path:
                    help="linear: both learning rates fall linearly to 0 over the run")
     p.add_argument("--log-every", type=positive_int, default=100,
                    help="history.json 'steps': the losses averaged over this many G updates")
+    p.add_argument("--unconditional", action="store_true",
+                   help="one class only: G gets no label and D judges images alone (the collapse run)")
+    p.add_argument("--no-batchnorm", action="store_true",
+                   help="no batch norm in G or D (Radford et al. 2016, sec. 3: batch norm keeps G from collapsing)")
+    p.add_argument("--d-steps", type=positive_int, default=1, help="D updates (one batch each) per G update")
+    p.add_argument("--train-size", type=positive_int, default=None,
+                   help="train on the first N training images only (shorter epochs: more grids per minute)")
+    p.add_argument("--lr-d", type=float, default=None, help="D's learning rate (default: --lr)")
     args = p.parse_args(argv)
     if not 0 <= args.ema < 1:
         p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
@@ -104,19 +133,25 @@ def main(argv: list[str] | None = None) -> Path:
 
     # (0) data in [-1, 1], the range of the generator's tanh
     x_train, y_train = load_split(args.dataset, args.data_root, train=True)
+    if args.train_size:
+        x_train, y_train = x_train[:args.train_size], y_train[:args.train_size]
     if args.dry_run:
         x_train, y_train, args.epochs = x_train[:512], y_train[:512], 1
     x_train = (to_float(x_train) * 2 - 1).to(device)
+    # unconditional: every image gets label 0 of a single class, so G's embedding is a constant
+    # and D's projection term a learned bias: a plain DCGAN with the same modules
+    y_train = torch.zeros_like(y_train) if args.unconditional else y_train
     y_train = y_train.to(device)
 
     config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset,
+                       num_classes=1 if args.unconditional else 10, batchnorm=not args.no_batchnorm,
                        upsample=args.upsample)
     G = Generator(config).to(device)
     D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
     G_avg = copy.deepcopy(G) if args.ema else None
     # Adam with beta1 = 0.5, lr 2e-4 (Radford et al. 2016, section 4)
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))
     ckpt = Checkpointer(args)
     state = ckpt.load()
     start = 0
@@ -137,12 +172,15 @@ def main(argv: list[str] | None = None) -> Path:
     if (clf_path / "model.safetensors").exists():
         from models import load_model
         classifier = load_model(clf_path)
-    # fixed noise for the per-epoch grid: row r, column c is class c
+    # fixed noise for the per-epoch grid: row r, column c is class c (unconditional: all label 0)
     g0 = torch.Generator().manual_seed(0)
     z_grid = torch.randn(100, args.latent_dim, generator=g0).to(device)
-    y_grid = (torch.arange(100) % 10).to(device)
+    y_grid = (torch.arange(100) % config.num_classes).to(device)
     steps_per_epoch = max(1, len(x_train) // args.batch_size)
     total_steps = args.epochs * steps_per_epoch
+    window = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}  # the last --log-every G steps
+    g_steps = state.get("g_steps", 0) if state else 0  # G updates so far
+    window_g = 0
 
     for epoch in range(start, args.epochs):
         G.train()
@@ -150,14 +188,13 @@ def main(argv: list[str] | None = None) -> Path:
         g = epoch_generator(args.seed, epoch)  # shuffling, on the CPU
         g_noise = noise_generator(g, device)  # z, on the device
         sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
-        window = dict.fromkeys(sums, 0.0)  # the last --log-every steps, for history.json's "steps"
         n_steps = seen = 0
         for idx in tqdm(batches(len(x_train), args.batch_size, g), total=steps_per_epoch,
                         desc=f"epoch {epoch + 1}/{args.epochs}", leave=False):
             step = epoch * steps_per_epoch + n_steps
-            for opt in (opt_g, opt_d):
+            for opt, peak in ((opt_g, args.lr), (opt_d, args.lr_d or args.lr)):
                 for group in opt.param_groups:
-                    group["lr"] = args.lr * lr_factor(step, total_steps, args.lr_decay)
+                    group["lr"] = peak * lr_factor(step, total_steps, args.lr_decay)
             x, y = x_train[idx], y_train[idx]
             z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
             fake = G(z, y)
@@ -168,6 +205,10 @@ def main(argv: list[str] | None = None) -> Path:
             opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             opt_d.step()
+            n_steps += 1
+            seen += len(idx)
+            if n_steps % args.d_steps:
+                continue  # --d-steps N: N batches of D updates, then one G update
             # (2) update G: maximize log D(G(z|y)|y), the non-saturating loss (Goodfellow et al. 2014, sec. 3)
             loss_g = F.softplus(-D(fake, y)).mean()
             opt_g.zero_grad(set_to_none=True)
@@ -181,19 +222,23 @@ def main(argv: list[str] | None = None) -> Path:
             for k, v in values.items():
                 sums[k] += v
                 window[k] += v
-            n_steps += 1
-            seen += len(idx)
-            if (step + 1) % args.log_every == 0:
-                history.add_step({"step": step + 1, "epoch": round((step + 1) / steps_per_epoch, 3),
+            g_steps += 1
+            window_g += 1
+            if window_g == args.log_every:
+                history.add_step({"step": g_steps, "epoch": round(epoch + n_steps / steps_per_epoch, 3),
                                   **{k: round(v / args.log_every, 4) for k, v in window.items()}})
                 window = dict.fromkeys(window, 0.0)
+                window_g = 0
             if args.dry_run and n_steps >= 4:
                 break
         # (3) per-epoch record: losses, D's average verdicts, class accuracy, a fixed-z grid, a checkpoint
-        record = {"epoch": epoch + 1, **{k: round(v / n_steps, 4) for k, v in sums.items()}}
+        n_g = max(1, n_steps // args.d_steps)
+        record = {"epoch": epoch + 1, **{k: round(v / n_g, 4) for k, v in sums.items()}}
         if G_avg is not None:  # a fixed noise stream: the statistics do not depend on where a run resumed
             recompute_batchnorm(G_avg, 50, 256, torch.Generator().manual_seed(args.seed))
-        if classifier is not None:
+        if classifier is not None and args.unconditional:
+            record.update(class_record(shipped, classifier))
+        elif classifier is not None:
             record["conditional_accuracy"] = round(conditional_accuracy(shipped, classifier), 4)
         with torch.no_grad():
             shipped.eval()
@@ -201,7 +246,7 @@ def main(argv: list[str] | None = None) -> Path:
         history.add(record, seen)
         ckpt.save({"epoch": epoch + 1, "G": G.state_dict(), "D": D.state_dict(), "opt_g": opt_g.state_dict(),
                    "opt_d": opt_d.state_dict(), "rng": torch.get_rng_state(), "history": history.state(),
-                   **({"G_avg": G_avg.state_dict()} if G_avg is not None else {})})
+                   "g_steps": g_steps, **({"G_avg": G_avg.state_dict()} if G_avg is not None else {})})
         history.restart_clock()
 
     # (4) write the weights folder (generator only); `python -m training.evaluate` adds metrics.json
@@ -209,7 +254,21 @@ def main(argv: list[str] | None = None) -> Path:
     shipped.save_pretrained(out)
     if args.save_discriminator:
         D.eval().cpu().save_pretrained(Path(f"{out}-discriminator"))
-    return finish(out, args, history, {k: v for k, v in history.epochs[-1].items() if k == "conditional_accuracy"})
+    keep = ("conditional_accuracy", "class_coverage", "class_entropy", "class_histogram")
+    metrics = {k: v for k, v in history.epochs[-1].items() if k in keep}
+    if args.unconditional:
+        metrics["notes"] = [
+            f"Deliberately unstable, to show mode collapse: no labels, "
+            f"{'no batch norm' if args.no_batchnorm else 'batch norm'}, learning rate {args.lr:g} for G and "
+            f"{args.lr_d or args.lr:g} for D, {args.d_steps} D step(s) per G step; the first {len(x_train)} "
+            f"training images, so an epoch is {steps_per_epoch} batches.",
+            "class_coverage (classes with at least half their fair share), class_entropy (nats; log 10 = 2.303 "
+            f"for ten equal classes) and class_histogram: 1,000 samples of the last epoch read by {clf_path}; "
+            "every epoch's are in history.json.",
+            "Trained with one torch thread on a 2-core CPU shared with other people's jobs: its minutes are "
+            "mostly waiting for the CPU.",
+        ]
+    return finish(out, args, history, metrics)
 
 
 if __name__ == "__main__":

@@ -72,3 +72,20 @@ def test_an_old_config_without_upsample_loads_the_first_design_and_a_bad_one_is_
     assert GANConfig().upsample == "deconv"  # what configs written before the option mean
     with pytest.raises(ValueError, match="upsample must be one of deconv, deconv-conv3"):
         GANConfig(upsample="pixelshuffle")
+
+def test_the_shipped_layout_keeps_its_keys_and_no_batchnorm_drops_them(tmp_path):
+    from models import load_model
+
+    keys = set(Generator(GANConfig()).state_dict())
+    assert {"fc.1.running_mean", "deconv.1.weight", "fc.0.weight"} <= keys and "fc.0.bias" not in keys
+    torch.manual_seed(0)
+    plain = Generator(GANConfig(latent_dim=8, channels=4, embed_dim=4, num_classes=1, batchnorm=False))
+    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in plain.modules())
+    assert "fc.0.bias" in plain.state_dict() and "fc.1.running_mean" not in plain.state_dict()
+    plain.eval().save_pretrained(tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.config.batchnorm is False and loaded.num_classes == 1
+    z = torch.randn(3, 8)
+    assert torch.equal(loaded(z, torch.zeros(3, dtype=torch.long)), plain(z, torch.zeros(3, dtype=torch.long)))
+    D = Discriminator(GANConfig(channels=4, embed_dim=4, batchnorm=False))
+    assert D(torch.zeros(2, 1, 28, 28), torch.zeros(2, dtype=torch.long)).shape == (2,)

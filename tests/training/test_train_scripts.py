@@ -79,6 +79,38 @@ def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
     assert "| conditional_accuracy |" in (out / "README.md").read_text()
 
 
+def test_gan_records_losses_every_few_steps(tiny_data_root, tmp_path):
+    out = tmp_path / "gan-mnist"
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--log-every", "2"])
+    history = read(out / "history.json")
+    steps = history["steps"]
+    assert [s["step"] for s in steps] == [2, 4]  # the dry run's 4 G updates, averaged two at a time
+    assert {"epoch", "loss_d", "loss_g", "d_real", "d_fake"} <= set(steps[0])
+    assert 0 < steps[0]["epoch"] <= 1 and steps[1]["epoch"] > steps[0]["epoch"]
+    assert all(0 <= s["d_real"] <= 1 for s in steps)
+    # the per-epoch mean is the mean of the step windows
+    record = history["epochs"][0]
+    assert record["loss_d"] == pytest.approx((steps[0]["loss_d"] + steps[1]["loss_d"]) / 2, abs=2e-4)
+
+
+def test_unconditional_gan_with_more_d_steps_records_the_class_histogram(tiny_data_root, tiny_classifier,
+                                                                        tmp_path):
+    out = tmp_path / "gan-collapse-mnist"
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tiny_classifier), "--unconditional",
+                    "--d-steps", "2", "--lr-d", "1e-3", "--log-every", "1"])
+    G = load_model(out)
+    assert G.num_classes == 1
+    history = read(out / "history.json")
+    assert len(history["steps"]) == 2  # 4 batches: D learns on each, G on every second
+    record = history["epochs"][0]
+    assert len(record["class_histogram"]) == 10 and sum(record["class_histogram"]) == pytest.approx(1, abs=1e-3)
+    assert 1 <= record["class_coverage"] <= 10 and 0 <= record["class_entropy"] <= 2.303
+    assert "conditional_accuracy" not in record
+    assert read(out / "metrics.json")["class_coverage"] == record["class_coverage"]
+
+
 def test_evaluate_vae(tiny_data_root, tiny_classifier, tmp_path):
     torch.manual_seed(0)
     out = tmp_path / "vae-mnist"

@@ -1,0 +1,241 @@
+"""The arena's plain functions: toy data, the coverage meter on hand-made samples, settings, the run
+guard, frames, and each preset's named behaviour on its measured figures."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from lab.arena import (
+    MAX_STEPS,
+    MODE_STD,
+    PRESETS,
+    TOY_DATASETS,
+    ArenaSettings,
+    RunGuard,
+    arena_outputs,
+    coverage,
+    mode_centres,
+    reference_points,
+    render,
+    run,
+    settings_from,
+    toy_data,
+    train,
+)
+
+
+@pytest.mark.parametrize("dataset", TOY_DATASETS)
+def test_toy_data_shape_range_and_seed(dataset):
+    a = toy_data(dataset, 500, np.random.default_rng(0))
+    b = toy_data(dataset, 500, np.random.default_rng(0))
+    assert a.shape == (500, 2) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+    assert np.abs(a).max() < 3.0  # inside the plane the arena draws
+
+
+def test_modes_sit_on_their_centres():
+    assert mode_centres("ring of 8 Gaussians").shape == (8, 2)
+    np.testing.assert_allclose(np.linalg.norm(mode_centres("ring of 8 Gaussians"), axis=1), 2.0)
+    assert mode_centres("5x5 grid of Gaussians").shape == (25, 2)
+    assert mode_centres("two moons") is None and mode_centres("single Gaussian") is None
+    points = toy_data("ring of 8 Gaussians", 4000, np.random.default_rng(1))
+    assert coverage(points, "ring of 8 Gaussians").modes == 8
+    assert coverage(points, "ring of 8 Gaussians").on_data > 0.98  # 3 std holds 98.9 % of a 2-D Gaussian
+
+
+def test_toy_data_rejects_unknown_names():
+    with pytest.raises(ValueError, match="unknown data set 'spiral'"):
+        toy_data("spiral", 10, np.random.default_rng(0))
+
+
+def test_coverage_counts_modes_with_a_quarter_of_their_fair_share():
+    centres = mode_centres("ring of 8 Gaussians")
+    all_modes = np.repeat(centres, 125, axis=0)  # 1000 samples, 125 per mode
+    assert coverage(all_modes, "ring of 8 Gaussians").text == "8 of 8 modes"
+    one_mode = np.repeat(centres[:1], 1000, axis=0)
+    result = coverage(one_mode, "ring of 8 Gaussians")
+    assert (result.modes, result.score, result.on_data) == (1, 0.125, 1.0)
+    # three modes well fed, a fourth with 31 of 1000 (fair share 125, a quarter is 31.25): not covered
+    mixed = np.concatenate([np.repeat(centres[:3], 323, axis=0), np.repeat(centres[3:4], 31, axis=0)])
+    assert coverage(mixed, "ring of 8 Gaussians").modes == 3
+    off = centres[:1] + [[0.0, 4 * MODE_STD["ring of 8 Gaussians"]]]  # 4 std away: no hit
+    assert coverage(np.repeat(off, 100, axis=0), "ring of 8 Gaussians").modes == 0
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        coverage(np.zeros((5, 3)), "ring of 8 Gaussians")
+
+
+@pytest.mark.parametrize("dataset", ["two moons", "single Gaussian"])
+def test_distance_coverage_of_moons_and_a_gaussian(dataset):
+    fresh = toy_data(dataset, 1000, np.random.default_rng(7))
+    assert 0.85 <= coverage(fresh, dataset).score <= 0.95  # a perfect generator scores about 0.9
+    ref, radius = reference_points(dataset)
+    assert ref.shape == (1000, 2) and 0 < radius < 0.5
+    # every sample on one real point covers only that point's neighbourhood
+    assert coverage(np.repeat(fresh[:1], 1000, axis=0), dataset).score < 0.1
+    assert coverage(fresh, dataset).text.endswith("% of the data")
+
+
+def test_settings_from_knobs_and_presets():
+    knobs = ("two moons", 2e-3, 1e-3, 2, 4.0, 32, 64, "minimax", 5, 300, True)
+    s = settings_from("custom", *knobs)
+    assert (s.dataset, s.d_steps, s.noise_dim, s.g_loss, s.steps, s.freeze_d) == ("two moons", 2, 4, "minimax",
+                                                                                   300, True)
+    assert settings_from("mode collapse", *knobs) == PRESETS["mode collapse"]  # a preset ignores the knobs
+    with pytest.raises(ValueError, match="steps must be a whole number from 1 to 3000"):
+        settings_from("custom", *knobs[:-2], MAX_STEPS + 1, True)
+    with pytest.raises(ValueError, match="lr G must be between"):
+        settings_from("custom", "two moons", 5.0, *knobs[2:])
+    with pytest.raises(ValueError, match="unknown preset 'best'"):
+        settings_from("best", *knobs)
+    with pytest.raises(ValueError, match="batch size must be a whole number"):
+        settings_from("custom", *knobs[:6], 12.5, *knobs[7:])
+
+
+def test_run_guard_allows_one_run_per_session():
+    guard = RunGuard()
+    assert guard.acquire("a") and guard.acquire("b")
+    assert not guard.acquire("a")
+    guard.release("a")
+    assert guard.acquire("a")
+
+
+def test_frames_and_outputs():
+    settings = ArenaSettings(steps=60, every=20, batch_size=32, hidden=16)
+    frames = list(train(settings, show=200))
+    assert [f.step for f in frames] == [0, 20, 40, 60]
+    last = frames[-1]
+    assert last.gan.shape == (200, 2) and last.vae.shape == (200, 2) and last.real.shape == (200, 2)
+    assert last.d_map.shape == (64, 64) and 0 <= last.d_map.min() <= last.d_map.max() <= 1
+    assert len(last.history) == 4 and last.history[-1] is not last.history[0]
+    assert frames[1].figures["loss_d"] > 0 and frames[1].figures["g_grad_norm"] > 0
+    image, losses, cover, meter, figures = arena_outputs(last, settings)
+    assert image.size == (650, 348)
+    assert len(losses) == 3 * 4 and set(losses["series"]) == {"D loss", "G loss", "D(real)", "D(fake)"}
+    assert len(cover) == 4 * 2 and cover["value"].between(0, 1).all()
+    assert "Coverage at step 60" in meter and figures["settings"]["steps"] == 60
+    # the same seed gives the same run
+    again = run(settings)
+    np.testing.assert_array_equal(again.gan[:200], last.gan)
+
+
+def test_a_run_stops_when_its_cpu_time_is_spent(monkeypatch):
+    import lab.arena
+
+    monkeypatch.setattr(lab.arena, "MAX_CPU_SECONDS", 0.0)
+    frames = list(train(ArenaSettings(steps=300, every=100, hidden=8, batch_size=8)))
+    assert [f.step for f in frames] == [0, 100]
+    assert frames[-1].figures["stopped_early"] and frames[-1].figures["cpu_seconds"] >= 0
+    assert "Stopped early" in arena_outputs(frames[-1], ArenaSettings())[3]
+    with pytest.raises(ValueError, match=r"steps x \(D steps per G step \+ 2\) must be at most 9000"):
+        ArenaSettings(steps=3000, d_steps=2).checked()
+
+
+def test_render_draws_the_real_points_and_both_models():
+    frame = run(ArenaSettings(steps=1, every=1, hidden=8, batch_size=8))
+    pixels = np.asarray(render(frame))
+    red = (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)
+    blue = (pixels[..., 2] > 150) & (pixels[..., 0] < 80)
+    assert red[:, :320].sum() > 50 and blue[:, 330:].sum() > 50
+
+
+# --- each preset's named behaviour, on its measured figures ------------------------------------------
+# The full runs take 10-30 s of CPU each, so they are marked slow; the fast checks run the first
+# steps of the same preset, where each behaviour already shows.
+
+def history_of(name, steps=None):
+    settings = PRESETS[name] if steps is None else replace(PRESETS[name], steps=steps)
+    return run(settings).history
+
+
+def centroid_jumps(history):
+    c = np.array([f["gan_centroid"] for f in history[1:]])
+    return np.linalg.norm(np.diff(c, axis=0), axis=1)
+
+
+def check_vae_covers_everything_with_spread(history):
+    last = history[-1]
+    assert last["vae_coverage"] == 1.0  # all 8 modes
+    assert last["vae_on_data"] < 0.8  # many VAE samples sit between the modes: its blur
+
+
+@pytest.fixture(scope="module")
+def healthy_fast():
+    return history_of("healthy", steps=600)
+
+
+def test_healthy_fast(healthy_fast):
+    last = healthy_fast[-1]
+    assert last["gan_coverage"] >= 5 / 8
+    assert 0.3 < last["d_real"] < 0.7 and 0.3 < last["d_fake"] < 0.7  # D cannot tell: near 0.5
+    assert centroid_jumps(healthy_fast[-3:]).max() < 0.5
+
+
+def test_mode_collapse_fast():
+    history = history_of("mode collapse", steps=300)
+    assert all(f["gan_coverage"] <= 3 / 8 for f in history[2:])
+    assert history[-1]["gan_on_data"] > 0.5  # the samples that exist sit on real modes
+
+
+def test_oscillation_fast(healthy_fast):
+    history = history_of("oscillation", steps=500)
+    assert np.median(centroid_jumps(history)) > 3 * np.median(centroid_jumps(healthy_fast))
+
+
+def test_vanishing_gradient_fast():
+    history = history_of("vanishing gradient", steps=200)
+    last = history[-1]
+    assert last["d_fake"] < 0.01 and last["d_real"] > 0.99  # D rejects every fake
+    assert last["g_grad_norm"] < 1e-3 and last["gan_displacement"] < 0.01  # so G gets no gradient and stays
+    assert last["gan_coverage"] == 0
+    # the same D with the non-saturating loss: G's gradient does not vanish
+    rescued = run(replace(PRESETS["vanishing gradient"], steps=100, g_loss="non-saturating")).history[-1]
+    assert rescued["g_grad_norm"] > 100 * last["g_grad_norm"]
+
+
+def test_frozen_d_fast():
+    history = history_of("frozen D", steps=300)
+    assert all(f["gan_coverage"] == 0 and f["gan_on_data"] == 0 for f in history[1:])
+    d_real = [f["d_real"] for f in history[1:]]
+    assert max(d_real) - min(d_real) < 0.02  # D's verdict on real data never changes: it does not learn
+    assert history[-1]["d_fake"] > 0.95  # G fools the frozen D completely, far from any data
+
+
+@pytest.mark.slow
+def test_healthy_full():
+    history = history_of("healthy")
+    assert history[-1]["gan_coverage"] == 1.0
+    assert history[-1]["gan_on_data"] > history[-1]["vae_on_data"]  # sharper than the VAE
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_mode_collapse_full():
+    history = history_of("mode collapse")
+    second_half = history[len(history) // 2:]
+    assert all(f["gan_coverage"] <= 3 / 8 for f in second_half)
+    loss_d = [f["loss_d"] for f in second_half]
+    assert np.std(loss_d) < 0.05 and min(loss_d) > 0.3  # calm losses: nothing in them says "collapse"
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_oscillation_full():
+    history = history_of("oscillation")
+    healthy = history_of("healthy")
+    assert np.median(centroid_jumps(history)) > 3 * np.median(centroid_jumps(healthy))
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_vanishing_gradient_full():
+    history = history_of("vanishing gradient")
+    assert all(f["g_grad_norm"] < 1e-3 and f["gan_coverage"] == 0 for f in history[3:])
+    check_vae_covers_everything_with_spread(history)
+
+
+@pytest.mark.slow
+def test_frozen_d_full():
+    history = history_of("frozen D")
+    assert all(f["gan_coverage"] == 0 for f in history[1:])
+    check_vae_covers_everything_with_spread(history)

@@ -1,0 +1,37 @@
+"""The arena, time machine and mode-collapse tabs in a real browser, at a projector's 1280x720 and at
+desktop size; screenshots go to test-artifacts/ for people to look at."""
+
+import pytest
+
+from tests.conftest import ARTIFACTS
+
+SIZES = {"1280x720": {"width": 1280, "height": 720}, "1600x1000": {"width": 1600, "height": 1000}}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_stability_tabs_in_the_browser(app_url, browser, size):
+    page = browser.new_page(viewport=SIZES[size])
+    page.goto(app_url)
+
+    page.get_by_role("tab", name="Arena").click()
+    page.locator("#arena-preset").wait_for(timeout=30_000)
+    page.locator("#arena-steps input[type=number]").fill("300")
+    page.locator("#arena-steps input[type=number]").press("Enter")
+    page.locator("#arena-train").click()
+    page.locator("#arena-meter").get_by_text("Coverage at step 300").wait_for(timeout=120_000)
+    assert page.locator("#arena-image img").is_visible()
+    assert "custom" in page.locator("#arena-preset input").input_value()  # moving a knob left the preset
+    page.evaluate("window.scrollTo(0, 0)")  # what a class sees without scrolling
+    page.screenshot(path=str(ARTIFACTS / f"arena-{size}.png"))
+
+    page.get_by_role("tab", name="Time machine").click()
+    page.locator("#time-machine-grid img").wait_for(timeout=30_000)
+    page.locator("#time-machine-chart-1").get_by_text("D and G losses").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / f"time-machine-{size}.png"))
+
+    page.get_by_role("tab", name="Mode collapse").click()
+    page.locator("#mode-collapse-grid img").wait_for(timeout=30_000)
+    page.locator("#mode-collapse-summary").get_by_text("collapsing GAN covers").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / f"mode-collapse-{size}.png"))
+    page.close()
+    assert (ARTIFACTS / f"mode-collapse-{size}.png").stat().st_size > 10_000

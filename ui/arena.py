@@ -1,0 +1,110 @@
+"""Tab "Arena": a small GAN and a small VAE trained live, side by side, on 2-D toy data."""
+
+from types import SimpleNamespace
+
+import gradio as gr
+
+from lab.arena import (
+    G_LOSSES,
+    MAX_BATCH,
+    MAX_D_STEPS,
+    MAX_HIDDEN,
+    MAX_NOISE,
+    MAX_STEPS,
+    PRESET_STORY,
+    PRESETS,
+    TOY_DATASETS,
+    RunGuard,
+    arena_outputs,
+    settings_from,
+    train,
+)
+from lab.loading import Lab
+
+ARENA_CONCURRENCY = 1  # arena runs at once, app-wide; the rest wait in the queue (see benchmarks/arena_load.py)
+
+HELP = """**Why does a GAN need a discriminator?** Left, the GAN: its discriminator D colours the plane
+**green** where it says "real" and **purple** where it says "fake"; black dots are real data, **red** dots
+G's samples, which only ever move towards green. Right: a **VAE** (blue), same data, same seed, no opponent."""
+
+
+def build(lab: Lab) -> SimpleNamespace:
+    guard = RunGuard()
+
+    def on_train(preset, dataset, lr_g, lr_d, d_steps, noise_dim, hidden, batch_size, g_loss, seed, steps,
+                 freeze_d, request: gr.Request):
+        try:
+            settings = settings_from(preset, dataset, lr_g, lr_d, d_steps, noise_dim, hidden, batch_size, g_loss,
+                                     seed, steps, freeze_d)
+        except ValueError as err:
+            raise gr.Error(str(err)) from err
+        session = request.session_hash if request is not None else None
+        if not guard.acquire(session):
+            raise gr.Error("This browser already has a run going: wait for it to finish or press Stop.")
+        try:
+            for frame in train(settings):
+                image, losses, cover, meter, figures = arena_outputs(frame, settings)
+                # no losses before the first step: an empty first plot would fix the chart's axes wrongly
+                yield image, losses if len(losses) else gr.skip(), cover, meter, figures
+        finally:
+            guard.release(session)
+
+    def pick_preset(name):
+        if name not in PRESETS:
+            return [gr.update()] * 12
+        s = PRESETS[name]
+        return (PRESET_STORY[name], s.dataset, s.lr_g, s.lr_d, s.d_steps, s.noise_dim, s.hidden, s.batch_size,
+                s.g_loss, s.seed, s.steps, s.freeze_d)
+
+    first = "healthy"
+    s0 = PRESETS[first]
+    with gr.Tab("Arena", id="arena"):
+        gr.Markdown(HELP)
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                with gr.Row():
+                    preset = gr.Dropdown([*PRESETS, "custom"], value=first, label="Preset (sets the knobs below)",
+                                         elem_id="arena-preset", scale=3)
+                    dataset = gr.Dropdown(TOY_DATASETS, value=s0.dataset, label="Data", elem_id="arena-dataset",
+                                          scale=3)
+                    train_button = gr.Button("Train ▶", variant="primary", elem_id="arena-train", scale=1,
+                                             min_width=90)
+                    stop_button = gr.Button("Stop ■", elem_id="arena-stop", scale=1, min_width=90)
+                image = gr.Image(label="GAN (left) and VAE (right), live", format="png", interactive=False,
+                                 height=330, show_label=False, elem_id="arena-image")
+            with gr.Column(scale=2):
+                story = gr.Markdown(PRESET_STORY[first], elem_id="arena-story")
+                meter = gr.Markdown("Press **Train** to start.", elem_id="arena-meter")
+                losses = gr.LinePlot(x="step", y="value", color="series", title="GAN: losses and D's verdicts",
+                                     x_title="G step", y_title="loss · probability", height=200,
+                                     elem_id="arena-losses")
+                cover = gr.LinePlot(x="step", y="value", color="series", y_lim=[0, 1],
+                                    title="Mode coverage (1 = everything covered)", x_title="G step",
+                                    y_title="coverage", height=180, elem_id="arena-coverage")
+        with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True):
+            with gr.Row():
+                lr_g = gr.Number(s0.lr_g, label="G learning rate", minimum=1e-6, maximum=0.1)
+                lr_d = gr.Number(s0.lr_d, label="D learning rate", minimum=1e-6, maximum=0.1)
+                d_steps = gr.Slider(1, MAX_D_STEPS, value=s0.d_steps, step=1, label="D steps per G step")
+                g_loss = gr.Radio(G_LOSSES, value=s0.g_loss, label="G loss")
+                freeze_d = gr.Checkbox(s0.freeze_d, label="Freeze the discriminator (D never learns)")
+            with gr.Row():
+                noise_dim = gr.Slider(1, MAX_NOISE, value=s0.noise_dim, step=1, label="Noise size (z)")
+                hidden = gr.Slider(4, MAX_HIDDEN, value=s0.hidden, step=4, label="Hidden width (every layer)")
+                batch_size = gr.Slider(8, MAX_BATCH, value=s0.batch_size, step=8, label="Batch size")
+                steps = gr.Slider(100, MAX_STEPS, value=s0.steps, step=100, label="Training steps (G updates)",
+                                  elem_id="arena-steps")
+                seed = gr.Number(s0.seed, precision=0, minimum=0, label="Seed")
+        with gr.Accordion("All figures of the latest frame (JSON)", open=False):
+            figures = gr.JSON(label="Figures", max_height=300)
+
+    knobs = [dataset, lr_g, lr_d, d_steps, noise_dim, hidden, batch_size, g_loss, seed, steps, freeze_d]
+    preset.change(pick_preset, preset, [story, *knobs], api_visibility="private")
+    for knob in knobs:
+        knob.input(lambda: ("custom", "**Custom settings.**"), None, [preset, story], api_visibility="private")
+    run_event = train_button.click(on_train, [preset, *knobs], [image, losses, cover, meter, figures],
+                                   api_name="arena", concurrency_limit=ARENA_CONCURRENCY,
+                                   concurrency_id="arena")
+    stop_button.click(None, None, None, cancels=[run_event])
+    return SimpleNamespace(preset=preset, knobs=knobs, train=train_button, stop=stop_button, image=image,
+                           losses=losses, cover=cover, meter=meter, figures=figures, guard=guard)
