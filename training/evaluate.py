@@ -238,6 +238,8 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
         metrics.update(sample_metrics(conditional, classifier, x_test, test_feats, coverage=False))
         metrics["per_class_recall"] = per_class_recall(classifier, conditional, labels, x_test, y_test,
                                                        model.num_classes)
+        # what the classifier calls the balanced conditional samples (the Mode collapse tab's healthy bars)
+        metrics["class_histogram"] = [round(s, 4) for s in class_histogram(predict(classifier, conditional))]
     return metrics
 
 

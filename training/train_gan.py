@@ -148,6 +148,10 @@ def main(argv: list[str] | None = None) -> Path:
                        upsample=args.upsample)
     G = Generator(config).to(device)
     D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
+    # channels_last lets oneDNN pick faster conv kernels: 1.3-1.5x the images/second on 2 CPU threads here
+    # (826 -> 1250 img/s for the deconv generator, 616 -> 803 for deconv-conv3, batch 128)
+    G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
+    x_train = x_train.contiguous(memory_format=torch.channels_last)
     G_avg = copy.deepcopy(G) if args.ema else None
     # Adam with beta1 = 0.5, lr 2e-4 (Radford et al. 2016, section 4)
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
@@ -250,10 +254,10 @@ def main(argv: list[str] | None = None) -> Path:
         history.restart_clock()
 
     # (4) write the weights folder (generator only); `python -m training.evaluate` adds metrics.json
-    shipped.eval().cpu()
+    shipped.eval().cpu().to(memory_format=torch.contiguous_format)  # safetensors stores plain layouts
     shipped.save_pretrained(out)
     if args.save_discriminator:
-        D.eval().cpu().save_pretrained(Path(f"{out}-discriminator"))
+        D.eval().cpu().to(memory_format=torch.contiguous_format).save_pretrained(Path(f"{out}-discriminator"))
     keep = ("conditional_accuracy", "class_coverage", "class_entropy", "class_histogram")
     metrics = {k: v for k, v in history.epochs[-1].items() if k in keep}
     if args.unconditional:

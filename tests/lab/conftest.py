@@ -21,7 +21,8 @@ def write_tiny_weights(root):
         (root / f"classifier-{dataset}" / "metrics.json").write_text(json.dumps({"real_laplacian_variance": 0.1}))
         for model, figures in (("vae", (0.7, 0.8)), ("gan", (0.75, 0.65))):  # as training.evaluate records them
             (root / f"{model}-{dataset}" / "metrics.json").write_text(json.dumps(
-                {"precision": figures[0], "recall": figures[1], "real_precision": 0.87, "real_recall": 0.87}))
+                {"precision": figures[0], "recall": figures[1], "real_precision": 0.87, "real_recall": 0.87,
+                 "class_histogram": [0.1] * 10}))
         (root / f"vae-{dataset}" / "anomaly_reference.json").write_text(json.dumps(
             {"percentiles": [0.0, 50.0, 100.0], "errors": [0.0, 0.05, 0.2]}))
         scores = np.random.default_rng(1).normal(100, 20, size=(len(ANOMALY_SCORES), 50)).astype(np.float16)
