@@ -1,4 +1,4 @@
-"""Tab 1, "Generate — blurry vs sharp": the VAE's and the GAN's samples for the same request."""
+"""Tab 1, "Generate": the VAE's and the GAN's samples for the same request."""
 
 import torch
 

@@ -62,7 +62,7 @@ def comparison_rows(lab: Lab) -> list[dict]:
                 f"{kl_ae['aggregate_kl']:.0f}); N(0, I) draws reach {kl_vae['prior_decodes']['class_coverage']} of 10 "
                 f"classes (no KL term: {kl_ae['prior_decodes']['class_coverage']})",
          "gan": f"finding a digit's code is a search: {DEFAULT_STEPS} Adam steps × {10 * STARTS} candidates",
-         "tab": "kl", "tab_name": "KL term & encoder"},
+         "tab": "kl", "tab_name": "KL & encoder"},
         {"row": "Use case",
          "claim": "VAE: encoding + generation · GAN: pure generation",
          "vae": f"flags Fashion-MNIST as not-digits with AUROC {anomaly['auroc_fashion']:.4f}; denoising "
@@ -105,7 +105,7 @@ EXERCISES = [
     ("Train a VAE on MNIST and visualise its latent space",
      ["classifier-mnist", "vae-mnist", "vae2d-mnist"], ["vae2d-mnist"],
      "The classifier measures everything else, so it comes first. Evaluating the 2-D model writes one code "
-     "per test digit (`latent_map.npz`); restart the app and open **Latent space** and **KL term & encoder**: "
+     "per test digit (`latent_map.npz`); restart the app and open **Latent space** and **KL & encoder**: "
      "do the codes fill the gray 2σ circle? Does every region of the decoded grid look like a digit? The "
      "32-d model's samples after each epoch are in `weights/vae-mnist/epochs/`; `python -m training.kl_figures` "
      "refreshes the KL tab's figures (it needs `ae2d-mnist` too: README, Train and evaluate)."),

@@ -1,4 +1,4 @@
-"""Tab "Quiz — Real, VAE or GAN?": one image per round, the student guesses where it came from.
+"""Tab "Quiz": one image per round, the student guesses where it came from.
 
 A round is fixed by its seed: the seed picks the source (a real test image, a VAE sample or a GAN
 sample) and the image, so the same seed shows the whole room the same picture. The page keeps only

@@ -1,4 +1,4 @@
-"""Tab 2, "Reconstruct — through the VAE": an upload or a drawing, squeezed through the latent code."""
+"""Tab 2, "Reconstruct": an upload or a drawing, squeezed through the latent code."""
 
 import numpy as np
 import torch

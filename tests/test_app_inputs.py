@@ -23,6 +23,7 @@ BAD_VALUES = {
     "Image": ["hello", 123, "", None],
     "Imageeditor": ["abc", {"background": None, "layers": [], "composite": None}, "", None],
     "Json": [123, {"vae": "oops"}, "", None],
+    "Checkbox": ["maybe", 5, "", None],
 }
 
 

@@ -1,4 +1,4 @@
-"""Tab "Generate — blurry vs sharp": the VAE's and the GAN's samples for the same request."""
+"""Tab "Generate": the VAE's and the GAN's samples for the same request."""
 
 import os
 from types import SimpleNamespace
@@ -28,7 +28,7 @@ def build(lab: Lab) -> SimpleNamespace:
     def label_choices(dataset):
         return gr.Dropdown(choices=["any", *CLASS_NAMES[parse_dataset(dataset)]], value="any")
 
-    with gr.Tab("Generate — blurry vs sharp", id="generate"):
+    with gr.Tab("Generate", id="generate"):
         gr.Markdown(HELP)
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")

@@ -1,4 +1,4 @@
-"""Tab "KL term & encoder": the 2-D autoencoder beside the 2-D VAE (what the KL term does), and the VAE's
+"""Tab "KL & encoder": the 2-D autoencoder beside the 2-D VAE (what the KL term does), and the VAE's
 one-pass encoding beside a GAN inversion (a GAN has no encoder)."""
 
 from pathlib import Path
@@ -51,7 +51,7 @@ def build(lab: Lab) -> SimpleNamespace:
         return friendly(lambda i, s: invert(lab, i, s, progress=report))(image, steps)
 
     first = ae_vs_vae(lab, 32, 0)  # cheap: 32 decodes per model; the 10,000-draw figures are precomputed
-    with gr.Tab("KL term & encoder", id="kl"):  # two sections, one under the other (nested gr.Tabs mislabel the
+    with gr.Tab("KL & encoder", id="kl"):  # two sections, one under the other (nested gr.Tabs mislabel the
         # outer tabs in Gradio 6.31 once the Reconstruct tab is on the page)
         with gr.Column():
             with gr.Row():

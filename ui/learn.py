@@ -53,7 +53,7 @@ def build(lab: Lab, tabs: gr.Tabs) -> SimpleNamespace:
                 link("Watch the two players → Arena tab", "arena")
             with gr.Column():
                 gr.Markdown(kl_answer(lab))
-                link("See the evidence → KL term & encoder tab", "kl")
+                link("See the evidence → KL & encoder tab", "kl")
         with gr.Accordion("Practice exercises: the commands that made the shipped models", open=False):
             gr.Markdown(exercises_markdown(lab))
     return SimpleNamespace(links=links)

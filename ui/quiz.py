@@ -1,4 +1,4 @@
-"""Tab "Quiz — Real, VAE or GAN?": guess where an image came from, then see the measured giveaway."""
+"""Tab "Quiz": guess where an image came from, then see the measured giveaway."""
 
 import os
 from types import SimpleNamespace
@@ -27,7 +27,7 @@ def build(lab: Lab) -> SimpleNamespace:
         state, result = answer(lab, state, guess)
         return explanation_text(result), score_text(state), result, state
 
-    with gr.Tab("Quiz — Real, VAE or GAN?", id="quiz"):
+    with gr.Tab("Quiz", id="quiz"):
         state = gr.State(new_state(), time_to_live=STATE_HOURS * 3600)
         gr.Markdown(HELP)
         with gr.Row():

@@ -1,4 +1,4 @@
-"""Tab "Reconstruct — through the VAE": an upload or a drawing, squeezed through the latent code."""
+"""Tab "Reconstruct": an upload or a drawing, squeezed through the latent code."""
 
 from types import SimpleNamespace
 
@@ -26,7 +26,7 @@ def build(lab: Lab) -> SimpleNamespace:
         model_input, recon, heatmap, result, steps = reconstruct(lab, image, dataset, noise)
         return model_input, recon, result, {"heatmap": heatmap, "steps": steps, "point": result.get("latent_2d")}
 
-    with gr.Tab("Reconstruct — through the VAE", id="reconstruct"):
+    with gr.Tab("Reconstruct", id="reconstruct"):
         gr.Markdown(HELP)
         with gr.Row():
             with gr.Column():

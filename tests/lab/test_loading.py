@@ -131,17 +131,17 @@ def test_reference_files_are_read_once_at_start_up(tiny_weights):
 
 
 def test_hub_repo_without_the_reference_files_falls_back_naming_what_is_missing(tiny_weights, tmp_path):
-    def snapshot_without_references(repo_id, revision):  # a repo with only the model, as push_to_hub once made
-        folder = tmp_path / repo_id.replace("/", "--")
+    def snapshot_without_references(repo_id, revision):  # the model and its training figures, as push_to_hub
+        folder = tmp_path / repo_id.replace("/", "--")  # once made: no evaluation reference files
         folder.mkdir()
-        for filename in ("config.json", "model.safetensors"):
+        for filename in ("config.json", "model.safetensors", "metrics.json"):
             shutil.copy(tiny_weights / repo_id.split("/")[1] / filename, folder)
         return folder
 
     lab = load_lab(tiny_weights, namespace="teacher", names=["vae-mnist", "gan-mnist"],
                    download=snapshot_without_references)
     assert lab.models["vae-mnist"].origin == str(tiny_weights / "vae-mnist")  # fell back
-    assert lab.models["gan-mnist"].origin == "Hub teacher/gan-mnist"  # needs no reference file
+    assert lab.models["gan-mnist"].origin == "Hub teacher/gan-mnist"  # needs only its metrics.json
     assert len(lab.notices) == 1
     assert "Could not load teacher/vae-mnist from the Hub" in lab.notices[0]
     assert "anomaly_reference.json is missing" in lab.notices[0]

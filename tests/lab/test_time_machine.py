@@ -77,15 +77,16 @@ def test_time_machine_on_the_shipped_vae(folders_lab):
 
 
 def test_time_machine_on_the_shipped_gan(folders_lab):
-    _, first, second, figures = time_machine(folders_lab, "gan-mnist", 20)
+    last = len(folders_lab.json("gan-mnist", "history.json")["epochs"])
+    _, first, second, figures = time_machine(folders_lab, "gan-mnist", last)
     assert {"D loss", "G loss"} <= set(first["series"])
     accuracy = second[second["series"] == "conditional accuracy"]["value"]
     assert accuracy.iloc[-1] == figures["epoch"]["conditional_accuracy"] > 0.9
-    assert figures["final_model_evaluation"]["conditional_accuracy"] > 0.99
+    assert figures["final_model_evaluation"]["conditional_accuracy"] > 0.98
     with pytest.raises(ValueError, match="unknown run 'gan-cifar'"):
         time_machine(folders_lab, "gan-cifar", 1)
-    with pytest.raises(ValueError, match="from 1 to 20"):
-        time_machine(folders_lab, "gan-mnist", 21)
+    with pytest.raises(ValueError, match=f"from 1 to {last}"):
+        time_machine(folders_lab, "gan-mnist", last + 1)
 
 
 def test_entropy():

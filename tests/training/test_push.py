@@ -36,7 +36,7 @@ def test_push_uploads_an_evaluated_folder_in_one_commit(tmp_path):
     (_, repo_id, operations, kwargs) = api.calls[1]
     assert repo_id == "someone/my-gan" and kwargs["repo_type"] == "model" and len(api.calls) == 2
     expected = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-    assert set(operations) == expected and "epochs/epoch_020.png" in expected
+    assert set(operations) == expected and "epochs/epoch_016.png" in expected
     assert operations["model.safetensors"].path_or_fileobj == str(folder / "model.safetensors")
     card = operations["README.md"].path_or_fileobj.decode()
     assert 'load_model("someone/my-gan")' in card  # the card names the repo it lives in

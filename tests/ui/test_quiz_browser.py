@@ -23,7 +23,7 @@ def test_quiz_in_the_browser(app_url, browser, width, height, dataset, source):
     seed = next(s for s in range(5, 50) if new_round(lab, s, dataset)[1] == source)
     page = browser.new_page(viewport={"width": width, "height": height})  # a new page: a new session, score 0
     page.goto(app_url)
-    page.get_by_role("tab", name="Quiz — Real, VAE or GAN?").click()
+    page.get_by_role("tab", name="Quiz").click()
     page.locator("#quiz-dataset").get_by_label(dataset, exact=True).check()
     page.get_by_label("Seed (same seed, same image)").fill(str(seed))
     page.get_by_role("button", name="New round", exact=True).click()

@@ -20,7 +20,7 @@ def test_bad_upload_after_a_good_one_leaves_nothing_stale(app_url, browser, mnis
 
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url)
-    page.get_by_role("tab", name="Reconstruct — through the VAE").click()
+    page.get_by_role("tab", name="Reconstruct").click()
     upload = page.locator("#reconstruct-upload input[type=file]")
     upload.set_input_files(str(drawing))
     page.locator("#reconstruct-upload img").wait_for(timeout=30_000)
@@ -49,7 +49,7 @@ def test_a_drawing_on_the_sketchpad_reaches_the_app_undecoded_and_is_read(app_ur
     """The sketchpad sends its canvas as blobs; ui/common.py Drawing hands them to lab/preprocess.py as bytes."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(app_url)
-    page.get_by_role("tab", name="Reconstruct — through the VAE").click()
+    page.get_by_role("tab", name="Reconstruct").click()
     sketchpad = page.locator("#reconstruct-drawing")
     sketchpad.get_by_role("button", name="Brush").click()
     box = sketchpad.locator("canvas").last.bounding_box()
