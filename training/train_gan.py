@@ -148,8 +148,8 @@ def main(argv: list[str] | None = None) -> Path:
                        upsample=args.upsample)
     G = Generator(config).to(device)
     D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
-    # channels_last lets oneDNN pick faster conv kernels: 1.3-1.5x the images/second on 2 CPU threads here
-    # (826 -> 1250 img/s for the deconv generator, 616 -> 803 for deconv-conv3, batch 128)
+    # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae (training.benchmark
+    # does not time the GAN that way yet)
     G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
     x_train = x_train.contiguous(memory_format=torch.channels_last)
     G_avg = copy.deepcopy(G) if args.ema else None
