@@ -233,13 +233,14 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
     if isinstance(model, Generator):
         labels = torch.arange(n_samples, device=device) % model.num_classes
         conditional = model.sample(n_samples, labels=labels, generator=g)
-        metrics["conditional_accuracy"] = round((predict(classifier, conditional) == labels).float().mean().item(), 4)
+        predicted = predict(classifier, conditional)
+        metrics["conditional_accuracy"] = round((predicted == labels).float().mean().item(), 4)
         # the class is an input, so class coverage would be 10 by construction: per-class recall instead
         metrics.update(sample_metrics(conditional, classifier, x_test, test_feats, coverage=False))
         metrics["per_class_recall"] = per_class_recall(classifier, conditional, labels, x_test, y_test,
                                                        model.num_classes)
         # what the classifier calls the balanced conditional samples (the Mode collapse tab's healthy bars)
-        metrics["class_histogram"] = [round(s, 4) for s in class_histogram(predict(classifier, conditional))]
+        metrics["class_histogram"] = [round(s, 4) for s in class_histogram(predicted)]
     return metrics
 
 
