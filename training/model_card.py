@@ -56,12 +56,15 @@ def card_data(folder: Path, config: dict, metrics: dict) -> ModelCardData:
     results = [EvalResult(task_type=TASKS[kind], dataset_type=hf_dataset, dataset_name=data_name, dataset_split="test",
                           metric_type=key, metric_name=metric_name(key, metrics), metric_value=value)
                for key, value in figures(metrics).items()]
+    tags = {*(mixin.tags or [])} - {"mnist"} | {config.get("dataset", "mnist")}  # the folder's data set only
+    if config.get("num_classes", 10) == 1:
+        tags.discard("conditional")  # the unconditional (collapse) generator
     return ModelCardData(
         model_name=folder.name,
         library_name=mixin.library_name,
         license=license_id,  # the weights are derived from the data, so they carry its licence
         datasets=[hf_dataset],
-        tags=sorted({*(mixin.tags or []), config.get("dataset", "mnist")}),
+        tags=sorted(tags),
         eval_results=results or None,
     )
 
@@ -132,8 +135,8 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
             f"{history['threads']} torch thread(s), {history['images_per_second']} images/second "
             f"over {len(history['epochs'])} epochs (per-epoch figures in `history.json`).",
             "- Minutes are wall-clock time on the machine as it was: the lab's shipped models were trained on a "
-            "2-core CPU, the 1-thread runs two at a time and the 2-thread runs alone. "
-            "`python -m training.benchmark` measures speed alone.",
+            "2-core CPU, some two at a time with one thread each, some beside other jobs. "
+            "`python benchmarks/train_speed.py` measures each model's training speed on a machine to itself.",
         ]
     lines += [
         f"- Config: `{json.dumps(config, sort_keys=True)}`",

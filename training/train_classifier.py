@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import torch
@@ -27,6 +28,15 @@ def random_shift(x: torch.Tensor, max_shift: int, generator: torch.Generator) ->
     return padded[torch.arange(B)[:, None, None], 0, rows, cols].unsqueeze(1)  # (B, 1, 28, 28)
 
 
+def train_step(model: Classifier, opt: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """One gradient step on the cross-entropy of the labels; returns the loss."""
+    loss = F.cross_entropy(model(x), y)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss
+
+
 @torch.no_grad()
 def accuracy(model: Classifier, x: torch.Tensor, y: torch.Tensor, batch_size: int = 1000) -> float:
     model.eval()
@@ -35,11 +45,16 @@ def accuracy(model: Classifier, x: torch.Tensor, y: torch.Tensor, batch_size: in
     return correct / len(x)
 
 
-def main(argv: list[str] | None = None) -> Path:
+def build_parser() -> argparse.ArgumentParser:
+    """This script's flags (benchmarks/train_speed.py parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=8, batch_size=128, lr=2e-3)
     p.add_argument("--channels", type=int, default=16, help="width of the first conv layer")
     p.add_argument("--max-shift", type=int, default=2, help="random shift augmentation in pixels")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> Path:
+    args = build_parser().parse_args(argv)
     device = setup(args)
     out = Path(args.out)
 
@@ -76,10 +91,7 @@ def main(argv: list[str] | None = None) -> Path:
         for idx in tqdm(batches(len(x_train), args.batch_size, g), total=steps_per_epoch,
                         desc=f"epoch {epoch + 1}/{args.epochs}", leave=False):
             x = random_shift(x_train[idx], args.max_shift, g) if args.max_shift else x_train[idx]
-            loss = F.cross_entropy(model(x), y_train[idx])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            loss = train_step(model, opt, x, y_train[idx])
             sched.step()
             total += loss.item() * len(idx)
             seen += len(idx)

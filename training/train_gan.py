@@ -16,6 +16,7 @@ class histogram of 1,000 samples by the shipped classifier.
 
 from __future__ import annotations
 
+import argparse
 import copy
 import math
 from dataclasses import replace
@@ -80,6 +81,30 @@ def recompute_batchnorm(G: Generator, batches: int, batch_size: int, generator: 
     G.eval()
 
 
+def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
+           fake: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One D update; returns (loss_d, real_logit, fake_logit). Maximize log D(x|y) + log(1 - D(G(z|y)|y))
+    (Goodfellow et al. 2014, eq. 1) as BCE with logits: softplus(-l) = -log sigmoid(l),
+    softplus(l) = -log(1 - sigmoid(l)). `fake` is detached: this step leaves G alone."""
+    real_logit, fake_logit = D(x, y), D(fake.detach(), y)
+    loss_d = F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean()
+    opt_d.zero_grad(set_to_none=True)
+    loss_d.backward()
+    opt_d.step()
+    return loss_d, real_logit, fake_logit
+
+
+def g_step(D: Discriminator, opt_g: torch.optim.Optimizer, fake: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """One G update; returns loss_g. Maximize log D(G(z|y)|y), the non-saturating loss
+    (Goodfellow et al. 2014, sec. 3), through D's verdict on `fake` (D's gradients are cleared before
+    its next update)."""
+    loss_g = F.softplus(-D(fake, y)).mean()
+    opt_g.zero_grad(set_to_none=True)
+    loss_g.backward()
+    opt_g.step()
+    return loss_g
+
+
 def lr_factor(step: int, total: int, schedule: str) -> float:
     """Multiplier of the peak learning rate: constant, or a linear decay to 0 over the run."""
     return 1.0 if schedule == "none" else max(0.0, 1.0 - step / total)
@@ -100,7 +125,8 @@ def class_record(G: Generator, classifier, n: int = 1000, seed: int = 0) -> dict
             "class_entropy": round(entropy, 4)}
 
 
-def main(argv: list[str] | None = None) -> Path:
+def build_parser() -> argparse.ArgumentParser:
+    """This script's flags (benchmarks/train_speed.py parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=20, batch_size=128, lr=2e-4)
     p.add_argument("--latent-dim", type=int, default=64)
     p.add_argument("--channels", type=int, default=32, help="conv width at 14x14")
@@ -125,6 +151,11 @@ def main(argv: list[str] | None = None) -> Path:
     p.add_argument("--train-size", type=positive_int, default=None,
                    help="train on the first N training images only (shorter epochs: more grids per minute)")
     p.add_argument("--lr-d", type=float, default=None, help="D's learning rate (default: --lr)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> Path:
+    p = build_parser()
     args = p.parse_args(argv)
     if not 0 <= args.ema < 1:
         p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
@@ -148,8 +179,8 @@ def main(argv: list[str] | None = None) -> Path:
                        upsample=args.upsample)
     G = Generator(config).to(device)
     D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
-    # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae (training.benchmark
-    # does not time the GAN that way yet)
+    # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae
+    # (compare: python benchmarks/train_speed.py --models gan-mnist --layout nchw, then --layout channels_last)
     G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
     x_train = x_train.contiguous(memory_format=torch.channels_last)
     G_avg = copy.deepcopy(G) if args.ema else None
@@ -202,22 +233,14 @@ def main(argv: list[str] | None = None) -> Path:
             x, y = x_train[idx], y_train[idx]
             z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
             fake = G(z, y)
-            # (1) update D: maximize log D(x|y) + log(1 - D(G(z|y)|y))   (Goodfellow et al. 2014, eq. 1)
-            #     as BCE with logits: softplus(-l) = -log sigmoid(l), softplus(l) = -log(1 - sigmoid(l))
-            real_logit, fake_logit = D(x, y), D(fake.detach(), y)
-            loss_d = F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean()
-            opt_d.zero_grad(set_to_none=True)
-            loss_d.backward()
-            opt_d.step()
+            # (1) update D on real x and the detached fake
+            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake)
             n_steps += 1
             seen += len(idx)
             if n_steps % args.d_steps:
                 continue  # --d-steps N: N batches of D updates, then one G update
-            # (2) update G: maximize log D(G(z|y)|y), the non-saturating loss (Goodfellow et al. 2014, sec. 3)
-            loss_g = F.softplus(-D(fake, y)).mean()
-            opt_g.zero_grad(set_to_none=True)
-            loss_g.backward()
-            opt_g.step()
+            # (2) update G through D's verdict on the same fake
+            loss_g = g_step(D, opt_g, fake, y)
             if G_avg is not None:
                 update_average(G_avg, G, args.ema)
             values = {"loss_d": loss_d.item(), "loss_g": loss_g.item(),

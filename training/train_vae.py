@@ -12,6 +12,7 @@ Bernoulli targets (cross-entropy), as is common; its "NLL" is not a likelihood.
 
 from __future__ import annotations
 
+import argparse
 import math
 from pathlib import Path
 
@@ -50,6 +51,18 @@ def loss_terms(model, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return bernoulli_nll(logits, x), kl_divergence(mu, logvar)
 
 
+def train_step(model, opt: torch.optim.Optimizer, x: torch.Tensor, beta: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """One gradient step on loss = -ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z))
+    (Kingma & Welling 2014, eq. 3; beta warms up to 1: Sønderby et al. 2016; the AE has no KL).
+    Returns the per-image terms `(B,)`."""
+    rec, kl = loss_terms(model, x)
+    loss = (rec + beta * kl).mean()
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return rec, kl
+
+
 @torch.no_grad()
 def test_loss(model, x_test: torch.Tensor, binarized: bool, batch_size: int = 1000) -> dict:
     """Mean reconstruction and KL terms on the test split (one fixed binarization)."""
@@ -66,7 +79,8 @@ def test_loss(model, x_test: torch.Tensor, binarized: bool, batch_size: int = 10
             "test_neg_elbo": round((rec + kl) / n, 3)}
 
 
-def main(argv: list[str] | None = None) -> Path:
+def build_parser() -> argparse.ArgumentParser:
+    """This script's flags (benchmarks/train_speed.py parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=40, batch_size=128, lr=1.5e-3)
     p.add_argument("--latent-dim", type=int, default=32)
     p.add_argument("--channels", type=int, default=32, help="conv width at 14x14")
@@ -74,7 +88,11 @@ def main(argv: list[str] | None = None) -> Path:
     p.add_argument("--kl-warmup", type=float, default=3.0,
                    help="epochs over which the KL weight beta rises from 0 to 1 (VAE only)")
     p.add_argument("--autoencoder", action="store_true", help="train the deterministic autoencoder (no KL)")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: list[str] | None = None) -> Path:
+    args = build_parser().parse_args(argv)
     device = setup(args)
     out = Path(args.out)
     binarized = args.dataset == "mnist"
@@ -91,8 +109,8 @@ def main(argv: list[str] | None = None) -> Path:
                   dataset=args.dataset, binarized=binarized)
     model = (Autoencoder(AutoencoderConfig(**common)) if args.autoencoder
              else VAE(VAEConfig(**common))).to(device)
-    # channels_last lets oneDNN pick faster conv kernels: 15-25 % more img/s for the 32-channel VAE
-    # on 2 CPU threads here (python -m training.benchmark --models vae vae-nchw)
+    # channels_last lets oneDNN pick faster conv kernels on the CPU
+    # (compare: python benchmarks/train_speed.py --models vae-mnist --layout nchw, then --layout channels_last)
     model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = max(1, len(x_train) // args.batch_size)
@@ -121,15 +139,9 @@ def main(argv: list[str] | None = None) -> Path:
                 group["lr"] = args.lr * lr_at(step, total_steps, warmup=steps_per_epoch // 2)
             x = x_train[idx]
             x = (binarize(x, g_noise) if binarized else x).contiguous(memory_format=torch.channels_last)
-            # (3) loss = -ELBO = E_q[-log p(x|z)] + beta * KL(q(z|x) || p(z)), beta warms up to 1
-            #     (Kingma & Welling 2014, eq. 3; warm-up: Sønderby et al. 2016). The AE has no KL.
+            # (3) loss = -ELBO with the KL weight beta warming up to 1, and (4) a gradient step
             beta = min(1.0, step / (args.kl_warmup * steps_per_epoch)) if args.kl_warmup > 0 else 1.0
-            rec, kl = loss_terms(model, x)
-            loss = (rec + beta * kl).mean()
-            # (4) gradient step
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
+            rec, kl = train_step(model, opt, x, beta)
             sums["rec"] += rec.sum().item()
             sums["kl"] += kl.sum().item()
             seen += len(idx)

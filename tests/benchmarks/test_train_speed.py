@@ -1,0 +1,91 @@
+"""benchmarks/train_speed.py: it benchmarks each shipped model as its recorded command trained it, with the
+training scripts' own step functions, and counts FLOPs and the reference VAE's loss correctly."""
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("train_speed", ROOT / "benchmarks" / "train_speed.py")
+train_speed = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(train_speed)
+
+
+def test_recorded_args_are_the_shipped_commands():
+    gan = train_speed.recorded_args(ROOT / "weights" / "gan-mnist")
+    assert gan.script == "training.train_gan"
+    assert (gan.batch_size, gan.threads, gan.upsample, gan.ema, gan.lr_decay, gan.epochs) == \
+        (128, 2, "deconv-conv3", 0.999, "linear", 16)
+    vae = train_speed.recorded_args(ROOT / "weights" / "vae-mnist")
+    assert (vae.script, vae.hidden_dim, vae.threads, vae.epochs) == ("training.train_vae", 512, 2, 44)
+    clf = train_speed.recorded_args(ROOT / "weights" / "classifier-mnist")
+    assert clf.script == "training.train_classifier" and clf.max_shift == 2
+
+
+def test_every_shipped_model_with_a_history_is_benchmarked():
+    names = {p.name for p in train_speed.shipped_folders(None)}
+    assert {"gan-mnist", "gan-fashion-mnist", "vae-mnist", "vae-fashion-mnist", "vae2d-mnist", "ae2d-mnist",
+            "classifier-mnist", "classifier-fashion-mnist", "gan-collapse-mnist"} <= names
+
+
+def closure(step) -> dict:
+    return {name: cell.cell_contents for name, cell in zip(step.__code__.co_freevars, step.__closure__, strict=True)}
+
+
+@pytest.mark.parametrize("name", ["vae2d-mnist", "classifier-mnist"])
+def test_a_step_trains_the_model_and_counts_images(name):
+    folder = ROOT / "weights" / name
+    step, images = train_speed.make_step(folder, train_speed.recorded_args(folder), batch_size=8,
+                                         channels_last=False)
+    model = closure(step)["model"]
+    before = [p.detach().clone() for p in model.parameters()]
+    assert train_speed.flops_per_step(step) > 0  # runs one step
+    assert any(not torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
+    assert images == 8 and train_speed.images_per_second(step, images, seconds=0.0) > 0
+
+
+def test_gan_step_updates_generator_discriminator_and_average():
+    folder = ROOT / "weights" / "gan-mnist"
+    args = train_speed.recorded_args(folder)
+    step, _ = train_speed.make_step(folder, args, batch_size=8, channels_last=True)
+    cells = closure(step)
+    G, D, G_avg = cells["G"], cells["D"], cells["G_avg"]
+    snapshot = [[p.detach().clone() for p in m.parameters()] for m in (G, D, G_avg)]
+    step()
+    for model, before in zip((G, D, G_avg), snapshot, strict=True):
+        assert any(not torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
+
+
+def test_flops_of_the_reference_vae_match_its_matrix_products():
+    model = train_speed.MLPVAE()
+    x = torch.rand(4, 1, 28, 28)
+
+    def step():
+        train_speed.example_loss_of(model, x).backward()
+
+    # forward: 2 * B * (784*400 + 2 * 400*20 + 20*400 + 400*784) multiply-adds counted as 2 FLOPs;
+    # backward: twice that, except fc1's input gradient (x needs none)
+    forward = 2 * 4 * (784 * 400 + 2 * 400 * 20 + 20 * 400 + 400 * 784)
+    backward = 2 * forward - 2 * 4 * 784 * 400
+    assert train_speed.flops_per_step(step) == forward + backward
+
+
+def test_example_loss_is_bce_plus_the_gaussian_kl():
+    torch.manual_seed(0)
+    x, recon = torch.rand(3, 1, 28, 28), torch.rand(3, 784).clamp(0.01, 0.99)
+    mu, logvar = torch.randn(3, 20), torch.randn(3, 20)
+    kl = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum()
+    expected = F.binary_cross_entropy(recon, x.view(3, 784), reduction="sum") + kl
+    assert train_speed.example_loss(recon, x, mu, logvar).item() == pytest.approx(expected.item(), rel=1e-6)
+    assert train_speed.example_loss(recon, x, torch.zeros(3, 20), torch.zeros(3, 20)).item() == pytest.approx(
+        F.binary_cross_entropy(recon, x.view(3, 784), reduction="sum").item(), rel=1e-6)  # KL(N(0,I)||N(0,I)) = 0
+
+
+def test_table_gives_the_share_of_the_matmul_limit():
+    row = {"model": "gan-mnist", "batch": 128, "threads": 2, "channels_last": True, "compiled": False,
+           "images_per_second": 800, "mflop_per_image": 125.0, "gflops": 100.0}
+    text = train_speed.table([row], {2: 200.0})
+    assert "| `gan-mnist` | 128 | 2 | channels_last | 800 | 125.0 | 100.0 | 50% |" in text
