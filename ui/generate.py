@@ -35,8 +35,8 @@ def build(lab: Lab) -> SimpleNamespace:
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")
             label = gr.Dropdown(["any", *CLASS_NAMES["MNIST"]], value="any", label="Class",
                                 allow_custom_value=True)  # the API takes garment names too
-            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="How many", elem_classes=["secondary"])
-            with gr.Row(elem_classes=["secondary"]):
+            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="How many", elem_classes=["presenter-hide"])
+            with gr.Row(elem_classes=["presenter-hide"]):
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
                 dice = gr.Button("🎲", scale=0, min_width=60)
         button = gr.Button("Generate", variant="primary")

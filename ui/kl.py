@@ -63,8 +63,8 @@ def build(lab: Lab) -> SimpleNamespace:
                     gr.Markdown(kl_answer(lab), elem_id="kl-answer")
             with gr.Row():
                 count = gr.Slider(1, MAX_DRAWS, value=32, step=1, label="How many random codes z ~ N(0, I)",
-                                  elem_classes=["secondary"])
-                seed = gr.Number(0, precision=0, minimum=0, label="Seed", elem_classes=["secondary"])
+                                  elem_classes=["presenter-hide"])
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed", elem_classes=["presenter-hide"])
                 button = gr.Button("Decode the same codes through both", variant="primary", elem_id="kl-decode")
             with gr.Row(elem_id="kl-maps"):
                 vae_map = gr.Image(first[0], label="2-D VAE (with KL term): codes of the test digits",

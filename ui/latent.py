@@ -35,7 +35,7 @@ def build(lab: Lab) -> SimpleNamespace:
     with gr.Tab("Latent space", id="latent", elem_id="tab-latent"):
         explain(HELP, "Explanation: what the maps and the walks show")
         with gr.Row():
-            grid_size = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size", elem_classes=["secondary"])
+            grid_size = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size", elem_classes=["presenter-hide"])
             grid_button = gr.Button("Decode the grid", elem_id="latent-decode")
         with gr.Row(elem_id="latent-result"):
             vae_map = gr.Image(vae_image, label="2-D VAE: test digits by class", format="png", interactive=False,
@@ -48,9 +48,9 @@ def build(lab: Lab) -> SimpleNamespace:
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")
             label_a = gr.Dropdown(CLASS_NAMES["MNIST"], value="1", label="From class", allow_custom_value=True)
-            seed_a = gr.Number(0, precision=0, minimum=0, label="seed", elem_classes=["secondary"])
+            seed_a = gr.Number(0, precision=0, minimum=0, label="seed", elem_classes=["presenter-hide"])
             label_b = gr.Dropdown(CLASS_NAMES["MNIST"], value="7", label="To class", allow_custom_value=True)
-            seed_b = gr.Number(1, precision=0, minimum=0, label="seed", elem_classes=["secondary"])
+            seed_b = gr.Number(1, precision=0, minimum=0, label="seed", elem_classes=["presenter-hide"])
             steps = gr.Slider(2, 16, value=10, step=1, label="Steps")
         with gr.Accordion("…or interpolate the VAE between two uploads", open=False):
             with gr.Row():

@@ -43,7 +43,7 @@ def build(lab: Lab, tabs: gr.Tabs) -> SimpleNamespace:
                 gr.Markdown(GAN_LINES, latex_delimiters=LATEX)
         gr.Markdown("### VAE vs GAN, measured in this app\nEvery figure below is read from the shipped models' "
                     "`metrics.json`, `history.json` and the evaluation files beside them; the buttons open the "
-                    "tab where you can see and redo the measurement.")
+                    "tab where you can see and redo the measurement.", elem_classes=["presenter-hide"])
         gr.Markdown(table_markdown(rows), elem_id="learn-table")
         with gr.Row():
             for row in rows:

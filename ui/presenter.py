@@ -5,7 +5,7 @@ room and the students' laptops see the same digits. Turned on by the switch on t
 
 How it works: the switch's change event puts the class `presenter` on <body> (in the browser, `TOGGLE_JS`)
 and every rule of `CSS` that starts with `body.presenter` applies. The tabs mark their parts with
-`elem_classes`: "explain" on an explanation (made by `explain`), "secondary" on a control the lecture does
+`elem_classes`: "explain" on an explanation (made by `explain`), "presenter-hide" on a control the lecture does
 without (the seeds among them). On the server the switch closes or opens the "explain" accordions and puts
 the seeds that app.py names back to their start values (`mode_updates`)."""
 
@@ -30,10 +30,38 @@ _SIZES = {
     "block-info-text-size": 20, "section-header-text-size": 22, "checkbox-label-text-size": 22,
     "input-text-size": 22, "button-large-text-size": 24, "button-medium-text-size": 22, "button-small-text-size": 20,
 }
-CSS = "body.presenter {" + " ".join(f"--{name}: {px}px;" for name, px in _SIZES.items()) + "}\n" + """
-body.presenter .secondary, body.presenter #intro { display: none !important; }
+CSS = "body.presenter {" + " ".join(f"--{name}: {px}px;" for name, px in _SIZES.items()) + """
+  --layout-gap: 10px; font-size: 22px; }
+body.presenter .presenter-hide, body.presenter #intro, body.presenter #reconstruct-steps { display: none !important; }
 body.presenter .prose, body.presenter .prose p, body.presenter .prose li, body.presenter .prose td,
 body.presenter .prose th { font-size: 22px !important; line-height: 1.3; }
+body.presenter .prose small { font-size: 18px; }
+/* compact chrome: the page starts at the top, the switch is one short line, all 11 tabs fit in one row */
+body.presenter .gradio-container > .main, body.presenter main.contain { padding-top: 0 !important; }
+body.presenter #presenter-switch { padding: 0 8px !important; border: none !important; min-height: 0; }
+body.presenter #presenter-switch span { font-size: 16px !important; }
+body.presenter .tab-container button { font-size: 18px !important; padding: 0 9px !important; }
+body.presenter .explain > .label-wrap { padding: 4px 0 !important; }
+/* results first: a tab's result above its inputs, under its (closed) explanation */
+body.presenter .explain { order: -3; }
+body.presenter #reconstruct-results, body.presenter #reconstruct-result { order: -2; }
+body.presenter #reconstruct-result { max-height: 150px !important; overflow-y: auto !important; }
+body.presenter #reconstruct-upload, body.presenter #reconstruct-drawing { height: 210px !important; }
+/* tables: compact cells, no word broken in two */
+body.presenter .prose td, body.presenter .prose th { padding: 3px 8px !important; line-height: 1.2;
+  overflow-wrap: normal !important; word-break: normal !important; }
+/* charts: their text at a size their height can hold */
+body.presenter #arena-losses, body.presenter #arena-coverage, body.presenter #time-machine-chart-1,
+body.presenter #time-machine-chart-2, body.presenter #mode-collapse-histogram,
+body.presenter #mode-collapse-healthy-histogram { --text-xxs: 12px; --text-xs: 13px; --text-sm: 14px;
+  --text-md: 16px; --text-lg: 18px; --block-label-text-size: 16px; --block-title-text-size: 16px; }
+/* KL & encoder: the two maps narrow, the figures beside them wide; the decodes below */
+body.presenter #kl-maps > .block:not(#kl-figures) { flex: 0 0 280px !important; height: 250px !important; }
+body.presenter #kl-grids > .block { height: 200px !important; }
+body.presenter #kl-decode { font-size: 20px !important; }
+/* anomalies: the histogram and the ROC curve under the readout */
+body.presenter #anomaly-histogram, body.presenter #anomaly-roc { height: 270px !important; }
+body.presenter #arena-story { display: none !important; }
 /* the phone (390 px wide): wide tables scroll inside themselves, not the page */
 .prose table { display: block; overflow-x: auto; max-width: 100%; }
 """

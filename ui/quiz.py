@@ -42,7 +42,7 @@ def build(lab: Lab) -> SimpleNamespace:
                     seed = gr.Number(0, precision=0, minimum=0, label="Seed (same seed, same image)")
                 with gr.Row():
                     new_round = gr.Button("New round", variant="primary")
-                    random_seed = gr.Button("Random seed", elem_classes=["secondary"])
+                    random_seed = gr.Button("Random seed", elem_classes=["presenter-hide"])
                 with gr.Row():
                     guesses = [gr.Button(source, elem_id=f"quiz-guess-{source.lower()}") for source in SOURCES]
                 guess = gr.Radio(list(SOURCES), label="Your guess", visible=False)  # what a button sends

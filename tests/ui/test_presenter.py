@@ -32,16 +32,16 @@ def test_explanations_are_marked_accordions_in_page_order():
         gr.Markdown("not an explanation")
         with explanation("About two"), gr.Row():
             gr.Markdown("**Two.**")
-        gr.Slider(elem_classes=["secondary"])
+        gr.Slider(elem_classes=["presenter-hide"])
     found = marked(demo, "explain")
     assert [block.label for block in found] == ["About one", "About two"]
     assert all(isinstance(block, gr.Accordion) and block.open for block in found)
     assert first.value == "**One.**"
-    assert len(marked(demo, "secondary")) == 1
+    assert len(marked(demo, "presenter-hide")) == 1
 
 
 def test_the_css_sets_body_text_to_22_px_only_in_presenter_mode():
     rule = CSS.split("}")[0]
     assert rule.startswith("body.presenter {")
     assert "--body-text-size: 22px;" in rule and "--prose-text-size: 22px;" in rule
-    assert "body.presenter .secondary" in CSS
+    assert "body.presenter .presenter-hide" in CSS

@@ -30,10 +30,10 @@ def settle(page, tab_id: str) -> None:
 
 
 def set_slider(page, selector: str, value: int) -> None:
-    """Type `value` into the slider's number box and confirm it (Gradio's release event)."""
+    """Type `value` into the slider's number box and leave it, which fires the slider's release event."""
     box = page.locator(f"{selector} input[type=number]")
     box.fill(str(value))
-    box.press("Enter")
+    box.blur()
 
 
 # tab name -> (tab elem_id, the main result's elements)
@@ -51,7 +51,7 @@ RESULTS = {
                                             "#mode-collapse-histogram", "#mode-collapse-healthy",
                                             "#mode-collapse-healthy-histogram"]),
     "Quiz": ("tab-quiz", ["#quiz-image", "#quiz-score", "#quiz-verdict"]),
-    "Models": ("tab-models", ["#summary-vae-mnist", "#download-weights-vae-mnist"]),
+    "Models": ("tab-models", ["#download-weights-vae-mnist", "#download-config-vae-mnist", "#source-vae-mnist"]),
 }
 
 
