@@ -82,7 +82,8 @@ def build(lab: Lab) -> SimpleNamespace:
                 cover = gr.LinePlot(x="step", y="value", color="series", y_lim=[0, 1],
                                     title="Mode coverage (1 = everything covered)", x_title="G step",
                                     y_title="coverage", height=180, elem_id="arena-coverage")
-        with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True, elem_classes=["presenter-hide"]):
+        with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True,
+                          elem_classes=["presenter-hide"]):
             with gr.Row():
                 lr_g = gr.Number(s0.lr_g, label="G learning rate", minimum=1e-6, maximum=0.1)
                 lr_d = gr.Number(s0.lr_d, label="D learning rate", minimum=1e-6, maximum=0.1)

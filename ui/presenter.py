@@ -36,17 +36,22 @@ body.presenter .presenter-hide, body.presenter #intro, body.presenter #reconstru
 body.presenter .prose, body.presenter .prose p, body.presenter .prose li, body.presenter .prose td,
 body.presenter .prose th { font-size: 22px !important; line-height: 1.3; }
 body.presenter .prose small { font-size: 18px; }
+body.presenter .prose li { margin: 0 !important; }
+body.presenter button.lg { padding-top: 4px !important; padding-bottom: 4px !important; }
+/* a row's form whose every control is hidden takes no room */
+body.presenter .form:not(:has(> :not(.presenter-hide))) { display: none !important; }
 /* compact chrome: the page starts at the top, the switch is one short line, all 11 tabs fit in one row */
 body.presenter .gradio-container > .main, body.presenter main.contain { padding-top: 0 !important; }
 body.presenter #presenter-switch { padding: 0 8px !important; border: none !important; min-height: 0; }
 body.presenter #presenter-switch span { font-size: 16px !important; }
 body.presenter .tab-container button { font-size: 18px !important; padding: 0 9px !important; }
-body.presenter .explain > .label-wrap { padding: 4px 0 !important; }
+body.presenter .explain { padding-top: 2px !important; padding-bottom: 2px !important; }
 /* results first: a tab's result above its inputs, under its (closed) explanation */
 body.presenter .explain { order: -3; }
 body.presenter #reconstruct-results, body.presenter #reconstruct-result { order: -2; }
-body.presenter #reconstruct-result { max-height: 150px !important; overflow-y: auto !important; }
-body.presenter #reconstruct-upload, body.presenter #reconstruct-drawing { height: 210px !important; }
+body.presenter #reconstruct-results > .block { height: 190px !important; }
+body.presenter #reconstruct-result { max-height: 120px !important; overflow-y: auto !important; }
+body.presenter #reconstruct-upload, body.presenter #reconstruct-drawing { height: 150px !important; }
 /* tables: compact cells, no word broken in two */
 body.presenter .prose td, body.presenter .prose th { padding: 3px 8px !important; line-height: 1.2;
   overflow-wrap: normal !important; word-break: normal !important; }
@@ -56,12 +61,14 @@ body.presenter #time-machine-chart-2, body.presenter #mode-collapse-histogram,
 body.presenter #mode-collapse-healthy-histogram { --text-xxs: 12px; --text-xs: 13px; --text-sm: 14px;
   --text-md: 16px; --text-lg: 18px; --block-label-text-size: 16px; --block-title-text-size: 16px; }
 /* KL & encoder: the two maps narrow, the figures beside them wide; the decodes below */
-body.presenter #kl-maps > .block:not(#kl-figures) { flex: 0 0 280px !important; height: 250px !important; }
-body.presenter #kl-grids > .block { height: 200px !important; }
+body.presenter #kl-maps > .block:not(#kl-figures) { flex: 0 0 235px !important; height: 245px !important; }
+body.presenter #kl-grids > .block { height: 175px !important; }
 body.presenter #kl-decode { font-size: 20px !important; }
 /* anomalies: the histogram and the ROC curve under the readout */
 body.presenter #anomaly-histogram, body.presenter #anomaly-roc { height: 270px !important; }
 body.presenter #arena-story { display: none !important; }
+body.presenter #quiz-verdict h3 { margin: 0 0 4px !important; }
+body.presenter #quiz-verdict p { margin: 4px 0 !important; }
 /* the phone (390 px wide): wide tables scroll inside themselves, not the page */
 .prose table { display: block; overflow-x: auto; max-width: 100%; }
 """

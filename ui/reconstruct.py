@@ -41,7 +41,8 @@ def build(lab: Lab) -> SimpleNamespace:
                 sketch_button = gr.Button("Reconstruct the drawing", variant="primary")
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="VAE trained on")
-            noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise added to the input", elem_classes=["presenter-hide"])
+            noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise added to the input",
+                              elem_classes=["presenter-hide"])
         with gr.Row(elem_id="reconstruct-results"):
             model_input = gr.Image(label="What the model sees (28×28)", format="png", interactive=False,
                                    elem_id="reconstruct-input")

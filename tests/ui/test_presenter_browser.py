@@ -55,7 +55,7 @@ RESULTS = {
 }
 
 
-def main_action(page, tab: str, digit: Path, train: bool) -> None:
+def main_action(page, tab: str, digit: Path) -> None:
     """The tab's main action, waited for until its result is on the page."""
     if tab == "Generate":
         page.get_by_role("button", name="Generate", exact=True).click()
@@ -74,9 +74,13 @@ def main_action(page, tab: str, digit: Path, train: bool) -> None:
     elif tab == "Anomalies & denoising":
         page.locator("#tab-anomalies .gallery-item").first.click()  # an MNIST test digit from the examples
         page.locator("#anomaly-readout").get_by_text("Your picture").wait_for(timeout=60_000)
-    elif tab == "Arena" and train:
-        page.locator("#arena-train").click()  # the default preset, "healthy", is the fastest (benchmarks/arena_time.py)
-        page.locator("#arena-meter").get_by_text("Coverage at step 1500").wait_for(timeout=120_000)
+    elif tab == "Arena":  # the knobs are hidden in presenter mode: set a short run in normal mode
+        page.locator("#presenter-switch input").uncheck()
+        set_slider(page, "#arena-steps", 300)
+        page.locator("#presenter-switch input").check()
+        page.wait_for_function("document.body.classList.contains('presenter')", timeout=10_000)
+        page.locator("#arena-train").click()
+        page.locator("#arena-meter").get_by_text("Coverage at step 300").wait_for(timeout=120_000)
     elif tab == "Time machine":
         set_slider(page, "#time-machine-epoch", 5)
         page.locator("#time-machine-grid img").wait_for(timeout=30_000)
@@ -117,7 +121,7 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
     problems = []
     for tab, (tab_id, results) in RESULTS.items():
         page.get_by_role("tab", name=tab, exact=True).click()
-        main_action(page, tab, digit, train=True)
+        main_action(page, tab, digit)
         page.evaluate("window.scrollTo(0, 0)")  # what the room sees without anyone scrolling
         page.wait_for_timeout(200)
         page.screenshot(path=str(ARTIFACTS / f"presenter-{tab_id[4:]}-1280x720.png"))
@@ -130,20 +134,35 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("width, height", [(1280, 720), (1600, 1000)])
-def test_normal_mode_screenshots(app_url, browser, digit, width, height):
+@pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
+def test_normal_mode_screenshots_and_the_phone(app_url, browser, width, height):
+    """Normal mode as a visitor first sees each tab (the other browser tests save their results), then
+    every tab at a phone's 390x844 (document.scrollingElement.scrollWidth <= 390: no sideways scrolling)."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url)
     page.locator("#presenter-switch").wait_for(timeout=30_000)
     assert not page.locator("#presenter-switch input").is_checked()
+    assert page.locator("#intro").is_visible()
     for tab, (tab_id, results) in RESULTS.items():
         page.get_by_role("tab", name=tab, exact=True).click()
-        main_action(page, tab, digit, train=False)  # the arena's training: see test_stability_browser.py
-        page.evaluate("window.scrollTo(0, 0)")
+        page.locator(f"#{tab_id}").wait_for(timeout=30_000)
+        page.wait_for_timeout(300)
         page.screenshot(path=str(ARTIFACTS / f"normal-{tab_id[4:]}-{width}x{height}.png"))
         for selector in results:
             assert page.locator(selector).count() == 1, selector
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = []
+    for tab, (tab_id, _) in RESULTS.items():
+        open_tab(page, tab)
+        page.locator(f"#{tab_id}").wait_for(timeout=30_000)
+        page.wait_for_timeout(300)
+        scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+        if scroll_width > 390:
+            wide.append(f"{tab}: {scroll_width} px")
+        page.screenshot(path=str(ARTIFACTS / f"phone-{tab_id[4:]}-390x844.png"))
     page.close()
+    assert not wide, wide
 
 
 def test_the_switch_turns_presenter_mode_on_and_off(app_url, browser):
@@ -175,27 +194,11 @@ def test_the_switch_turns_presenter_mode_on_and_off(app_url, browser):
     page.close()
 
 
-def test_normal_mode_fits_a_phone(app_url, browser):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(app_url)
-    page.locator("#presenter-switch").wait_for(timeout=30_000)
-    wide = []
-    for tab, (tab_id, _) in RESULTS.items():
-        page.evaluate(f"document.querySelector('#{tab_id}') && 0")
-        open_tab(page, tab)
-        page.locator(f"#{tab_id}").wait_for(timeout=30_000)
-        page.wait_for_timeout(300)
-        width = page.evaluate("document.scrollingElement.scrollWidth")
-        if width > 390:
-            wide.append(f"{tab}: {width} px")
-            page.screenshot(path=str(ARTIFACTS / f"phone-{tab_id[4:]}-390x844.png"), full_page=True)
-    page.close()
-    assert not wide, wide
-
-
 def open_tab(page, tab: str) -> None:
     """Click the tab's button, which on a phone may sit in the tab bar's overflow menu."""
     button = page.get_by_role("tab", name=tab, exact=True)
-    if not button.is_visible():
-        page.locator(".overflow-menu button, button.overflow-menu").first.click()
-    button.click()
+    if button.is_visible():
+        button.click()
+    else:
+        page.get_by_role("button", name="More tabs").click()
+        page.locator(".overflow-menu").get_by_role("button", name=tab, exact=True).click()
