@@ -63,6 +63,7 @@ body.presenter #mode-collapse-healthy-histogram { --text-xxs: 12px; --text-xs: 1
 /* KL & encoder: the two maps narrow, the figures beside them wide; the decodes below */
 body.presenter #kl-maps > .block:not(#kl-figures) { flex: 0 0 235px !important; height: 245px !important; }
 body.presenter #kl-grids > .block { height: 175px !important; }
+body.presenter #kl-maps, body.presenter #kl-grids { --block-label-text-size: 15px; }
 body.presenter #kl-decode { font-size: 20px !important; }
 /* anomalies: the histogram and the ROC curve under the readout */
 body.presenter #anomaly-histogram, body.presenter #anomaly-roc { height: 270px !important; }

@@ -23,10 +23,10 @@ def digit_file(mnist_fixture, folder: Path) -> Path:
 
 
 def settle(page, tab_id: str) -> None:
-    """Wait until no output of the tab shows Gradio's loading state any more."""
+    """Wait until no output of the tab shows Gradio's loading state (its status overlay, `.wrap.full`,
+    loses the class `hide` while an event runs)."""
     page.wait_for_timeout(300)
-    page.wait_for_function(f"!document.querySelector('#{tab_id} .pending, #{tab_id} .generating')",
-                           timeout=120_000)
+    page.wait_for_function(f"!document.querySelector('#{tab_id} .wrap.full:not(.hide)')", timeout=120_000)
 
 
 def set_slider(page, selector: str, value: int) -> None:
