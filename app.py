@@ -26,12 +26,13 @@ from ui import latent as latent_tab  # noqa: E402
 from ui import learn as learn_tab  # noqa: E402
 from ui import mode_collapse as mode_collapse_tab  # noqa: E402
 from ui import models as models_tab  # noqa: E402
+from ui import presenter  # noqa: E402
 from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
 from ui import time_machine as time_machine_tab  # noqa: E402
 from ui.common import friendly, keep_cache_bounded  # noqa: E402
 
-CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square in the browser
+CSS = "img { image-rendering: pixelated; }\n" + presenter.CSS  # keep upscaled 28x28 pixels square in the browser
 # launch() settings, shared with the tests' app. show_error: a value the page never sends (a word for a slider,
 # not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
 LAUNCH = {"css": CSS, "max_file_size": f"{MAX_UPLOAD_MB}mb", "show_error": True}
@@ -49,15 +50,16 @@ statistic (edge strength), and the **anomaly percentile** comes from the VAE's o
 def build_demo(lab: Lab) -> gr.Blocks:
     # Gradio deletes cached uploads and results at this age and at shutdown; keep_cache_bounded makes sure of it
     with gr.Blocks(title="VAE vs GAN Lab", delete_cache=(CACHE_SECONDS, CACHE_SECONDS)) as demo:
-        gr.Markdown(INTRO)
+        gr.Markdown(INTRO, elem_id="intro")
         for notice in lab.notices:
             gr.Markdown(f"⚠️ {notice}")
+        switch = presenter.switch()
         with gr.Tabs() as tabs:
             learn_tab.build(lab, tabs)
-            generate_tab.build(lab)
+            gen = generate_tab.build(lab)
             rec = reconstruct_tab.build(lab)
             lat = latent_tab.build(lab)
-            kl_tab.build(lab)
+            kl = kl_tab.build(lab)
             anomaly_tab.build(lab)
             arena_tab.build(lab)
             time_machine_tab.build(lab)
@@ -75,6 +77,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
             event.success(friendly(show_details), rec.details, [rec.error, rec.steps, lat.vae_map],
                           api_name=f"{api_name}_details")
         demo.load(friendly(lambda n: manifold(lab, n)), lat.grid_size, lat.grid, api_name="manifold_on_load")
+        presenter.wire(demo, switch, seeds=[gen.seed, kl.seed, *lat.seeds])  # fixed in presenter mode
     keep_cache_bounded(demo, CACHE_SECONDS)
     return demo
 

@@ -11,6 +11,7 @@ from lab.denoise import NOISE_TYPES, denoise
 from lab.loading import DATASETS, Lab
 from ui.common import friendly
 from ui.kl import EXAMPLES
+from ui.presenter import explain
 
 ANOMALY_HELP = """### 1 · Anomaly detection (below: 2 · denoising, measured)
 The MNIST VAE gives every image a score: its **negative ELBO** in nats,
@@ -81,9 +82,10 @@ def build(lab: Lab) -> SimpleNamespace:
     start = float(np.percentile(reference_scores(lab, "vae-mnist")["mnist"], 99).round())  # flags 1 % of digits
     first = anomaly_roc(lab, start)
     nalisnick_chart, summary = nalisnick_figure(lab)
-    with gr.Tab("Anomalies & denoising", id="anomalies"):  # two sections, one under the other (see ui/kl.py)
+    # two sections, one under the other (see ui/kl.py)
+    with gr.Tab("Anomalies & denoising", id="anomalies", elem_id="tab-anomalies"):
         with gr.Column():
-            gr.Markdown(ANOMALY_HELP)
+            explain(ANOMALY_HELP, "Explanation: scores, threshold, ROC")
             with gr.Row():
                 with gr.Column(scale=2):
                     threshold = gr.Slider(20, 1000, value=start, step=1,
@@ -93,11 +95,11 @@ def build(lab: Lab) -> SimpleNamespace:
                     upload = gr.Image(type="filepath", label="Your picture: where does it land?",
                                       sources=["upload", "clipboard"], format="png", height=150,
                                       elem_id="anomaly-upload")
-            with gr.Row():
+            with gr.Row(elem_id="anomaly-charts"):
                 histogram = gr.Image(first[0], label="Scores of each test set", format="png", interactive=False,
                                      height=360, elem_id="anomaly-histogram")
                 roc = gr.Image(first[1], label="ROC curve (dots: the threshold above)", format="png",
-                               interactive=False, height=360)
+                               interactive=False, height=360, elem_id="anomaly-roc")
             if EXAMPLES:
                 gr.Examples(EXAMPLES, inputs=upload, label="Place an MNIST test digit on the histogram")
             with gr.Row():
@@ -110,7 +112,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 result = gr.JSON(first[2], label="Result", max_height=300)
 
         with gr.Column():
-            gr.Markdown(DENOISE_HELP)
+            explain(DENOISE_HELP, "Explanation: denoising and PSNR")
             with gr.Row():
                 with gr.Column():
                     clean_upload = gr.Image(type="filepath", label="A clean digit (or garment)",

@@ -20,6 +20,7 @@ from lab.arena import (
     train,
 )
 from lab.loading import Lab
+from ui.presenter import explain
 
 ARENA_CONCURRENCY = 1  # arena runs at once, app-wide; the rest wait in the queue (see benchmarks/arena_load.py)
 
@@ -58,8 +59,8 @@ def build(lab: Lab) -> SimpleNamespace:
 
     first = "healthy"
     s0 = PRESETS[first]
-    with gr.Tab("Arena", id="arena"):
-        gr.Markdown(HELP)
+    with gr.Tab("Arena", id="arena", elem_id="tab-arena"):
+        explain(HELP, "Explanation: the colours and dots")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
                 with gr.Row():
@@ -81,7 +82,8 @@ def build(lab: Lab) -> SimpleNamespace:
                 cover = gr.LinePlot(x="step", y="value", color="series", y_lim=[0, 1],
                                     title="Mode coverage (1 = everything covered)", x_title="G step",
                                     y_title="coverage", height=180, elem_id="arena-coverage")
-        with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True):
+        with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True,
+                          elem_classes=["presenter-hide"]):
             with gr.Row():
                 lr_g = gr.Number(s0.lr_g, label="G learning rate", minimum=1e-6, maximum=0.1)
                 lr_d = gr.Number(s0.lr_d, label="D learning rate", minimum=1e-6, maximum=0.1)

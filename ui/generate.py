@@ -8,6 +8,7 @@ import gradio as gr
 from lab.generate import MAX_COUNT, generate, parse_dataset, readout_text
 from lab.loading import CLASS_NAMES, DATASETS, Lab
 from ui.common import clear_on_failure, friendly
+from ui.presenter import explain
 
 HELP = """**Blurry vs sharp.** Both models turn random noise into images. The VAE is trained to
 reconstruct its inputs on average, so when it is unsure it paints the average of the possibilities:
@@ -28,24 +29,24 @@ def build(lab: Lab) -> SimpleNamespace:
     def label_choices(dataset):
         return gr.Dropdown(choices=["any", *CLASS_NAMES[parse_dataset(dataset)]], value="any")
 
-    with gr.Tab("Generate", id="generate"):
-        gr.Markdown(HELP)
+    with gr.Tab("Generate", id="generate", elem_id="tab-generate"):
+        explain(HELP, "Explanation: blurry vs sharp, and the figures")
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")
             label = gr.Dropdown(["any", *CLASS_NAMES["MNIST"]], value="any", label="Class",
                                 allow_custom_value=True)  # the API takes garment names too
-            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="How many")
-            with gr.Row():
+            count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="How many", elem_classes=["presenter-hide"])
+            with gr.Row(elem_classes=["presenter-hide"]):
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
                 dice = gr.Button("🎲", scale=0, min_width=60)
         button = gr.Button("Generate", variant="primary")
-        with gr.Row():
+        with gr.Row(elem_id="generate-result"):
             with gr.Column():
                 vae = gr.Image(label="VAE samples", format="png", interactive=False, elem_id="generate-vae")
-                vae_readout = gr.Markdown()
+                vae_readout = gr.Markdown(elem_id="generate-vae-readout")
             with gr.Column():
                 gan = gr.Image(label="GAN samples", format="png", interactive=False, elem_id="generate-gan")
-                gan_readout = gr.Markdown()
+                gan_readout = gr.Markdown(elem_id="generate-gan-readout")
         with gr.Accordion("All figures (JSON, as the /generate API returns them)", open=False):
             stats = gr.JSON(label="Readouts", elem_id="generate-stats", max_height=300)
 

@@ -11,6 +11,7 @@ from lab.kl import MAX_DRAWS, ae_vs_vae, figures_text
 from lab.learn import kl_answer
 from lab.loading import Lab
 from ui.common import friendly
+from ui.presenter import explain, explanation
 
 EXAMPLES = sorted(str(p) for p in Path("examples").glob("mnist_*.png"))
 
@@ -51,25 +52,27 @@ def build(lab: Lab) -> SimpleNamespace:
         return friendly(lambda i, s: invert(lab, i, s, progress=report))(image, steps)
 
     first = ae_vs_vae(lab, 32, 0)  # cheap: 32 decodes per model; the 10,000-draw figures are precomputed
-    with gr.Tab("KL & encoder", id="kl"):  # two sections, one under the other (nested gr.Tabs mislabel the
-        # outer tabs in Gradio 6.31 once the Reconstruct tab is on the page)
+    # two sections, one under the other (nested gr.Tabs mislabel the outer tabs in Gradio 6.31 once the
+    # Reconstruct tab is on the page)
+    with gr.Tab("KL & encoder", id="kl", elem_id="tab-kl"):
         with gr.Column():
-            with gr.Row():
+            with explanation("Explanation: what the KL term does"), gr.Row():
                 with gr.Column(scale=3):
                     gr.Markdown(KL_HELP)
                 with gr.Column(scale=2):
                     gr.Markdown(kl_answer(lab), elem_id="kl-answer")
             with gr.Row():
-                count = gr.Slider(1, MAX_DRAWS, value=32, step=1, label="How many random codes z ~ N(0, I)")
-                seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-                button = gr.Button("Decode the same codes through both", variant="primary")
-            with gr.Row():
+                count = gr.Slider(1, MAX_DRAWS, value=32, step=1, label="How many random codes z ~ N(0, I)",
+                                  elem_classes=["presenter-hide"])
+                seed = gr.Number(0, precision=0, minimum=0, label="Seed", elem_classes=["presenter-hide"])
+                button = gr.Button("Decode the same codes through both", variant="primary", elem_id="kl-decode")
+            with gr.Row(elem_id="kl-maps"):
                 vae_map = gr.Image(first[0], label="2-D VAE (with KL term): codes of the test digits",
                                    format="png", interactive=False, height=330)
                 ae_map = gr.Image(first[1], label="2-D autoencoder (no KL term): codes of the test digits",
                                   format="png", interactive=False, height=330)
                 table = gr.Markdown(figures_text(first[5]), elem_id="kl-figures")
-            with gr.Row():
+            with gr.Row(elem_id="kl-grids"):
                 vae_grid = gr.Image(first[2], label="The random codes through the VAE's decoder", format="png",
                                     interactive=False, height=250)
                 ae_grid = gr.Image(first[3], label="The same codes through the autoencoder's decoder", format="png",
@@ -80,7 +83,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 figures = gr.JSON(first[5], label="Figures", max_height=300)
 
         with gr.Column():
-            gr.Markdown(INVERT_HELP)
+            explain(INVERT_HELP, "Explanation: how the GAN searches for a code")
             with gr.Row():
                 with gr.Column():
                     upload = gr.Image(type="filepath", label="Upload a digit", sources=["upload", "clipboard"],

@@ -8,6 +8,7 @@ from lab.generate import parse_dataset
 from lab.latent import interpolate, latent_maps, manifold
 from lab.loading import CLASS_NAMES, DATASETS, Lab
 from ui.common import ImageUpload, clear_on_failure, friendly
+from ui.presenter import explain
 
 HELP = """**Latent space.** Here the code is only 2 numbers, so we can draw it. Each dot is one MNIST
 test digit placed at its code, coloured by its true class; gray circles mark 1 and 2 standard
@@ -31,22 +32,25 @@ def build(lab: Lab) -> SimpleNamespace:
         return gr.Dropdown(choices=names, value=names[1]), gr.Dropdown(choices=names, value=names[7])
 
     vae_image, ae_image = latent_maps(lab)
-    with gr.Tab("Latent space", id="latent"):
-        gr.Markdown(HELP)
+    with gr.Tab("Latent space", id="latent", elem_id="tab-latent"):
+        explain(HELP, "Explanation: what the maps and the walks show")
         with gr.Row():
-            vae_map = gr.Image(vae_image, label="2-D VAE: test digits by class", format="png", interactive=False)
-            gr.Image(ae_image, label="2-D autoencoder (no KL term)", format="png", interactive=False)
-        with gr.Row():
-            grid_size = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size")
-            grid_button = gr.Button("Decode the grid")
-        grid = gr.Image(label="2-D VAE decoder over the prior", format="png", interactive=False)
+            grid_size = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size", elem_classes=["presenter-hide"])
+            grid_button = gr.Button("Decode the grid", elem_id="latent-decode")
+        with gr.Row(elem_id="latent-result"):
+            vae_map = gr.Image(vae_image, label="2-D VAE: test digits by class", format="png", interactive=False,
+                               elem_id="latent-vae-map")
+            gr.Image(ae_image, label="2-D autoencoder (no KL term)", format="png", interactive=False,
+                     elem_id="latent-ae-map")
+            grid = gr.Image(label="2-D VAE decoder over the prior", format="png", interactive=False,
+                            elem_id="latent-grid")
         gr.Markdown("### Interpolation")
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="Dataset")
             label_a = gr.Dropdown(CLASS_NAMES["MNIST"], value="1", label="From class", allow_custom_value=True)
-            seed_a = gr.Number(0, precision=0, minimum=0, label="seed")
+            seed_a = gr.Number(0, precision=0, minimum=0, label="seed", elem_classes=["presenter-hide"])
             label_b = gr.Dropdown(CLASS_NAMES["MNIST"], value="7", label="To class", allow_custom_value=True)
-            seed_b = gr.Number(1, precision=0, minimum=0, label="seed")
+            seed_b = gr.Number(1, precision=0, minimum=0, label="seed", elem_classes=["presenter-hide"])
             steps = gr.Slider(2, 16, value=10, step=1, label="Steps")
         with gr.Accordion("…or interpolate the VAE between two uploads", open=False):
             with gr.Row():
@@ -63,4 +67,4 @@ def build(lab: Lab) -> SimpleNamespace:
     walked = button.click(on_interpolate, [dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b],
                           [vae_path, gan_path, note], api_name="interpolate")
     clear_on_failure(walked, [vae_path, gan_path, note])
-    return SimpleNamespace(vae_map=vae_map, grid_size=grid_size, grid=grid)
+    return SimpleNamespace(vae_map=vae_map, grid_size=grid_size, grid=grid, seeds=[seed_a, seed_b])

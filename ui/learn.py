@@ -17,6 +17,7 @@ from lab.learn import (
     table_markdown,
 )
 from lab.loading import Lab
+from ui.presenter import explanation
 
 LATEX = [{"left": "$$", "right": "$$", "display": True}, {"left": "$", "right": "$", "display": False}]
 
@@ -32,8 +33,8 @@ def build(lab: Lab, tabs: gr.Tabs) -> SimpleNamespace:
         links.append((button, tab_id))
         return button
 
-    with gr.Tab("Learn", id="learn"):
-        with gr.Row():
+    with gr.Tab("Learn", id="learn", elem_id="tab-learn"):
+        with explanation("Generative models, the VAE and the GAN in three columns"), gr.Row():
             with gr.Column():
                 gr.Markdown(GENERATIVE, latex_delimiters=LATEX)
             with gr.Column():
@@ -42,7 +43,7 @@ def build(lab: Lab, tabs: gr.Tabs) -> SimpleNamespace:
                 gr.Markdown(GAN_LINES, latex_delimiters=LATEX)
         gr.Markdown("### VAE vs GAN, measured in this app\nEvery figure below is read from the shipped models' "
                     "`metrics.json`, `history.json` and the evaluation files beside them; the buttons open the "
-                    "tab where you can see and redo the measurement.")
+                    "tab where you can see and redo the measurement.", elem_classes=["presenter-hide"])
         gr.Markdown(table_markdown(rows), elem_id="learn-table")
         with gr.Row():
             for row in rows:

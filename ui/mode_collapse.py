@@ -7,6 +7,7 @@ import gradio as gr
 from lab.loading import Lab
 from lab.time_machine import COLLAPSE_RUN, load_history, mode_collapse, run_folder
 from ui.common import friendly
+from ui.presenter import explain
 
 HELP = """**A real mode collapse.** Left: `gan-collapse-mnist`, a GAN given only noise and trained without batch
 norm (its model card says how). Right: the healthy `gan-mnist`, told which digit to draw. Bars: what the shipped
@@ -33,8 +34,8 @@ def build(lab: Lab) -> SimpleNamespace:
         n, first = 1, (None, None, None, None, None, f"⚠️ {err}")
     bars = dict(x="class", y="share", y_lim=[0, 1], x_title="digit, as the classifier reads it",
                 y_title="share of samples", height=250, sort=None)
-    with gr.Tab("Mode collapse", id="mode-collapse"):
-        gr.Markdown(HELP)
+    with gr.Tab("Mode collapse", id="mode-collapse", elem_id="tab-mode-collapse"):
+        explain(HELP, "Explanation: the two GANs")
         epoch = gr.Slider(1, max(n, 2), value=n, step=1, label=f"Epoch of the collapsing GAN (1–{n})",
                           elem_id="mode-collapse-epoch")
         text = gr.Markdown(first[5], elem_id="mode-collapse-summary")

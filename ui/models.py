@@ -5,6 +5,7 @@ import gradio as gr
 
 from lab.loading import Lab
 from lab.models_panel import model_info, source_markdown, summary_markdown
+from ui.presenter import explain
 
 HELP = """**The models behind this page.** Each one as the lab trained and measured it: its figures come from
 its `metrics.json` (written by `python -m training.evaluate`), its card is its `README.md`. To use one yourself,
@@ -14,15 +15,15 @@ from the Hub: the lab's `models/` code (clone this Space or the lab's repository
 
 def build(lab: Lab) -> None:
     infos = [model_info(lab, name) for name in lab.models]  # read once, at start-up
-    with gr.Tab("Models", id="models"):
-        gr.Markdown(HELP)
+    with gr.Tab("Models", id="models", elem_id="tab-models"):
+        explain(HELP, "Explanation: the files and how to load them")
         with gr.Tabs():
             for info in infos:
                 name = info["name"]
                 with gr.Tab(name, elem_id=f"model-{name}"):
                     with gr.Row():
                         with gr.Column(scale=3):
-                            gr.Markdown(summary_markdown(info))
+                            gr.Markdown(summary_markdown(info), elem_id=f"summary-{name}")
                         with gr.Column(scale=2):
                             gr.DownloadButton(f"⬇ Download model.safetensors (weights, "
                                               f"{info['weights_bytes'] / 1e6:.1f} MB)", value=info["weights"],

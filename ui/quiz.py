@@ -8,6 +8,7 @@ import gradio as gr
 from lab.loading import DATASETS, Lab
 from lab.quiz import SOURCES, answer, explanation_text, new_state, score_text, start_round
 from ui.common import friendly
+from ui.presenter import explain
 
 HELP = """**Real, VAE or GAN?** Each round shows one image: a real test image, a VAE sample or a GAN
 sample. Guess, then see what gave it away, measured. The same seed shows everyone the same image:
@@ -27,9 +28,9 @@ def build(lab: Lab) -> SimpleNamespace:
         state, result = answer(lab, state, guess)
         return explanation_text(result), score_text(state), result, state
 
-    with gr.Tab("Quiz", id="quiz"):
+    with gr.Tab("Quiz", id="quiz", elem_id="tab-quiz"):
         state = gr.State(new_state(), time_to_live=STATE_HOURS * 3600)
-        gr.Markdown(HELP)
+        explain(HELP, "How the quiz works")
         with gr.Row():
             with gr.Column(scale=2, min_width=260):
                 image = gr.Image(label="Real, VAE or GAN?", format="png", interactive=False, height=300,
@@ -41,7 +42,7 @@ def build(lab: Lab) -> SimpleNamespace:
                     seed = gr.Number(0, precision=0, minimum=0, label="Seed (same seed, same image)")
                 with gr.Row():
                     new_round = gr.Button("New round", variant="primary")
-                    random_seed = gr.Button("Random seed")
+                    random_seed = gr.Button("Random seed", elem_classes=["presenter-hide"])
                 with gr.Row():
                     guesses = [gr.Button(source, elem_id=f"quiz-guess-{source.lower()}") for source in SOURCES]
                 guess = gr.Radio(list(SOURCES), label="Your guess", visible=False)  # what a button sends

@@ -7,6 +7,7 @@ import gradio as gr
 from lab.loading import DATASETS, Lab
 from lab.reconstruct import reconstruct
 from ui.common import Drawing, ImageUpload, clear_on_failure, friendly
+from ui.presenter import explain
 
 HELP = """**Through the VAE.** Upload a photo or scan of a digit, or draw one. We first make it look
 like MNIST (step by step below: bright ink on black, cropped to the ink, fitted into a 20×20 box,
@@ -26,8 +27,8 @@ def build(lab: Lab) -> SimpleNamespace:
         model_input, recon, heatmap, result, steps = reconstruct(lab, image, dataset, noise)
         return model_input, recon, result, {"heatmap": heatmap, "steps": steps, "point": result.get("latent_2d")}
 
-    with gr.Tab("Reconstruct", id="reconstruct"):
-        gr.Markdown(HELP)
+    with gr.Tab("Reconstruct", id="reconstruct", elem_id="tab-reconstruct"):
+        explain(HELP, "Explanation: what happens to your digit")
         with gr.Row():
             with gr.Column():
                 upload = ImageUpload(type="filepath", label="Upload a digit (photo, scan, PNG)",
@@ -40,8 +41,9 @@ def build(lab: Lab) -> SimpleNamespace:
                 sketch_button = gr.Button("Reconstruct the drawing", variant="primary")
         with gr.Row():
             dataset = gr.Radio(list(DATASETS), value="MNIST", label="VAE trained on")
-            noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise added to the input")
-        with gr.Row():
+            noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise added to the input",
+                              elem_classes=["presenter-hide"])
+        with gr.Row(elem_id="reconstruct-results"):
             model_input = gr.Image(label="What the model sees (28×28)", format="png", interactive=False,
                                    elem_id="reconstruct-input")
             recon = gr.Image(label="VAE reconstruction", format="png", interactive=False,

@@ -7,6 +7,7 @@ import gradio as gr
 from lab.loading import Lab
 from lab.time_machine import CHARTS, MARK, RUNS, load_history, n_epochs, run_folder, run_kind, time_machine
 from ui.common import friendly
+from ui.presenter import explain
 
 HELP = """**Training time machine.** After every epoch of training, each shipped model drew the same 100
 noise vectors. Slide through the epochs to watch them sharpen; the ▶ line on the curves marks the epoch."""
@@ -41,8 +42,8 @@ def build(lab: Lab) -> SimpleNamespace:
 
     first_run = "gan-mnist"
     first_n = n_epochs(lab, first_run)
-    with gr.Tab("Time machine", id="time-machine"):
-        gr.Markdown(HELP)
+    with gr.Tab("Time machine", id="time-machine", elem_id="tab-time-machine"):
+        explain(HELP, "Explanation: the same noise, epoch by epoch")
         with gr.Row():
             run = gr.Dropdown(RUNS, value=first_run, label="Training run", elem_id="time-machine-run")
             epoch = gr.Slider(1, first_n, value=1, step=1, label=f"Epoch (1–{first_n})",

@@ -1,0 +1,204 @@
+"""Presenter mode in a real browser (Playwright + Debian's Chromium). At a projector's 1280x720 with
+`?presenter=1`, on every tab: do the tab's main action, then check with bounding boxes that its main result
+lies inside the window at scroll 0, and that the text is at least 22 px. Normal mode fits a 390x844 phone
+without sideways scrolling. Screenshots of every tab in both modes go to test-artifacts/."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import ARTIFACTS
+
+ROOT = Path(__file__).resolve().parents[2]
+MIN_PX = 22  # body text in presenter mode, at 1280x720
+
+
+def digit_file(mnist_fixture, folder: Path) -> Path:
+    images, _ = mnist_fixture
+    path = folder / "digit.png"
+    Image.fromarray((images[0, 0].numpy() * 255).astype(np.uint8)).resize((140, 140)).save(path)
+    return path
+
+
+def settle(page, tab_id: str) -> None:
+    """Wait until no output of the tab shows Gradio's loading state (its status overlay, `.wrap.full`,
+    loses the class `hide` while an event runs)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(f"!document.querySelector('#{tab_id} .wrap.full:not(.hide)')", timeout=120_000)
+
+
+def set_slider(page, selector: str, value: int) -> None:
+    """Type `value` into the slider's number box and leave it, which fires the slider's release event."""
+    box = page.locator(f"{selector} input[type=number]")
+    box.fill(str(value))
+    box.blur()
+
+
+# tab name -> (tab elem_id, the main result's elements)
+RESULTS = {
+    "Learn": ("tab-learn", ["#learn-table"]),
+    "Generate": ("tab-generate", ["#generate-vae", "#generate-gan", "#generate-vae-readout",
+                                  "#generate-gan-readout"]),
+    "Reconstruct": ("tab-reconstruct", ["#reconstruct-input", "#reconstruct-output", "#reconstruct-result"]),
+    "Latent space": ("tab-latent", ["#latent-vae-map", "#latent-ae-map", "#latent-grid"]),
+    "KL & encoder": ("tab-kl", ["#kl-maps", "#kl-grids", "#kl-figures"]),
+    "Anomalies & denoising": ("tab-anomalies", ["#anomaly-readout", "#anomaly-histogram", "#anomaly-roc"]),
+    "Arena": ("tab-arena", ["#arena-image", "#arena-meter", "#arena-losses", "#arena-coverage"]),
+    "Time machine": ("tab-time-machine", ["#time-machine-grid", "#time-machine-chart-1", "#time-machine-chart-2"]),
+    "Mode collapse": ("tab-mode-collapse", ["#mode-collapse-summary", "#mode-collapse-grid",
+                                            "#mode-collapse-histogram", "#mode-collapse-healthy",
+                                            "#mode-collapse-healthy-histogram"]),
+    "Quiz": ("tab-quiz", ["#quiz-image", "#quiz-score", "#quiz-verdict"]),
+    "Models": ("tab-models", ["#download-weights-vae-mnist", "#download-config-vae-mnist", "#source-vae-mnist"]),
+}
+
+
+def main_action(page, tab: str, digit: Path) -> None:
+    """The tab's main action, waited for until its result is on the page."""
+    if tab == "Generate":
+        page.get_by_role("button", name="Generate", exact=True).click()
+        page.locator("#generate-gan-readout").get_by_text("Recognisable").wait_for(timeout=60_000)
+    elif tab == "Reconstruct":
+        page.locator("#reconstruct-upload input[type=file]").set_input_files(str(digit))
+        page.locator("#reconstruct-upload img").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Reconstruct the upload").click()
+        page.locator("#reconstruct-output img").wait_for(timeout=60_000)
+        page.locator("#reconstruct-result").get_by_text("anomaly_percentile").wait_for(timeout=30_000)
+    elif tab == "Latent space":
+        page.locator("#latent-decode").click()
+        page.locator("#latent-grid img").wait_for(timeout=60_000)
+    elif tab == "KL & encoder":
+        page.locator("#kl-decode").click()
+    elif tab == "Anomalies & denoising":
+        page.locator("#tab-anomalies .gallery-item").first.click()  # an MNIST test digit from the examples
+        page.locator("#anomaly-readout").get_by_text("Your picture").wait_for(timeout=60_000)
+    elif tab == "Arena":  # the knobs are hidden in presenter mode: set a short run in normal mode
+        page.locator("#presenter-switch input").uncheck()
+        set_slider(page, "#arena-steps", 300)
+        page.locator("#presenter-switch input").check()
+        page.wait_for_function("document.body.classList.contains('presenter')", timeout=10_000)
+        page.locator("#arena-train").click()
+        page.locator("#arena-meter").get_by_text("Coverage at step 300").wait_for(timeout=120_000)
+    elif tab == "Time machine":
+        set_slider(page, "#time-machine-epoch", 5)
+        page.locator("#time-machine-grid img").wait_for(timeout=30_000)
+    elif tab == "Mode collapse":
+        set_slider(page, "#mode-collapse-epoch", 1)
+        page.locator("#mode-collapse-summary").get_by_text("Epoch 1:").wait_for(timeout=60_000)
+    elif tab == "Quiz":
+        page.get_by_role("button", name="New round", exact=True).click()
+        page.locator("#quiz-image img").wait_for(timeout=60_000)
+        page.locator("#quiz-guess-gan").click()
+        page.locator("#quiz-verdict").get_by_text("Sharpness").wait_for(timeout=30_000)
+    elif tab == "Models":
+        page.get_by_role("tab", name="vae-mnist", exact=True).click()
+    settle(page, RESULTS[tab][0])
+
+
+def small_text(page, tab_id: str) -> list[str]:
+    """The visible paragraphs, list items, table cells and labels of the tab whose font is under MIN_PX."""
+    return page.evaluate(f"""() => [...document.querySelectorAll(
+        '#{tab_id} .prose p, #{tab_id} .prose li, #{tab_id} .prose td, #{tab_id} .prose th, #{tab_id} label span')]
+        .filter(e => e.offsetParent !== null && e.innerText.trim() && !e.closest('small'))
+        .filter(e => parseFloat(getComputedStyle(e).fontSize) < {MIN_PX})
+        .map(e => e.innerText.trim().slice(0, 40) + ' (' + getComputedStyle(e).fontSize + ')')""")
+
+
+@pytest.fixture(scope="module")
+def digit(mnist_fixture, tmp_path_factory):
+    return digit_file(mnist_fixture, tmp_path_factory.mktemp("presenter"))
+
+
+def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, browser, digit):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url + "?presenter=1")
+    page.wait_for_function("document.body.classList.contains('presenter')", timeout=30_000)
+    assert page.locator("#presenter-switch input").is_checked()
+    assert float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")) >= MIN_PX
+    assert not page.locator("#intro").is_visible()
+    problems = []
+    for tab, (tab_id, results) in RESULTS.items():
+        page.get_by_role("tab", name=tab, exact=True).click()
+        main_action(page, tab, digit)
+        page.evaluate("window.scrollTo(0, 0)")  # what the room sees without anyone scrolling
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(ARTIFACTS / f"presenter-{tab_id[4:]}-1280x720.png"))
+        for selector in results:
+            box = page.locator(selector).bounding_box()
+            if box is None or box["y"] < 0 or box["y"] + box["height"] > 720 or box["x"] + box["width"] > 1280:
+                problems.append(f"{tab}: {selector} at {box}")
+        problems += [f"{tab}: text under {MIN_PX} px: {text}" for text in small_text(page, tab_id)]
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
+def test_normal_mode_screenshots_and_the_phone(app_url, browser, width, height):
+    """Normal mode as a visitor first sees each tab (the other browser tests save their results), then
+    every tab at a phone's 390x844 (document.scrollingElement.scrollWidth <= 390: no sideways scrolling)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app_url)
+    page.locator("#presenter-switch").wait_for(timeout=30_000)
+    assert not page.locator("#presenter-switch input").is_checked()
+    assert page.locator("#intro").is_visible()
+    for tab, (tab_id, results) in RESULTS.items():
+        page.get_by_role("tab", name=tab, exact=True).click()
+        page.locator(f"#{tab_id}").wait_for(timeout=30_000)
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(ARTIFACTS / f"normal-{tab_id[4:]}-{width}x{height}.png"))
+        for selector in results:
+            assert page.locator(selector).count() == 1, selector
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    wide = []
+    for tab, (tab_id, _) in RESULTS.items():
+        open_tab(page, tab)
+        page.locator(f"#{tab_id}").wait_for(timeout=30_000)
+        page.wait_for_timeout(300)
+        scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+        if scroll_width > 390:
+            wide.append(f"{tab}: {scroll_width} px")
+        page.screenshot(path=str(ARTIFACTS / f"phone-{tab_id[4:]}-390x844.png"))
+    page.close()
+    assert not wide, wide
+
+
+def test_the_switch_turns_presenter_mode_on_and_off(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Generate", exact=True).click()
+    seed = page.get_by_label("Seed", exact=True)
+    seed.fill("123")
+    assert page.get_by_label("How many").first.is_visible() and seed.is_visible()
+    assert page.get_by_text("Explanation: blurry vs sharp").first.is_visible()
+    assert page.locator("#tab-generate").get_by_text("Blurry vs sharp.").is_visible()  # open
+
+    page.locator("#presenter-switch input").check()
+    page.wait_for_function("document.body.classList.contains('presenter')", timeout=10_000)
+    page.wait_for_function("!document.querySelector('#tab-generate .explain').innerText.includes('Blurry vs sharp.')"
+                           " || document.querySelector('#tab-generate .explain .prose').offsetParent === null",
+                           timeout=10_000)  # the explanation closes
+    assert not seed.is_visible() and not page.get_by_label("How many").first.is_visible()
+    assert page.get_by_text("Explanation: blurry vs sharp").first.is_visible()  # its accordion stays to open
+    assert not page.locator("#intro").is_visible()
+    body_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#tab-generate .explain')).fontSize)")
+    assert body_px >= MIN_PX
+
+    page.locator("#presenter-switch input").uncheck()
+    page.wait_for_function("!document.body.classList.contains('presenter')", timeout=10_000)
+    page.locator("#tab-generate").get_by_text("Blurry vs sharp.").wait_for(timeout=10_000)  # open again
+    assert seed.is_visible() and seed.input_value() == "0"  # presenter mode put the seed back to 0
+    assert page.locator("#intro").is_visible()
+    page.close()
+
+
+def open_tab(page, tab: str) -> None:
+    """Click the tab's button, which on a phone may sit in the tab bar's overflow menu."""
+    button = page.get_by_role("tab", name=tab, exact=True)
+    if button.is_visible():
+        button.click()
+    else:
+        page.get_by_role("button", name="More tabs").click()
+        page.locator(".overflow-menu").get_by_role("button", name=tab, exact=True).click()
