@@ -51,7 +51,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
     with gr.Blocks(title="VAE vs GAN Lab", delete_cache=(CACHE_SECONDS, CACHE_SECONDS)) as demo:
         gr.Markdown(INTRO)
         for notice in lab.notices:
-            gr.Markdown(f"⚠️ {notice}")
+            gr.Markdown(f"**Notice:** {notice}")
         with gr.Tabs() as tabs:
             learn_tab.build(lab, tabs)
             generate_tab.build(lab)
