@@ -101,7 +101,7 @@ def build(lab: Lab) -> SimpleNamespace:
                                interactive=False, height=360)
             examples([[e.path] for e in ex.ANOMALY], [upload],
                      "Place an example on the histogram: MNIST test digits, a (simulated) photo of a 3, a drawn 4, "
-                     "a house (not a digit), an ankle boot (Fashion-MNIST)")
+                     "a house (not a digit), an ankle boot (Fashion-MNIST)", "anomaly-examples")
             with gr.Row():
                 with gr.Column(scale=2):
                     gr.Markdown(nalisnick_text(summary), elem_id="nalisnick")
@@ -120,7 +120,7 @@ def build(lab: Lab) -> SimpleNamespace:
                                                elem_id="denoise-upload")
                     examples([[e.path, e.dataset] for e in ex.DENOISE], [clean_upload, dataset],
                              "…or click an example: MNIST test digits, a (simulated) photo of a 3, "
-                             "Fashion-MNIST trousers and a sneaker")
+                             "Fashion-MNIST trousers and a sneaker", "denoise-examples")
                 with gr.Column():
                     kind = gr.Radio(list(NOISE_TYPES), value="Gaussian", label="Noise type")
                     level = gr.Slider(0, 1, value=0.5, step=0.05,

@@ -108,10 +108,10 @@ def ready_to_draw(pad: gr.ImageEditor, tab: gr.Tab, clear: gr.Button) -> None:
         None, None, None, js=js, queue=False, api_visibility="private")
 
 
-def examples(rows: list, inputs: list, label: str) -> gr.Examples:
+def examples(rows: list, inputs: list, label: str, elem_id: str) -> gr.Examples:
     """Example pictures (and settings) to click: they fill `inputs` as an upload would, for the same functions."""
     return gr.Examples(rows, inputs=inputs, label=label, cache_examples=False, api_visibility="private",
-                       examples_per_page=12)
+                       examples_per_page=12, elem_id=elem_id)
 
 
 def delete_old_files(demo: gr.Blocks, age: float) -> int:

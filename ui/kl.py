@@ -85,7 +85,8 @@ def build(lab: Lab) -> SimpleNamespace:
                                          format="png", height=160, elem_id="invert-upload")
                     upload_button = gr.Button("Encode the upload", variant="primary")
                     examples([[e.path] for e in ex.INVERT], [upload],
-                             "…or click an MNIST test digit, a (simulated) photo of a 3 or a drawn 4")
+                             "…or click an MNIST test digit, a (simulated) photo of a 3 or a drawn 4",
+                             "invert-examples")
                 with gr.Column():
                     sketch = gr.Sketchpad(label="…or draw one (the brush is ready)", type="numpy",
                                           canvas_size=(200, 200), format="png", elem_id="invert-drawing",

@@ -56,7 +56,8 @@ def build(lab: Lab) -> SimpleNamespace:
                 image_a = ImageUpload(type="filepath", label="From", format="png")
                 image_b = ImageUpload(type="filepath", label="To", format="png")
             examples([[a.dataset, a.path, b.path] for a, b in ex.INTERPOLATE], [dataset, image_a, image_b],
-                     "Example pairs: a 1 to a 7, a (simulated) photo of a 3 to a drawn 4, trousers to an ankle boot")
+                     "Example pairs: a 1 to a 7, a (simulated) photo of a 3 to a drawn 4, trousers to an ankle boot",
+                     "interpolate-examples")
         button = gr.Button("Interpolate", variant="primary")
         vae_path = gr.Image(label="Through the VAE's latent space", format="png", interactive=False)
         gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)

@@ -38,7 +38,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 upload_button = gr.Button("Reconstruct the upload", variant="primary")
                 examples([[e.path, e.dataset] for e in ex.RECONSTRUCT], [upload, dataset],
                          "…or click an example: MNIST test digits, a (simulated) photo of a 3, a drawn 4, "
-                         "a house (not a digit), two Fashion-MNIST garments")
+                         "a house (not a digit), two Fashion-MNIST garments", "reconstruct-examples")
             with gr.Column():
                 # brush radius 14 px on a 280 px canvas: a stroke about 2.8 px wide once the digit is shrunk
                 # into MNIST's 20x20 box, as thick as MNIST's own (tests/ui/test_reconstruct_browser.py draws one)

@@ -73,3 +73,10 @@ def test_interpolate_between_each_pair(shipped_lab, pair):
     assert a.dataset == b.dataset
     vae_strip, _, note = interpolate(shipped_lab, a.dataset, "1", 0, "7", 0, 6, a.path, b.path)
     assert "your two pictures" in note and vae_strip.shape == (2 + 112 + 2, 2 + 6 * 114)
+
+
+def test_the_readme_quotes_the_verdict_of_the_first_example(shipped_lab):
+    verdict = verdict_text(reconstruct(shipped_lab, ex.DIGITS[0].path, "MNIST", 0.0)[3])
+    first_two = verdict.split("  \n")[0]  # the 2-D VAE's sentence follows on its own line
+    readme = " ".join((ex.EXAMPLES_DIR.parent / "README.md").read_text(encoding="utf-8").split())
+    assert f'*"{first_two}"*' in readme
