@@ -17,6 +17,10 @@ missed ink in orange and invented ink in blue. The **anomaly percentile** says h
 digits the VAE reconstructs better than yours: near 100 means "this does not look like my training
 data". Add **noise** to watch the VAE remove it: noise is not something it learned to encode."""
 
+# The drawing pad: a brush of this radius on a canvas this size draws strokes as thick as MNIST's once the digit is
+# cropped and shrunk into its 20x20 box (tests/ui/test_reconstruct_pad.py measures it)
+CANVAS, BRUSH_RADIUS = 280, 14
+
 
 def build(lab: Lab) -> SimpleNamespace:
     """Returns `details` (a State with the error map, the steps and the 2-D code of the last digit)
@@ -40,11 +44,9 @@ def build(lab: Lab) -> SimpleNamespace:
                          "…or click an example: MNIST test digits, a (simulated) photo of a 3, a drawn 4, "
                          "a house (not a digit), two Fashion-MNIST garments", "reconstruct-examples")
             with gr.Column():
-                # brush radius 14 px on a 280 px canvas: a stroke about 2.8 px wide once the digit is shrunk
-                # into MNIST's 20x20 box, as thick as MNIST's own (tests/ui/test_reconstruct_browser.py draws one)
-                sketch = Drawing(label="…or draw one (the brush is ready)", type="numpy", canvas_size=(280, 280),
-                                 format="png", elem_id="reconstruct-drawing",
-                                 brush=gr.Brush(default_size=14, colors=["#000000"], color_mode="fixed"))
+                sketch = Drawing(label="…or draw one (the brush is ready)", type="numpy",
+                                 canvas_size=(CANVAS, CANVAS), format="png", elem_id="reconstruct-drawing",
+                                 brush=gr.Brush(default_size=BRUSH_RADIUS, colors=["#000000"], color_mode="fixed"))
                 with gr.Row():
                     sketch_button = gr.Button("Reconstruct the drawing", variant="primary", scale=3)
                     clear_button = gr.Button("Clear", variant="secondary", scale=1, min_width=80,
