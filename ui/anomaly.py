@@ -120,7 +120,8 @@ def build(lab: Lab) -> SimpleNamespace:
                                                elem_id="denoise-upload")
                     examples([[e.path, e.dataset] for e in ex.DENOISE], [clean_upload, dataset],
                              "…or click an example: MNIST test digits, a (simulated) photo of a 3, "
-                             "Fashion-MNIST trousers and a sneaker", "denoise-examples")
+                             "Fashion-MNIST trousers and a sneaker (they switch the data set)", "denoise-examples",
+                             visible_columns=[0])
                 with gr.Column():
                     kind = gr.Radio(list(NOISE_TYPES), value="Gaussian", label="Noise type")
                     level = gr.Slider(0, 1, value=0.5, step=0.05,

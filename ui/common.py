@@ -108,10 +108,12 @@ def ready_to_draw(pad: gr.ImageEditor, tab: gr.Tab, clear: gr.Button) -> None:
         None, None, None, js=js, queue=False, api_visibility="private")
 
 
-def examples(rows: list, inputs: list, label: str, elem_id: str) -> gr.Examples:
-    """Example pictures (and settings) to click: they fill `inputs` as an upload would, for the same functions."""
+def examples(rows: list, inputs: list, label: str, elem_id: str, visible_columns: list[int] | None = None):
+    """Example pictures (and settings) to click: they fill `inputs` as an upload would, for the same functions.
+    `visible_columns`: the inputs whose values are shown (e.g. only the picture: a row of thumbnails that also
+    sets the data set); all are filled."""
     return gr.Examples(rows, inputs=inputs, label=label, cache_examples=False, api_visibility="private",
-                       examples_per_page=12, elem_id=elem_id)
+                       examples_per_page=12, elem_id=elem_id, visible_columns=visible_columns)
 
 
 def delete_old_files(demo: gr.Blocks, age: float) -> int:

@@ -42,7 +42,8 @@ def build(lab: Lab) -> SimpleNamespace:
                 upload_button = gr.Button("Reconstruct the upload", variant="primary")
                 examples([[e.path, e.dataset] for e in ex.RECONSTRUCT], [upload, dataset],
                          "…or click an example: MNIST test digits, a (simulated) photo of a 3, a drawn 4, "
-                         "a house (not a digit), two Fashion-MNIST garments", "reconstruct-examples")
+                         "a house (not a digit), two Fashion-MNIST garments (they switch the data set)",
+                         "reconstruct-examples", visible_columns=[0])
             with gr.Column():
                 sketch = Drawing(label="…or draw one (the brush is ready)", type="numpy",
                                  canvas_size=(CANVAS, CANVAS), format="png", elem_id="reconstruct-drawing",
