@@ -91,8 +91,10 @@ class Drawing(gr.Sketchpad):
 # brush icon is found. This clicks that icon for the student, as soon as the pad is on the page.
 SELECT_BRUSH = """(...args) => {
   const pick = (tries) => {
-    const brush = document.querySelector('#ELEM_ID button[aria-label="Brush"]');
-    if (brush) brush.click(); else if (tries > 0) setTimeout(() => pick(tries - 1), 100);
+    const pad = document.querySelector('#ELEM_ID');
+    const brush = pad && pad.querySelector('button[aria-label="Brush"]');
+    if (brush && pad.querySelector('canvas')) brush.click();  // the canvas is there: the editor is ready
+    else if (tries > 0) setTimeout(() => pick(tries - 1), 100);
   };
   setTimeout(() => pick(50), 50);
   return args;
