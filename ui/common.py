@@ -88,7 +88,8 @@ class Drawing(gr.Sketchpad):
 
 # Gradio 6.31's drawing pad opens with no tool selected, and goes back to none when it is cleared (its frontend
 # starts on its "image" tool, with no Python option to change that), so the mouse draws nothing until the small
-# brush icon is found. This clicks that icon for the student, as soon as the pad is on the page.
+# brush icon is found. This clicks that icon for the student, as soon as the pad is on the page; CLEAR first clicks
+# the pad's own "Clear canvas" icon (setting the pad's value from Python instead reloads the whole editor).
 SELECT_BRUSH = """(...args) => {
   const pick = (tries) => {
     const pad = document.querySelector('#ELEM_ID');
@@ -96,18 +97,20 @@ SELECT_BRUSH = """(...args) => {
     if (brush && pad.querySelector('canvas')) brush.click();  // the canvas is there: the editor is ready
     else if (tries > 0) setTimeout(() => pick(tries - 1), 100);
   };
+  CLEAR
   setTimeout(() => pick(50), 50);
   return args;
 }"""
+CLEAR = """document.querySelector('#ELEM_ID button[aria-label="Clear canvas"]')?.click();"""
 
 
 def ready_to_draw(pad: gr.ImageEditor, tab: gr.Tab, clear: gr.Button) -> None:
     """Select `pad`'s brush when `tab` opens and after clearing, by the pad's own trash icon or by `clear`."""
-    js = SELECT_BRUSH.replace("ELEM_ID", pad.elem_id)
-    tab.select(None, None, None, js=js, queue=False, api_visibility="private")
-    pad.clear(None, None, None, js=js, queue=False, api_visibility="private")
-    clear.click(lambda: None, None, pad, queue=False, api_visibility="private").then(
-        None, None, None, js=js, queue=False, api_visibility="private")
+    select = SELECT_BRUSH.replace("CLEAR", "").replace("ELEM_ID", pad.elem_id)
+    tab.select(None, None, None, js=select, queue=False, api_visibility="private")
+    pad.clear(None, None, None, js=select, queue=False, api_visibility="private")
+    clear.click(None, None, None, js=SELECT_BRUSH.replace("CLEAR", CLEAR).replace("ELEM_ID", pad.elem_id),
+                queue=False, api_visibility="private")
 
 
 def examples(rows: list, inputs: list, label: str, elem_id: str, visible_columns: list[int] | None = None):
