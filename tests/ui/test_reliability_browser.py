@@ -51,7 +51,7 @@ def test_a_drawing_on_the_sketchpad_reaches_the_app_undecoded_and_is_read(app_ur
     page.goto(app_url)
     page.get_by_role("tab", name="Reconstruct").click()
     sketchpad = page.locator("#reconstruct-drawing")
-    sketchpad.get_by_role("button", name="Brush").click()
+    sketchpad.get_by_role("button", name="Brush", exact=True).click()  # already selected: "Brush Size" shows too
     box = sketchpad.locator("canvas").last.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2
     page.mouse.move(x, y)
