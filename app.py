@@ -52,7 +52,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
     with gr.Blocks(title="VAE vs GAN Lab", delete_cache=(CACHE_SECONDS, CACHE_SECONDS)) as demo:
         gr.Markdown(INTRO, elem_id="intro")
         for notice in lab.notices:
-            gr.Markdown(f"⚠️ {notice}")
+            gr.Markdown(f"**Notice:** {notice}")
         switch = presenter.switch()
         with gr.Tabs() as tabs:
             learn_tab.build(lab, tabs)

@@ -7,19 +7,34 @@ from PIL import Image, ImageDraw
 from lab.generate import parse_dataset, parse_int, parse_label, parse_seed, vae_prior_codes
 from lab.images import image_grid
 from lab.loading import DATASETS, Lab
+from lab.plots import font
 from lab.preprocess import preprocess
 from lab.reconstruct import FIT_BOX
 
-# Ten colours that stay apart on a projector (Tableau 10)
-PALETTE = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-           (140, 86, 75), (227, 119, 194), (160, 160, 160), (188, 189, 34), (23, 190, 207)]
+# The ten class colours, one per digit, for every class-coloured picture. Paul Tol's "light" scheme (9 colours,
+# https://personal.sron.nl/~pault/#sec:qualitative) and "rose" from his "muted" scheme as the tenth: light colours
+# that stay apart on the dark maps and for colour-blind eyes. tests/lab/test_latent.py measures it: any two colours
+# differ by at least 10 (CIE76 Delta E) under simulated protanopia, deuteranopia and tritanopia (the Tableau 10
+# colours used before: 5). Colour is never the only cue: each class's number is drawn in the legend and on the map.
+PALETTE = [(0x77, 0xAA, 0xDD), (0xEE, 0x88, 0x66), (0xEE, 0xDD, 0x88), (0xFF, 0xAA, 0xBB), (0x99, 0xDD, 0xFF),
+           (0x44, 0xBB, 0x99), (0xBB, 0xCC, 0x33), (0xAA, 0xAA, 0x00), (0xDD, 0xDD, 0xDD), (0xCC, 0x66, 0x77)]
+TEXT = (230, 230, 230)
+MIN_FOR_NUMBER = 10  # a class needs this many codes for its number to be drawn at its centre
+
+
+def legend_position(i: int, size: int) -> tuple[tuple[int, int, int, int], tuple[int, int]]:
+    """Where the legend draws class `i` on a `size`-pixel map: its colour square and its number (top left)."""
+    x0, y0 = 8 + 42 * i, size - 24
+    return (x0, y0, x0 + 12, y0 + 12), (x0 + 16, y0 - 4)
 
 
 def latent_map(codes: np.ndarray, labels: np.ndarray, point=None, title: str = "", size: int = 440,
-               half_width: float | None = None) -> np.ndarray:
-    """Scatter plot `(size, size, 3)` uint8 of 2-D codes coloured by class, the prior's 1 and 2
-    sigma circles in gray, and `point` (the user's digit) as a large white ring."""
+               half_width: float | None = None, point_label: str = "") -> np.ndarray:
+    """Scatter plot `(size, size, 3)` uint8 of 2-D codes coloured by class, each class's number at its
+    centre (median code), the prior's 1 and 2 sigma circles in gray, a legend of the class colours with
+    their numbers, and `point` (the user's digit) as a large white ring, captioned `point_label`."""
     codes = np.asarray(codes, dtype=np.float32)
+    labels = np.asarray(labels)
     if half_width is None:  # frame the middle 99 % of the codes, and the 2-sigma circle
         half_width = max(2.2, float(np.percentile(np.abs(codes), 99.5)) * 1.05)
     image = Image.new("RGB", (size, size), (12, 12, 16))
@@ -37,17 +52,26 @@ def latent_map(codes: np.ndarray, labels: np.ndarray, point=None, title: str = "
     xs, ys = to_px(codes)
     for x, y, label in zip(xs, ys, labels, strict=True):
         draw.rectangle([x - 1, y - 1, x + 1, y + 1], fill=PALETTE[int(label)])
+    for label in range(len(PALETTE)):  # each class's number at its centre, outlined so it reads on any colour
+        mine = codes[labels == label]
+        if len(mine) >= MIN_FOR_NUMBER:
+            x, y = to_px(np.median(mine, axis=0))
+            draw.text((float(x), float(y)), str(label), fill=PALETTE[label], font=font(22), anchor="mm",
+                      stroke_width=3, stroke_fill=(0, 0, 0))
     if point is not None:
         px, py = to_px(np.asarray(point, dtype=np.float32))
         px, py = float(np.clip(px, 6, size - 6)), float(np.clip(py, 6, size - 6))
         draw.ellipse([px - 9, py - 9, px + 9, py + 9], outline=(0, 0, 0), width=5)
         draw.ellipse([px - 9, py - 9, px + 9, py + 9], outline=(255, 255, 255), width=3)
-    for i, colour in enumerate(PALETTE):  # legend along the bottom-left: one coloured square per class
-        x0, y0 = 8 + 20 * i, size - 20
-        draw.rectangle([x0, y0, x0 + 8, y0 + 8], fill=colour)
-        draw.text((x0 + 10, y0 - 2), str(i), fill=(230, 230, 230))
-    draw.text((size - 8 - 6 * len(title), 8), title, fill=(230, 230, 230))
-    draw.text((size - 80, size - 22), f"axes ±{half_width:.1f}", fill=(150, 150, 160))
+        if point_label:
+            draw.text((8, 8), point_label, fill=(255, 255, 255), font=font(15), stroke_width=2,
+                      stroke_fill=(0, 0, 0))
+    for i, colour in enumerate(PALETTE):  # legend along the bottom: each class's colour square and number
+        square, text_xy = legend_position(i, size)
+        draw.rectangle(square, fill=colour)
+        draw.text(text_xy, str(i), fill=TEXT, font=font(16))
+    draw.text((size - 8, 8 + (20 if point_label else 0)), title, fill=TEXT, font=font(16), anchor="ra")
+    draw.text((size - 8, size - 44), f"axes ±{half_width:.1f}", fill=(150, 150, 160), font=font(13), anchor="ra")
     return np.asarray(image)
 
 
@@ -57,7 +81,8 @@ TITLES = {"vae2d-mnist": "2-D VAE", "ae2d-mnist": "2-D autoencoder"}
 def model_latent_map(lab: Lab, name: str, point=None) -> np.ndarray:
     """The map of the MNIST test digits' codes under one 2-D model (`vae2d-mnist` or `ae2d-mnist`)."""
     codes = lab.npz(name, "latent_map.npz")
-    return latent_map(codes["codes"], codes["labels"], point, TITLES[name])
+    label = "" if point is None else f"ring: your digit, placed by {name}'s encoder"
+    return latent_map(codes["codes"], codes["labels"], point, TITLES[name], point_label=label)
 
 
 def latent_maps(lab: Lab, point=None) -> tuple[np.ndarray, np.ndarray]:

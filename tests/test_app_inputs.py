@@ -76,6 +76,7 @@ def test_every_endpoint_answers_bad_input_clearly_and_keeps_serving(client):
     assert refused[("/interpolate", 2, "-5")].startswith("Value -5 is less than minimum value 0")
     assert refused[("/generate_readouts", 0, "{'vae': 'oops'}")] == \
         "Expected the stats /generate returns, with figures for 'vae'."
+    assert refused[("/reconstruct_verdict", 0, "{'vae': 'oops'}")] == "Expected the result /reconstruct returns."
     # and the server keeps serving
     _, _, stats = client.predict("MNIST", "2", 4, 0, api_name="/generate")
     assert (json.loads(stats) if isinstance(stats, str) else stats)["label"] == "2"

@@ -6,11 +6,11 @@ from types import SimpleNamespace
 import gradio as gr
 import numpy as np
 
+from lab import examples as ex
 from lab.anomaly import anomaly_roc, nalisnick_figure, reference_scores
 from lab.denoise import NOISE_TYPES, denoise
 from lab.loading import DATASETS, Lab
-from ui.common import friendly
-from ui.kl import EXAMPLES
+from ui.common import ImageUpload, examples, friendly
 from ui.presenter import explain
 
 ANOMALY_HELP = """### 1 · Anomaly detection (below: 2 · denoising, measured)
@@ -82,6 +82,7 @@ def build(lab: Lab) -> SimpleNamespace:
     start = float(np.percentile(reference_scores(lab, "vae-mnist")["mnist"], 99).round())  # flags 1 % of digits
     first = anomaly_roc(lab, start)
     nalisnick_chart, summary = nalisnick_figure(lab)
+    dataset = gr.Radio(list(DATASETS), value="MNIST", label="VAE trained on", render=False)
     # two sections, one under the other (see ui/kl.py)
     with gr.Tab("Anomalies & denoising", id="anomalies", elem_id="tab-anomalies"):
         with gr.Column():
@@ -92,16 +93,17 @@ def build(lab: Lab) -> SimpleNamespace:
                                           label="Threshold (nats): flag images whose −ELBO is at least this")
                     readout = gr.Markdown(roc_text(first[2]), elem_id="anomaly-readout")
                 with gr.Column(scale=1):
-                    upload = gr.Image(type="filepath", label="Your picture: where does it land?",
-                                      sources=["upload", "clipboard"], format="png", height=150,
-                                      elem_id="anomaly-upload")
+                    upload = ImageUpload(type="filepath", label="Your picture: where does it land?",
+                                         sources=["upload", "clipboard"], format="png", height=150,
+                                         elem_id="anomaly-upload")
             with gr.Row(elem_id="anomaly-charts"):
                 histogram = gr.Image(first[0], label="Scores of each test set", format="png", interactive=False,
                                      height=360, elem_id="anomaly-histogram")
                 roc = gr.Image(first[1], label="ROC curve (dots: the threshold above)", format="png",
                                interactive=False, height=360, elem_id="anomaly-roc")
-            if EXAMPLES:
-                gr.Examples(EXAMPLES, inputs=upload, label="Place an MNIST test digit on the histogram")
+            examples([[e.path] for e in ex.ANOMALY], [upload],
+                     "Place an example on the histogram: MNIST test digits, a (simulated) photo of a 3, a drawn 4, "
+                     "a house (not a digit), an ankle boot (Fashion-MNIST)", "anomaly-examples")
             with gr.Row():
                 with gr.Column(scale=2):
                     gr.Markdown(nalisnick_text(summary), elem_id="nalisnick")
@@ -115,16 +117,18 @@ def build(lab: Lab) -> SimpleNamespace:
             explain(DENOISE_HELP, "Explanation: denoising and PSNR")
             with gr.Row():
                 with gr.Column():
-                    clean_upload = gr.Image(type="filepath", label="A clean digit (or garment)",
-                                            sources=["upload", "clipboard"], format="png", height=200,
-                                            elem_id="denoise-upload")
-                    if EXAMPLES:
-                        gr.Examples(EXAMPLES, inputs=clean_upload, label="MNIST test digits")
+                    clean_upload = ImageUpload(type="filepath", label="A clean digit (or garment)",
+                                               sources=["upload", "clipboard"], format="png", height=200,
+                                               elem_id="denoise-upload")
+                    examples([[e.path, e.dataset] for e in ex.DENOISE], [clean_upload, dataset],
+                             "…or click an example: MNIST test digits, a (simulated) photo of a 3, "
+                             "Fashion-MNIST trousers and a sneaker (they switch the data set)", "denoise-examples",
+                             visible_columns=[0])
                 with gr.Column():
                     kind = gr.Radio(list(NOISE_TYPES), value="Gaussian", label="Noise type")
                     level = gr.Slider(0, 1, value=0.5, step=0.05,
                                       label="Noise level (std, share of pixels, or block side / 28)")
-                    dataset = gr.Radio(list(DATASETS), value="MNIST", label="VAE trained on")
+                    dataset.render()
                     denoise_button = gr.Button("Add noise and denoise", variant="primary")
             with gr.Row():
                 noisy = gr.Image(label="Noisy input", format="png", interactive=False, height=224,

@@ -68,9 +68,9 @@ def build(lab: Lab) -> SimpleNamespace:
                                          elem_id="arena-preset", scale=3)
                     dataset = gr.Dropdown(TOY_DATASETS, value=s0.dataset, label="Data", elem_id="arena-dataset",
                                           scale=3)
-                    train_button = gr.Button("Train ▶", variant="primary", elem_id="arena-train", scale=1,
+                    train_button = gr.Button("Train", variant="primary", elem_id="arena-train", scale=1,
                                              min_width=90)
-                    stop_button = gr.Button("Stop ■", elem_id="arena-stop", scale=1, min_width=90)
+                    stop_button = gr.Button("Stop", elem_id="arena-stop", scale=1, min_width=90)
                 image = gr.Image(label="GAN (left) and VAE (right), live", format="png", interactive=False,
                                  height=330, show_label=False, elem_id="arena-image")
             with gr.Column(scale=2):

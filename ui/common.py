@@ -1,7 +1,8 @@
 """What every tab shares: bad input and failures shown as a short message on the page (`friendly`),
 no stale outputs beside that message (`clear_on_failure`), image inputs that hand the app the file
 exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py decodes it and can say what
-is wrong with it, and a cache of uploads and results that stays bounded (`keep_cache_bounded`)."""
+is wrong with it, drawing pads with the brush in hand (`ready_to_draw`), example pictures to click
+(`examples`), and a cache of uploads and results that stays bounded (`keep_cache_bounded`)."""
 
 import functools
 import logging
@@ -83,6 +84,41 @@ class Drawing(gr.Sketchpad):
         path = lambda f: None if f is None else uploaded(f.path)  # noqa: E731
         return {"background": path(payload.background), "layers": [path(f) for f in payload.layers],
                 "composite": path(payload.composite)}
+
+
+# Gradio 6.31's drawing pad opens with no tool selected, and goes back to none when it is cleared (its frontend
+# starts on its "image" tool, with no Python option to change that), so the mouse draws nothing until the small
+# brush icon is found. This clicks that icon for the student, as soon as the pad is on the page; CLEAR first clicks
+# the pad's own "Clear canvas" icon (setting the pad's value from Python instead reloads the whole editor).
+SELECT_BRUSH = """(...args) => {
+  const pick = (tries) => {
+    const pad = document.querySelector('#ELEM_ID');
+    const brush = pad && pad.querySelector('button[aria-label="Brush"]');
+    if (brush && pad.querySelector('canvas')) brush.click();  // the canvas is there: the editor is ready
+    else if (tries > 0) setTimeout(() => pick(tries - 1), 100);
+  };
+  CLEAR
+  setTimeout(() => pick(50), 50);
+  return args;
+}"""
+CLEAR = """document.querySelector('#ELEM_ID button[aria-label="Clear canvas"]')?.click();"""
+
+
+def ready_to_draw(pad: gr.ImageEditor, tab: gr.Tab, clear: gr.Button) -> None:
+    """Select `pad`'s brush when `tab` opens and after clearing, by the pad's own trash icon or by `clear`."""
+    select = SELECT_BRUSH.replace("CLEAR", "").replace("ELEM_ID", pad.elem_id)
+    tab.select(None, None, None, js=select, queue=False, api_visibility="private")
+    pad.clear(None, None, None, js=select, queue=False, api_visibility="private")
+    clear.click(None, None, None, js=SELECT_BRUSH.replace("CLEAR", CLEAR).replace("ELEM_ID", pad.elem_id),
+                queue=False, api_visibility="private")
+
+
+def examples(rows: list, inputs: list, label: str, elem_id: str, visible_columns: list[int] | None = None):
+    """Example pictures (and settings) to click: they fill `inputs` as an upload would, for the same functions.
+    `visible_columns`: the inputs whose values are shown (e.g. only the picture: a row of thumbnails that also
+    sets the data set); all are filled."""
+    return gr.Examples(rows, inputs=inputs, label=label, cache_examples=False, api_visibility="private",
+                       examples_per_page=12, elem_id=elem_id, visible_columns=visible_columns)
 
 
 def delete_old_files(demo: gr.Blocks, age: float) -> int:

@@ -38,7 +38,7 @@ def build(lab: Lab) -> SimpleNamespace:
             count = gr.Slider(1, MAX_COUNT, value=16, step=1, label="How many", elem_classes=["presenter-hide"])
             with gr.Row(elem_classes=["presenter-hide"]):
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed")
-                dice = gr.Button("🎲", scale=0, min_width=60)
+                dice = gr.Button("Random seed", scale=0, min_width=130)
         button = gr.Button("Generate", variant="primary")
         with gr.Row(elem_id="generate-result"):
             with gr.Column():

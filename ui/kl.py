@@ -1,19 +1,17 @@
 """Tab "KL & encoder": the 2-D autoencoder beside the 2-D VAE (what the KL term does), and the VAE's
 one-pass encoding beside a GAN inversion (a GAN has no encoder)."""
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import gradio as gr
 
+from lab import examples as ex
 from lab.invert import DEFAULT_STEPS, MAX_STEPS, STARTS, invert
 from lab.kl import MAX_DRAWS, ae_vs_vae, figures_text
 from lab.learn import kl_answer
 from lab.loading import Lab
-from ui.common import friendly
+from ui.common import ImageUpload, examples, friendly, ready_to_draw
 from ui.presenter import explain, explanation
-
-EXAMPLES = sorted(str(p) for p in Path("examples").glob("mnist_*.png"))
 
 KL_HELP = """### 1 · What the KL term does (below: 2 · a GAN has no encoder)
 Both models squeeze each MNIST digit into 2 numbers and decode them back;
@@ -54,7 +52,7 @@ def build(lab: Lab) -> SimpleNamespace:
     first = ae_vs_vae(lab, 32, 0)  # cheap: 32 decodes per model; the 10,000-draw figures are precomputed
     # two sections, one under the other (nested gr.Tabs mislabel the outer tabs in Gradio 6.31 once the
     # Reconstruct tab is on the page)
-    with gr.Tab("KL & encoder", id="kl", elem_id="tab-kl"):
+    with gr.Tab("KL & encoder", id="kl", elem_id="tab-kl") as tab:
         with gr.Column():
             with explanation("Explanation: what the KL term does"), gr.Row():
                 with gr.Column(scale=3):
@@ -86,15 +84,20 @@ def build(lab: Lab) -> SimpleNamespace:
             explain(INVERT_HELP, "Explanation: how the GAN searches for a code")
             with gr.Row():
                 with gr.Column():
-                    upload = gr.Image(type="filepath", label="Upload a digit", sources=["upload", "clipboard"],
-                                      format="png", height=160, elem_id="invert-upload")
-                    if EXAMPLES:
-                        gr.Examples(EXAMPLES, inputs=upload, label="…or take an MNIST test digit")
+                    upload = ImageUpload(type="filepath", label="Upload a digit", sources=["upload", "clipboard"],
+                                         format="png", height=160, elem_id="invert-upload")
                     upload_button = gr.Button("Encode the upload", variant="primary")
+                    examples([[e.path] for e in ex.INVERT], [upload],
+                             "…or click an MNIST test digit, a (simulated) photo of a 3 or a drawn 4",
+                             "invert-examples")
                 with gr.Column():
-                    sketch = gr.Sketchpad(label="…or draw one", type="numpy", canvas_size=(200, 200), format="png",
+                    sketch = gr.Sketchpad(label="…or draw one (the brush is ready)", type="numpy",
+                                          canvas_size=(200, 200), format="png", elem_id="invert-drawing",
                                           brush=gr.Brush(default_size=12, colors=["#000000"], color_mode="fixed"))
-                    sketch_button = gr.Button("Encode the drawing", variant="primary")
+                    with gr.Row():
+                        sketch_button = gr.Button("Encode the drawing", variant="primary", scale=3)
+                        clear_button = gr.Button("Clear", variant="secondary", scale=1, min_width=80,
+                                                 elem_id="invert-drawing-clear")
                 with gr.Column():
                     steps = gr.Slider(1, MAX_STEPS, value=DEFAULT_STEPS, step=1,
                                       label=f"GAN search: Adam steps (at most {MAX_STEPS})")
@@ -109,6 +112,7 @@ def build(lab: Lab) -> SimpleNamespace:
             with gr.Accordion("All figures (JSON, as the /invert API returns them)", open=False):
                 result = gr.JSON(label="Result", max_height=300)
 
+    ready_to_draw(sketch, tab, clear_button)
     button.click(on_ae_vs_vae, [count, seed], [vae_map, ae_map, vae_grid, ae_grid, chart, figures],
                  api_name="ae_vs_vae").then(figures_text, figures, table, api_name=False)
     outputs = [model_input, vae_out, gan_out, result]

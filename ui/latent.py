@@ -4,10 +4,11 @@ from types import SimpleNamespace
 
 import gradio as gr
 
+from lab import examples as ex
 from lab.generate import parse_dataset
 from lab.latent import interpolate, latent_maps, manifold
 from lab.loading import CLASS_NAMES, DATASETS, Lab
-from ui.common import ImageUpload, clear_on_failure, friendly
+from ui.common import ImageUpload, clear_on_failure, examples, friendly
 from ui.presenter import explain
 
 HELP = """**Latent space.** Here the code is only 2 numbers, so we can draw it. Each dot is one MNIST
@@ -15,7 +16,8 @@ test digit placed at its code, coloured by its true class; gray circles mark 1 a
 deviations of the prior N(0, I). The VAE's KL term pulls the codes into that round cloud, so any point
 near the centre decodes to something digit-like (the grid below decodes points spaced by equal
 probability under the prior). The plain **autoencoder** has no KL term: its codes spread out freely,
-leave gaps, and a random point may decode to nothing. Your last reconstructed digit is the white ring.
+leave gaps, and a random point may decode to nothing. Your last reconstructed digit is the white ring,
+placed by this 2-D VAE's encoder (`vae2d-mnist`, not the 32-number VAE that reconstructed it).
 **Interpolation** walks a straight line between two codes: the VAE's path morphs smoothly; the GAN
 walks its noise and class input at once. A GAN has no encoder, so it cannot place your picture."""
 
@@ -38,8 +40,8 @@ def build(lab: Lab) -> SimpleNamespace:
             grid_size = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size", elem_classes=["presenter-hide"])
             grid_button = gr.Button("Decode the grid", elem_id="latent-decode")
         with gr.Row(elem_id="latent-result"):
-            vae_map = gr.Image(vae_image, label="2-D VAE: test digits by class", format="png", interactive=False,
-                               elem_id="latent-vae-map")
+            vae_map = gr.Image(vae_image, label="2-D VAE (vae2d-mnist): test digits by class; ring: your digit",
+                               format="png", interactive=False, elem_id="latent-vae-map")
             gr.Image(ae_image, label="2-D autoencoder (no KL term)", format="png", interactive=False,
                      elem_id="latent-ae-map")
             grid = gr.Image(label="2-D VAE decoder over the prior", format="png", interactive=False,
@@ -56,6 +58,9 @@ def build(lab: Lab) -> SimpleNamespace:
             with gr.Row():
                 image_a = ImageUpload(type="filepath", label="From", format="png")
                 image_b = ImageUpload(type="filepath", label="To", format="png")
+            examples([[a.dataset, a.path, b.path] for a, b in ex.INTERPOLATE], [dataset, image_a, image_b],
+                     "Example pairs: a 1 to a 7, a (simulated) photo of a 3 to a drawn 4, trousers to an ankle boot",
+                     "interpolate-examples")
         button = gr.Button("Interpolate", variant="primary")
         vae_path = gr.Image(label="Through the VAE's latent space", format="png", interactive=False)
         gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)

@@ -31,7 +31,7 @@ def build(lab: Lab) -> SimpleNamespace:
         n = len(load_history(run_folder(lab, COLLAPSE_RUN))["epochs"])
         first = show(n)
     except (FileNotFoundError, ValueError) as err:  # a weights folder without the collapse run: say so
-        n, first = 1, (None, None, None, None, None, f"⚠️ {err}")
+        n, first = 1, (None, None, None, None, None, f"**Notice:** {err}")
     bars = dict(x="class", y="share", y_lim=[0, 1], x_title="digit, as the classifier reads it",
                 y_title="share of samples", height=250, sort=None)
     with gr.Tab("Mode collapse", id="mode-collapse", elem_id="tab-mode-collapse"):

@@ -25,10 +25,10 @@ def build(lab: Lab) -> None:
                         with gr.Column(scale=3):
                             gr.Markdown(summary_markdown(info), elem_id=f"summary-{name}")
                         with gr.Column(scale=2):
-                            gr.DownloadButton(f"⬇ Download model.safetensors (weights, "
+                            gr.DownloadButton(f"Download model.safetensors (weights, "
                                               f"{info['weights_bytes'] / 1e6:.1f} MB)", value=info["weights"],
                                               variant="primary", elem_id=f"download-weights-{name}")
-                            gr.DownloadButton("⬇ Download config.json (the architecture)", value=info["config"],
+                            gr.DownloadButton("Download config.json (the architecture)", value=info["config"],
                                               elem_id=f"download-config-{name}")
                             gr.Code(info["code"], language="python", interactive=False, wrap_lines=True, lines=3,
                                     label="Load it in three lines (from the lab's folder)")

@@ -48,9 +48,8 @@ body.presenter .tab-container button { font-size: 18px !important; padding: 0 9p
 body.presenter .explain { padding-top: 2px !important; padding-bottom: 2px !important; }
 /* results first: a tab's result above its inputs, under its (closed) explanation */
 body.presenter .explain { order: -3; }
-body.presenter #reconstruct-results, body.presenter #reconstruct-result { order: -2; }
+body.presenter #reconstruct-results, body.presenter #reconstruct-verdict { order: -2; }
 body.presenter #reconstruct-results > .block { height: 190px !important; }
-body.presenter #reconstruct-result { max-height: 120px !important; overflow-y: auto !important; }
 body.presenter #reconstruct-upload, body.presenter #reconstruct-drawing { height: 150px !important; }
 /* tables: compact cells, no word broken in two */
 body.presenter .prose td, body.presenter .prose th { padding: 3px 8px !important; line-height: 1.2;

@@ -1,8 +1,10 @@
 import numpy as np
 import pytest
 import torch
+from PIL import Image, ImageDraw
 
-from lab.latent import PALETTE, interpolate, latent_map, latent_maps, manifold
+from lab.latent import PALETTE, TEXT, interpolate, latent_map, latent_maps, legend_position, manifold, model_latent_map
+from lab.plots import font
 
 
 def test_latent_map_draws_points_in_class_colours_and_the_user_point():
@@ -52,3 +54,68 @@ def test_gan_interpolation_ends_are_the_two_conditional_samples(tiny_lab):
     ends = (gan(torch.stack([z0, z1]), torch.tensor([1, 7])) + 1) / 2
     assert strip.shape == (5, 1, 28, 28)
     assert torch.allclose(strip[0], ends[0], atol=1e-6) and torch.allclose(strip[-1], ends[1], atol=1e-6)
+
+
+# Colour-vision deficiency simulation: Machado, Oliveira and Fernandes (2009), "A physiologically-based model for
+# simulation of color vision deficiency", severity 1.0, applied to linear RGB.
+CVD = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+}
+
+
+def to_lab(rgb: np.ndarray) -> np.ndarray:
+    """Linear RGB (N, 3) in [0, 1] -> CIE L*a*b* (D65)."""
+    xyz = rgb @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    f = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(f > 0.008856, np.cbrt(f), 7.787 * f + 16 / 116)
+    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)
+
+
+def smallest_difference(palette, matrix=None) -> float:
+    """The smallest CIE76 Delta E between two colours of `palette`, as seen with the deficiency `matrix`."""
+    c = np.asarray(palette, dtype=np.float64) / 255
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    if matrix is not None:
+        linear = np.clip(linear @ np.asarray(matrix).T, 0, 1)
+    lab = to_lab(linear)
+    d = np.sqrt(((lab[:, None] - lab[None]) ** 2).sum(-1))
+    return float(d[~np.eye(len(palette), dtype=bool)].min())
+
+
+def test_palette_has_ten_colours_that_stay_apart_for_colour_blind_eyes():
+    assert len(PALETTE) == len(set(PALETTE)) == 10
+    assert smallest_difference(PALETTE) >= 10
+    for name, matrix in CVD.items():
+        assert smallest_difference(PALETTE, matrix) >= 10, name
+    tableau = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75),
+               (227, 119, 194), (160, 160, 160), (188, 189, 34), (23, 190, 207)]  # the colours used before
+    assert smallest_difference(tableau, CVD["protanopia"]) < 6  # orange and green: alike without red cones
+
+
+def test_legend_draws_each_class_colour_with_its_number():
+    image = latent_map(np.zeros((1, 2)), np.array([0]), size=440, half_width=10.0)  # small circles: clear of it
+    for i, colour in enumerate(PALETTE):
+        (x0, y0, x1, y1), (tx, ty) = legend_position(i, 440)
+        assert tuple(image[(y0 + y1) // 2, (x0 + x1) // 2]) == colour
+        expected = Image.new("RGB", (14, 22), (12, 12, 16))  # the number alone, drawn as the legend draws it
+        ImageDraw.Draw(expected).text((0, 0), str(i), fill=TEXT, font=font(16))
+        drawn = image[ty:ty + 22, tx:tx + 14]
+        assert np.array_equal(drawn, np.asarray(expected)), i
+        assert (drawn.mean(axis=2) > 150).sum() > 10  # bright ink of the number, not an empty patch
+
+
+def test_each_class_number_is_drawn_at_its_centre_and_the_map_names_its_model(tiny_lab):
+    codes = np.concatenate([np.full((20, 2), -1.0), np.full((20, 2), 1.0)])
+    labels = np.repeat([2, 6], 20)
+    image = latent_map(codes, labels, size=200, half_width=2.0)
+    few = latent_map(codes[::4], labels[::4], size=200, half_width=2.0)  # 5 codes a class: too few for a number
+    for x, y in ((50, 150), (150, 50)):  # the centres of class 2 at (-1, -1) and class 6 at (1, 1)
+        outline = (image[y - 12:y + 12, x - 12:x + 12] == 0).all(axis=2)
+        assert outline.sum() > 20  # the number's black outline over its points
+        assert not (few[y - 12:y + 12, x - 12:x + 12] == 0).all(axis=2).any()
+    marked = model_latent_map(tiny_lab, "vae2d-mnist", point=[0.0, 0.0])
+    plain = model_latent_map(tiny_lab, "vae2d-mnist")
+    caption = marked[4:28, 4:300] != plain[4:28, 4:300]
+    assert caption.any()  # "ring: your digit, placed by vae2d-mnist's encoder", top left, only with a point

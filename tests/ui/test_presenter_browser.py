@@ -41,7 +41,7 @@ RESULTS = {
     "Learn": ("tab-learn", ["#learn-table"]),
     "Generate": ("tab-generate", ["#generate-vae", "#generate-gan", "#generate-vae-readout",
                                   "#generate-gan-readout"]),
-    "Reconstruct": ("tab-reconstruct", ["#reconstruct-input", "#reconstruct-output", "#reconstruct-result"]),
+    "Reconstruct": ("tab-reconstruct", ["#reconstruct-input", "#reconstruct-output", "#reconstruct-verdict"]),
     "Latent space": ("tab-latent", ["#latent-vae-map", "#latent-ae-map", "#latent-grid"]),
     "KL & encoder": ("tab-kl", ["#kl-maps", "#kl-grids", "#kl-figures"]),
     "Anomalies & denoising": ("tab-anomalies", ["#anomaly-readout", "#anomaly-histogram", "#anomaly-roc"]),
@@ -65,7 +65,7 @@ def main_action(page, tab: str, digit: Path) -> None:
         page.locator("#reconstruct-upload img").wait_for(timeout=30_000)
         page.get_by_role("button", name="Reconstruct the upload").click()
         page.locator("#reconstruct-output img").wait_for(timeout=60_000)
-        page.locator("#reconstruct-result").get_by_text("anomaly_percentile").wait_for(timeout=30_000)
+        page.locator("#reconstruct-verdict").get_by_text("The VAE redraws this as").wait_for(timeout=30_000)
     elif tab == "Latent space":
         page.locator("#latent-decode").click()
         page.locator("#latent-grid img").wait_for(timeout=60_000)

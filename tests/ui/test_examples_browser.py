@@ -1,0 +1,100 @@
+"""In a real browser (Playwright + Debian's Chromium): a visitor with no file of their own clicks the examples and
+reads the verdicts, and draws on the pads without first looking for the brush, also after pressing Clear."""
+
+import re
+
+import pytest
+
+from lab import examples as ex
+from tests.conftest import ARTIFACTS
+
+
+def click_example(page, examples_id: str, index: int) -> None:
+    """Click example `index` of a gr.Examples block (a gallery of thumbnails, or a table when it fills two inputs)."""
+    page.locator(f"#{examples_id}").locator("button.gallery-item, tr.tr-body").nth(index).click()
+
+
+def draw(page, pad_id: str, points: list[tuple[float, float]]) -> None:
+    """One stroke through `points` (fractions of the drawing area), without touching the pad's toolbar first.
+    The drawing area is the square in the middle of the editor's canvas (a stroke must start on it)."""
+    box = page.locator(f"#{pad_id} canvas").last.bounding_box()
+    side = 0.75 * min(box["width"], box["height"])  # inside the square drawing area, whatever the zoom
+    left, top = box["x"] + (box["width"] - side) / 2, box["y"] + (box["height"] - side) / 2
+    xy = [(left + fx * side, top + fy * side) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for (x0, y0), (x1, y1) in zip(xy, xy[1:], strict=False):
+        for k in range(1, 11):
+            page.mouse.move(x0 + (x1 - x0) * k / 10, y0 + (y1 - y0) * k / 10)
+    page.mouse.up()
+
+
+def verdict_after(page, button: str, expected: str) -> str:
+    """Press `button`, wait for the verdict to say `expected`, and return it."""
+    page.get_by_role("button", name=button).click()
+    page.locator("#reconstruct-verdict").get_by_text(expected).wait_for(timeout=60_000)
+    return page.locator("#reconstruct-verdict").inner_text()
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
+def test_examples_on_reconstruct_and_anomalies(app_url, browser, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Reconstruct").click()
+    upload = page.locator("#reconstruct-upload img")
+
+    click_example(page, "reconstruct-examples", ex.RECONSTRUCT.index(ex.PHOTO))
+    upload.wait_for(timeout=30_000)
+    text = verdict_after(page, "Reconstruct the upload", "redraws this as a 3 (")
+    assert re.search(r"redraws this as a 3 \(the classifier is \d+ % sure\)", text), text
+    assert "real test digits reconstruct better" in text and "vae2d-mnist" in text
+
+    click_example(page, "reconstruct-examples", ex.RECONSTRUCT.index(ex.GARMENTS[0]))  # also picks Fashion-MNIST
+    page.wait_for_timeout(500)
+    text = verdict_after(page, "Reconstruct the upload", "redraws this as a Trouser (")
+    assert "garments reconstruct better" in text and "vae2d-mnist" not in text, text
+
+    click_example(page, "reconstruct-examples", ex.RECONSTRUCT.index(ex.HOUSE))  # and back to MNIST
+    page.wait_for_timeout(500)
+    verdict = verdict_after(page, "Reconstruct the upload", "do not trust that label")
+    assert "99.9 % of real test digits reconstruct better" in verdict, verdict
+    page.locator("#reconstruct-output img").wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / f"examples-reconstruct-full-{width}x{height}.png"), full_page=True)
+    page.locator("#reconstruct-verdict").evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(ARTIFACTS / f"examples-reconstruct-house-{width}x{height}.png"))
+
+    page.get_by_role("tab", name="Latent space").click()
+    assert "vae2d-mnist" in page.locator("#latent-vae-map").inner_text()  # the model that placed the ring
+
+    page.get_by_role("tab", name="Anomalies & denoising").click()
+    click_example(page, "anomaly-examples", ex.ANOMALY.index(ex.HOUSE))
+    readout = page.locator("#anomaly-readout")
+    readout.get_by_text("flagged as an anomaly").wait_for(timeout=60_000)
+    page.locator("#anomaly-readout").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(ARTIFACTS / f"examples-anomaly-house-{width}x{height}.png"))
+    page.close()
+
+
+def test_the_pads_draw_at_once_and_after_clear(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url)
+    page.get_by_role("tab", name="Reconstruct").click()
+    page.wait_for_timeout(1000)
+    draw(page, "reconstruct-drawing", [(0.5, 0.15), (0.5, 0.85)])  # a "1", no click on the brush first
+    text = verdict_after(page, "Reconstruct the drawing", "redraws this as a 1 (")
+    assert "Your input itself" not in text, text  # the drawing itself is read as a 1 too
+
+    page.locator("#reconstruct-drawing-clear").click()
+    page.wait_for_timeout(1000)
+    draw(page, "reconstruct-drawing", [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)])  # a "7" on the cleared pad
+    verdict_after(page, "Reconstruct the drawing", "redraws this as a 7 (")  # a 7 alone: the 1 was cleared
+    page.locator("#reconstruct-drawing").evaluate("e => e.scrollIntoView({block: 'start'})")
+    page.screenshot(path=str(ARTIFACTS / "examples-drawing-7-1280x720.png"))
+
+    page.get_by_role("tab", name="KL & encoder").click()
+    page.wait_for_timeout(1000)
+    page.locator("#invert-drawing").scroll_into_view_if_needed()
+    draw(page, "invert-drawing", [(0.5, 0.15), (0.5, 0.85)])
+    page.get_by_role("button", name="Encode the drawing").click()
+    page.locator("#invert-readout").get_by_text("VAE: error").wait_for(timeout=60_000)
+    page.close()
