@@ -40,11 +40,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_mb(pid: int) -> float:
+def memory_mb(pid: int, field: str = "VmRSS") -> float:
+    """`field` of /proc/<pid>/status in MB: VmRSS (resident), RssAnon (heap, arenas, buffers: what requests
+    can grow) or RssFile (code and shared libraries, mapped from files)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc: this script measures memory on Linux only")
+    raise RuntimeError(f"no {field} in /proc: this script measures memory on Linux only")
+
+
+def memory(pid: int, when: str) -> dict[str, float]:
+    """The server's resident memory at `when`: all of it, and its anonymous and file-backed parts."""
+    return {f"{name}_mb_{when}": round(memory_mb(pid, field), 1)
+            for name, field in (("rss", "VmRSS"), ("anon", "RssAnon"), ("file", "RssFile"))}
 
 
 def folder_mb(folder: Path) -> float:
@@ -109,6 +117,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100, help="requests before the 'after warm-up' RSS reading")
     parser.add_argument("--cache-seconds", type=int, default=60, help="the app's LAB_CACHE_SECONDS for this run")
     parser.add_argument("--out", help="also write the figures to this JSON file")
+    parser.add_argument("--probe", help="run the app under benchmarks/memprobe.py, which appends where its memory "
+                                        "is to this JSON-lines file every 10 s (LAB_MEMPROBE_TRACE=1: tracemalloc too)")
     args = parser.parse_args()
     from gradio_client import Client
 
@@ -120,7 +130,11 @@ def main() -> None:
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_TEMP_DIR": str(cache),
            "LAB_CACHE_SECONDS": str(args.cache_seconds), "GRADIO_ANALYTICS_ENABLED": "False"}
     log = open(work / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "app.py"]
+    if args.probe:
+        env["LAB_MEMPROBE_OUT"] = str(Path(args.probe).resolve())
+        command = [sys.executable, "benchmarks/memprobe.py"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(600):
@@ -132,7 +146,7 @@ def main() -> None:
                     sys.exit(f"the app exited; see {work / 'server.log'}")
                 time.sleep(0.5)
         figures = {"requests": args.requests, "clients": args.clients, "cache_seconds": args.cache_seconds,
-                   "rss_mb_start": round(rss_mb(server.pid), 1), "cache_mb_start": round(folder_mb(cache), 2)}
+                   **memory(server.pid, "start"), "cache_mb_start": round(folder_mb(cache), 2)}
         lock, done, results, failures = threading.Lock(), [0], [], []
         peak = [0.0]
         stop = threading.Event()
@@ -155,10 +169,11 @@ def main() -> None:
                     results.append((kind, right, time.perf_counter() - start))
                     done[0] += 1
                     if done[0] == args.warmup:
-                        figures["rss_mb_after_warmup"] = round(rss_mb(server.pid), 1)
+                        figures.update(memory(server.pid, "after_warmup"))
                     if done[0] % 200 == 0:
-                        print(f"{done[0]} requests, RSS {rss_mb(server.pid):.0f} MB, cache {folder_mb(cache):.1f} MB",
-                              flush=True)
+                        print(f"{done[0]} requests, RSS {memory_mb(server.pid):.0f} MB "
+                              f"(anonymous {memory_mb(server.pid, 'RssAnon'):.0f} MB), "
+                              f"cache {folder_mb(cache):.1f} MB", flush=True)
 
         threading.Thread(target=watch_cache, daemon=True).start()
         began = time.perf_counter()
@@ -167,7 +182,10 @@ def main() -> None:
             list(pool.map(client_loop, range(args.clients), shares))
         stop.set()
         figures["minutes"] = round((time.perf_counter() - began) / 60, 1)
-        figures["rss_mb_end"] = round(rss_mb(server.pid), 1)
+        figures.update(memory(server.pid, "end"))
+        figures["rss_growth_mb"] = round(figures["rss_mb_end"] - figures["rss_mb_start"], 1)
+        if "rss_mb_after_warmup" in figures:
+            figures["rss_growth_mb_after_warmup"] = round(figures["rss_mb_end"] - figures["rss_mb_after_warmup"], 1)
         figures["cache_mb_peak"] = round(max(peak[0], folder_mb(cache)), 2)
         figures["cache_mb_end"] = round(folder_mb(cache), 2)
         figures["errors"] = sum(not right for _, right, _ in results)
