@@ -13,6 +13,13 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at i
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
+from lab.memory import limit_fragmentation  # noqa: E402
+
+# Before torch and Gradio start threads: two malloc arenas for all threads, buffers from 1 MB up unmapped when
+# freed. Server growth over 600 soak requests (python benchmarks/soak.py --requests 600): +258 MB without,
+# +71 MB with (lab/memory.py says why; the README's "Operating the Space" has the 2,000-request figures).
+limit_fragmentation()
+
 import gradio as gr  # noqa: E402
 
 from lab.latent import manifold, model_latent_map  # noqa: E402
