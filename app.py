@@ -16,8 +16,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 from lab.memory import limit_fragmentation  # noqa: E402
 
 # Before torch and Gradio start threads: two malloc arenas for all threads, buffers from 1 MB up unmapped when
-# freed. Server growth over 600 soak requests (python benchmarks/soak.py --requests 600): +258 MB without,
-# +71 MB with (lab/memory.py says why; the README's "Operating the Space" has the 2,000-request figures).
+# freed (lab/memory.py says why). python benchmarks/soak.py --requests 2000 --clients 20 --cache-seconds 60:
+# server RSS growth from before the first request +387 MB without, +79 and +102 MB with (README, "Operating").
 limit_fragmentation()
 
 import gradio as gr  # noqa: E402

@@ -5,11 +5,14 @@
 20 clients (one gradio_client each, in threads) send 2,000 mixed requests between them: /generate,
 /reconstruct with uploads (opaque digits, drawings on transparent canvases, and bad files that must be
 refused with the app's own message), /interpolate (half of them with two uploads) and /manifold. It
-reports unexpected errors, the server's resident memory (RSS) before the first request, after a warm-up
-and at the end, and the size of Gradio's cache folder (GRADIO_TEMP_DIR, a fresh folder) at the start, its
-peak and at the end. The app deletes cached uploads and results older than LAB_CACHE_SECONDS (3600 by
-default); the soak sets --cache-seconds (default 60) so that the deletion happens within the run.
-Not part of the test suite. Latencies are printed for information only: they depend on the machine.
+reports unexpected errors, the server's resident memory (RSS, and its anonymous and file-backed parts)
+before the first request, after a warm-up and at the end, the growth from each, and the size of Gradio's
+cache folder (GRADIO_TEMP_DIR, a fresh folder) at the start, its peak and at the end. The app deletes
+cached uploads and results older than LAB_CACHE_SECONDS (3600 by default); the soak sets --cache-seconds
+(default 60) so that the deletion happens within the run. With --probe FILE the server runs under
+benchmarks/memprobe.py, which logs where its memory is (malloc's bytes in use and free, arenas, threads,
+Python objects). Not part of the test suite. Latencies are printed for information only: they depend on
+the machine.
 """
 
 import argparse
@@ -56,7 +59,13 @@ def memory(pid: int, when: str) -> dict[str, float]:
 
 
 def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except FileNotFoundError:  # deleted by the app's sweep while we were counting
+            pass
+    return total / 2**20
 
 
 def make_uploads(folder: Path) -> dict[str, list[Path]]:
@@ -191,6 +200,8 @@ def main() -> None:
         with ThreadPoolExecutor(args.clients) as pool:
             list(pool.map(client_loop, range(args.clients), shares))
         stop.set()
+        if server.poll() is not None:
+            sys.exit(f"the app exited during the run (status {server.returncode}); see {work / 'server.log'}")
         figures["minutes"] = round((time.perf_counter() - began) / 60, 1)
         figures.update(memory(server.pid, "end"))
         figures["rss_growth_mb"] = round(figures["rss_mb_end"] - figures["rss_mb_start"], 1)
