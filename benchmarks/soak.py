@@ -5,11 +5,14 @@
 20 clients (one gradio_client each, in threads) send 2,000 mixed requests between them: /generate,
 /reconstruct with uploads (opaque digits, drawings on transparent canvases, and bad files that must be
 refused with the app's own message), /interpolate (half of them with two uploads) and /manifold. It
-reports unexpected errors, the server's resident memory (RSS) before the first request, after a warm-up
-and at the end, and the size of Gradio's cache folder (GRADIO_TEMP_DIR, a fresh folder) at the start, its
-peak and at the end. The app deletes cached uploads and results older than LAB_CACHE_SECONDS (3600 by
-default); the soak sets --cache-seconds (default 60) so that the deletion happens within the run.
-Not part of the test suite. Latencies are printed for information only: they depend on the machine.
+reports unexpected errors, the server's resident memory (RSS, and its anonymous and file-backed parts)
+before the first request, after a warm-up and at the end, the growth from each, and the size of Gradio's
+cache folder (GRADIO_TEMP_DIR, a fresh folder) at the start, its peak and at the end. The app deletes
+cached uploads and results older than LAB_CACHE_SECONDS (3600 by default); the soak sets --cache-seconds
+(default 60) so that the deletion happens within the run. With --probe FILE the server runs under
+benchmarks/memprobe.py, which logs where its memory is (malloc's bytes in use and free, arenas, threads,
+Python objects). Not part of the test suite. Latencies are printed for information only: they depend on
+the machine.
 """
 
 import argparse
@@ -40,15 +43,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def rss_mb(pid: int) -> float:
+def memory_mb(pid: int, field: str = "VmRSS") -> float:
+    """`field` of /proc/<pid>/status in MB: VmRSS (resident), RssAnon (heap, arenas, buffers: what requests
+    can grow) or RssFile (code and shared libraries, mapped from files)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc: this script measures memory on Linux only")
+    raise RuntimeError(f"no {field} in /proc: this script measures memory on Linux only")
+
+
+def memory(pid: int, when: str) -> dict[str, float]:
+    """The server's resident memory at `when`: all of it, and its anonymous and file-backed parts."""
+    return {f"{name}_mb_{when}": round(memory_mb(pid, field), 1)
+            for name, field in (("rss", "VmRSS"), ("anon", "RssAnon"), ("file", "RssFile"))}
 
 
 def folder_mb(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            total += path.stat().st_size if path.is_file() else 0
+        except FileNotFoundError:  # deleted by the app's sweep while we were counting
+            pass
+    return total / 2**20
 
 
 def make_uploads(folder: Path) -> dict[str, list[Path]]:
@@ -109,6 +126,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=100, help="requests before the 'after warm-up' RSS reading")
     parser.add_argument("--cache-seconds", type=int, default=60, help="the app's LAB_CACHE_SECONDS for this run")
     parser.add_argument("--out", help="also write the figures to this JSON file")
+    parser.add_argument("--probe", help="run the app under benchmarks/memprobe.py, which appends where its memory "
+                                        "is to this JSON-lines file every 10 s (LAB_MEMPROBE_TRACE=1: tracemalloc too)")
     args = parser.parse_args()
     from gradio_client import Client
 
@@ -120,7 +139,11 @@ def main() -> None:
     env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_TEMP_DIR": str(cache),
            "LAB_CACHE_SECONDS": str(args.cache_seconds), "GRADIO_ANALYTICS_ENABLED": "False"}
     log = open(work / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "app.py"]
+    if args.probe:
+        env["LAB_MEMPROBE_OUT"] = str(Path(args.probe).resolve())
+        command = [sys.executable, "benchmarks/memprobe.py"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         for _ in range(600):
@@ -132,7 +155,7 @@ def main() -> None:
                     sys.exit(f"the app exited; see {work / 'server.log'}")
                 time.sleep(0.5)
         figures = {"requests": args.requests, "clients": args.clients, "cache_seconds": args.cache_seconds,
-                   "rss_mb_start": round(rss_mb(server.pid), 1), "cache_mb_start": round(folder_mb(cache), 2)}
+                   **memory(server.pid, "start"), "cache_mb_start": round(folder_mb(cache), 2)}
         lock, done, results, failures = threading.Lock(), [0], [], []
         peak = [0.0]
         stop = threading.Event()
@@ -143,7 +166,17 @@ def main() -> None:
 
         def client_loop(k: int, n: int):
             rng = random.Random(k)
-            client = Client(url, verbose=False, download_files=False)
+            for attempt in range(3):  # 20 clients asking for the app's API at once can time out on 2 cores
+                try:
+                    client = Client(url, verbose=False, download_files=False)
+                    break
+                except Exception as err:  # noqa: BLE001 - reported, the client's share counted as failed
+                    if attempt == 2:
+                        failures.append(f"client {k} could not connect: {type(err).__name__}: {str(err)[:200]}")
+                        with lock:
+                            results.extend(("error", False, 0.0) for _ in range(n))
+                        return
+                    time.sleep(5)
             for _ in range(n):
                 start = time.perf_counter()
                 try:
@@ -155,10 +188,11 @@ def main() -> None:
                     results.append((kind, right, time.perf_counter() - start))
                     done[0] += 1
                     if done[0] == args.warmup:
-                        figures["rss_mb_after_warmup"] = round(rss_mb(server.pid), 1)
+                        figures.update(memory(server.pid, "after_warmup"))
                     if done[0] % 200 == 0:
-                        print(f"{done[0]} requests, RSS {rss_mb(server.pid):.0f} MB, cache {folder_mb(cache):.1f} MB",
-                              flush=True)
+                        print(f"{done[0]} requests, RSS {memory_mb(server.pid):.0f} MB "
+                              f"(anonymous {memory_mb(server.pid, 'RssAnon'):.0f} MB), "
+                              f"cache {folder_mb(cache):.1f} MB", flush=True)
 
         threading.Thread(target=watch_cache, daemon=True).start()
         began = time.perf_counter()
@@ -166,8 +200,13 @@ def main() -> None:
         with ThreadPoolExecutor(args.clients) as pool:
             list(pool.map(client_loop, range(args.clients), shares))
         stop.set()
+        if server.poll() is not None:
+            sys.exit(f"the app exited during the run (status {server.returncode}); see {work / 'server.log'}")
         figures["minutes"] = round((time.perf_counter() - began) / 60, 1)
-        figures["rss_mb_end"] = round(rss_mb(server.pid), 1)
+        figures.update(memory(server.pid, "end"))
+        figures["rss_growth_mb"] = round(figures["rss_mb_end"] - figures["rss_mb_start"], 1)
+        if "rss_mb_after_warmup" in figures:
+            figures["rss_growth_mb_after_warmup"] = round(figures["rss_mb_end"] - figures["rss_mb_after_warmup"], 1)
         figures["cache_mb_peak"] = round(max(peak[0], folder_mb(cache)), 2)
         figures["cache_mb_end"] = round(folder_mb(cache), 2)
         figures["errors"] = sum(not right for _, right, _ in results)
