@@ -14,6 +14,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
 import gradio as gr  # noqa: E402
+import torch  # noqa: E402
 
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, StartupError, load_lab  # noqa: E402
@@ -36,6 +37,11 @@ CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square
 # not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
 LAUNCH = {"css": CSS, "max_file_size": f"{MAX_UPLOAD_MB}mb", "show_error": True}
 CACHE_SECONDS = int(os.environ.get("LAB_CACHE_SECONDS", "3600"))  # uploads and results are deleted at this age
+TORCH_THREADS = 1  # torch's threads while Gradio runs events in parallel threads: measured, README "Performance"
+
+
+def serving_threads() -> int:
+    return int(os.environ.get("LAB_TORCH_THREADS", TORCH_THREADS))
 
 INTRO = """# VAE vs GAN Lab
 Two ways to teach a computer to make new images of handwritten digits (MNIST) and clothes
@@ -81,6 +87,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    torch.set_num_threads(serving_threads())
     try:
         lab = load_lab()
     except StartupError as err:  # one line naming the file and the fix, no traceback

@@ -64,7 +64,7 @@ def quiz_files(lab: Lab, dataset: str) -> dict[str, np.ndarray]:
     return lab.files[key]
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def new_round(lab: Lab, seed, dataset) -> tuple[torch.Tensor, str]:
     """The round's image `(1, 1, 28, 28)` in [0, 1] and its hidden answer ("Real", "VAE" or "GAN"),
     both fixed by `seed` alone (and the data set)."""
@@ -82,7 +82,7 @@ def new_round(lab: Lab, seed, dataset) -> tuple[torch.Tensor, str]:
     return x, source
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def measure(lab: Lab, dataset: str, images: torch.Tensor) -> dict[str, np.ndarray]:
     """The quiz's readouts for a batch `(B, 1, 28, 28)` in [0, 1], one value per image."""
     files = quiz_files(lab, dataset)
