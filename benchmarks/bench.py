@@ -71,8 +71,10 @@ def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
 
     cells = [[cell(row.get(key)) for key, _ in columns] for row in rows]
     widths = [max([len(heading)] + [len(r[i]) for r in cells]) for i, (_, heading) in enumerate(columns)]
-    numeric = [all(isinstance(row.get(key), int | float) or row.get(key) is None for row in rows)
-               for key, _ in columns]
+    def is_number(value):
+        return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+    numeric = [all(is_number(row.get(key)) for row in rows) for key, _ in columns]
 
     def line(values):
         return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True))

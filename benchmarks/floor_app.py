@@ -13,6 +13,7 @@ that benchmarks/serve.py and benchmarks/load.py compare the app with.
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import tempfile
@@ -61,6 +62,7 @@ def build_floor(demo: gr.Blocks, answers: dict[str, list]) -> gr.Blocks:
                 def respond(*_, frames=frames):
                     return frames[0]  # Gradio still encodes every PNG and serialises the JSON per request
 
+            respond.__signature__ = inspect.signature(fn.fn)  # the same parameters (names, gr.Request, gr.Progress)
             gr.Button(name, visible=False).click(
                 respond, inputs, outputs, api_name=fn.api_name, concurrency_limit=fn.concurrency_limit,
                 concurrency_id=fn.concurrency_id, queue=fn.queue)
