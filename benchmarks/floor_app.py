@@ -34,15 +34,40 @@ def clone(component: gr.components.Component) -> gr.components.Component:
     return type(component)(**component.constructor_args)
 
 
+def direct_call(fn, args: tuple):
+    """Call an event's function as Gradio would after preprocessing: `args`, and None for a gr.Request."""
+    params = list(inspect.signature(fn.fn).parameters.values())[len(args):]
+    return fn.fn(*args, *[None for p in params if p.annotation in (gr.Request, "gr.Request")])
+
+
+def realistic_args(endpoints: dict, table: dict, name: str, answers: dict, i: int = 0) -> tuple:
+    """The arguments of request `i` of endpoint `name` as its function receives them. A gr.State input that
+    the `before` endpoint outputs (the reconstruction's details, the quiz round) takes the value that
+    endpoint's recorded answer holds, as the server's session state would."""
+    request = table[name]
+    args = list(request.direct_args(i))
+    if request.before:
+        before = endpoints[request.before]
+        answer = answers[request.before][-1]
+        answer = answer if len(before.outputs) > 1 else [answer]
+        for k, component in enumerate(endpoints[request.extra.get("api_name", name)].inputs):
+            if isinstance(component, gr.State) and component in before.outputs:
+                args[k] = answer[before.outputs.index(component)]
+    return tuple(args)
+
+
 def record_answers(demo: gr.Blocks, table: dict) -> dict[str, list]:
     """Call every public endpoint's function once, directly, with its realistic arguments; {name: [outputs
-    of each yield]} (one entry for a plain function, every frame for a generator such as /arena)."""
+    of each yield]} (one entry for a plain function, every frame for a generator such as /arena). The
+    endpoints that others need first (`before`) are called first."""
+    endpoints = public_endpoints(demo)
+    missing = [name for name in endpoints if name not in table]
+    if missing:
+        raise KeyError(f"no realistic request for {missing}: add them to benchmarks/bench.py `requests`")
     answers = {}
-    for name, fn in public_endpoints(demo).items():
-        if name not in table:
-            raise KeyError(f"no realistic request for {name}: add one to benchmarks/bench.py `requests`")
-        result = fn.fn(*table[name].direct_args(0))
-        answers[name] = list(result) if fn.types_generator else [result]
+    for name in sorted(endpoints, key=lambda n: table[n].before is not None):
+        result = direct_call(endpoints[name], realistic_args(endpoints, table, name, answers))
+        answers[name] = list(result) if endpoints[name].types_generator else [result]
     return answers
 
 

@@ -90,21 +90,24 @@ def startup(work: Path, repeats: int, env: dict) -> tuple[dict, tuple]:
 def compute_times(names: list[str], table_: dict, repeats: int) -> dict[str, dict]:
     """Each endpoint's plain function called directly: the first call, and the median of `repeats` more."""
     import torch
-    from floor_app import public_endpoints
+    from floor_app import direct_call, public_endpoints, realistic_args
 
     from app import build_demo, serving_threads
     from lab.loading import load_lab
 
     torch.set_num_threads(serving_threads())
-    fns = public_endpoints(build_demo(load_lab("weights", namespace="")))
+    demo = build_demo(load_lab("weights", namespace=""))
+    fns = public_endpoints(demo)
+    befores = {table_[n].before for n in names if table_[n].before}
+    answers = {name: [direct_call(fns[name], realistic_args(fns, table_, name, {}))] for name in befores}
     times = {}
     for name in names:
-        request = table_[name]
-        fn = fns[request.extra.get("api_name", name)]
+        fn = fns[table_[name].extra.get("api_name", name)]
         seconds = []
         for i in range(1 + (1 if name == "/arena" else repeats)):
+            args = realistic_args(fns, table_, name, answers, i)
             began = time.perf_counter()
-            result = fn.fn(*request.direct_args(i))
+            result = direct_call(fn, args)
             if fn.types_generator:
                 for _ in result:
                     pass
