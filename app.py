@@ -37,7 +37,10 @@ CSS = "img { image-rendering: pixelated; }"  # keep upscaled 28x28 pixels square
 # not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
 LAUNCH = {"css": CSS, "max_file_size": f"{MAX_UPLOAD_MB}mb", "show_error": True}
 CACHE_SECONDS = int(os.environ.get("LAB_CACHE_SECONDS", "3600"))  # uploads and results are deleted at this age
-TORCH_THREADS = 1  # torch's threads while Gradio runs events in parallel threads: measured, README "Performance"
+# torch's threads while Gradio runs events in parallel threads. `python benchmarks/threads.py --workers 4
+# --requests 36 --rounds 2` on the shared 2-core machine: 1 thread 2.38, 2.26 s; 2 threads 1.92, 2.53 s: no clear
+# winner, so 1 (no oversubscription; the arena runs on one thread anyway). README "Performance".
+TORCH_THREADS = 1
 
 
 def serving_threads() -> int:

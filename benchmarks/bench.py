@@ -153,7 +153,7 @@ def requests(uploads: dict[str, list[Path]]) -> dict[str, Request]:
         "/time_machine": Request(lambda i: ("gan-mnist", 1 + i % 16), ("gan-mnist", 5),
                                  note="the epoch slider moved (epoch 1-16)"),
         "/time_machine_epochs": Request(lambda i: ("vae-mnist", 5), ("vae-mnist", 5)),
-        "/mode_collapse": Request(lambda i: (1 + i % 10,), (3,), note="the epoch slider moved"),
+        "/mode_collapse": Request(lambda i: (1 + i % 8,), (3,), note="the epoch slider moved (1-8)"),
         "/quiz_round": Request(lambda i: (i, "MNIST"), (new_state(), 0, "MNIST"), note="a new seed each round"),
         "/quiz_answer": Request(lambda i: ("GAN",), ("GAN", {**new_state(), "round": {"seed": 0, "dataset": "MNIST"}}),
                                 before="/quiz_round"),

@@ -73,7 +73,7 @@ def clicks(rng: random.Random, uploads: dict, n: int) -> list[tuple[str, list[tu
         elif kind == "time_machine":
             steps = [("/time_machine", (rng.choice(["gan-mnist", "vae-mnist"]), rng.randrange(1, 11)))]
         elif kind == "mode_collapse":
-            steps = [("/mode_collapse", (rng.randrange(1, 11),))]
+            steps = [("/mode_collapse", (rng.randrange(1, 9),))]  # the collapse run has 8 epochs
         elif kind == "invert":
             steps = [("/invert", (digit, 60))]
         else:
@@ -87,7 +87,8 @@ def run_class(url: str, plans: list, think: float) -> dict:
     from gradio_client import Client
 
     with ThreadPoolExecutor(8) as pool:  # connect first: a browser has the page before it clicks
-        clients = list(pool.map(lambda _: Client(url, verbose=False), plans))
+        # gradio_client gives up on an HTTP read after 20 s by default; a queued click may wait longer
+        clients = list(pool.map(lambda _: Client(url, verbose=False, httpx_kwargs={"timeout": 600}), plans))
     lock, results, failures = threading.Lock(), [], []
 
     def student(client, plan):

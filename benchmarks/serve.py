@@ -145,6 +145,7 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--startup-only", action="store_true")
     p.add_argument("--repeats", type=int, default=1, help="start-up measurements (alternating bare and app)")
     p.add_argument("--no-compute", action="store_true", help="skip the in-process compute times")
+    p.add_argument("--compute-only", action="store_true", help="only the in-process compute times (no servers)")
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the app (e.g. LAB_TORCH_THREADS=2)")
     p.add_argument("--json", help="also write the figures to this JSON file")
     args = p.parse_args(argv)
@@ -163,7 +164,11 @@ def main(argv: list[str] | None = None) -> dict:
                           "note": "2-core machine shared with other engineers' jobs unless said otherwise"},
               "command": "python benchmarks/serve.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "env": env}
-    servers = []
+    if args.compute_only:
+        result["endpoints"] = [{"endpoint": name, **times} for name, times in compute_times(names, table_, 5).items()]
+        result["caps"] = caps()
+        return finish(result, args)
+    servers, rows = [], []
     try:
         app = None
         if not args.no_startup or args.startup_only:
@@ -191,7 +196,6 @@ def main(argv: list[str] | None = None) -> dict:
         missing = app_names - {r.extra.get("api_name", n) for n, r in table_.items()}
         if missing:
             sys.exit(f"no realistic request for {sorted(missing)}: add them to benchmarks/bench.py `requests`")
-        rows = []
         for name in names:
             request = table_[name]
             heavy = request.extra.get("api_name", name) in HEAVY
@@ -210,6 +214,8 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         for process in servers:
             stop(process)
+        if rows and args.json:  # what was measured so far, should a later endpoint fail
+            Path(args.json).write_text(json.dumps({**result, "endpoints": rows}, indent=2) + "\n")
     if not args.no_compute:  # the servers are stopped: the functions run with the machine's cores to themselves
         for name, times in compute_times(names, table_, 5).items():
             next(r for r in rows if r["endpoint"] == name).update(times)
