@@ -21,6 +21,7 @@ from lab.memory import limit_fragmentation  # noqa: E402
 limit_fragmentation()
 
 import gradio as gr  # noqa: E402
+import torch  # noqa: E402
 
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, StartupError, load_lab  # noqa: E402
@@ -44,6 +45,14 @@ CSS = "img { image-rendering: pixelated; }\n" + presenter.CSS  # keep upscaled 2
 # not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
 LAUNCH = {"css": CSS, "max_file_size": f"{MAX_UPLOAD_MB}mb", "show_error": True}
 CACHE_SECONDS = int(os.environ.get("LAB_CACHE_SECONDS", "3600"))  # uploads and results are deleted at this age
+# torch's threads while Gradio runs events in parallel threads. `python benchmarks/threads.py --workers 4
+# --requests 36 --rounds 2` on the shared 2-core machine: 1 thread 2.38, 2.26 s; 2 threads 1.92, 2.53 s: no clear
+# winner, so 1 (no oversubscription; the arena runs on one thread anyway). README "Performance".
+TORCH_THREADS = 1
+
+
+def serving_threads() -> int:
+    return int(os.environ.get("LAB_TORCH_THREADS", TORCH_THREADS))
 
 INTRO = """# VAE vs GAN Lab
 Two ways to teach a computer to make new images of handwritten digits (MNIST) and clothes
@@ -91,6 +100,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    torch.set_num_threads(serving_threads())
     try:
         lab = load_lab()
     except StartupError as err:  # one line naming the file and the fix, no traceback

@@ -11,6 +11,7 @@ The test sets' scores are precomputed by `python -m training.anomaly_scores` int
 import numpy as np
 import torch
 
+from lab.cache import cached
 from lab.loading import Lab
 from lab.plots import histogram_chart, line_chart
 from lab.preprocess import preprocess
@@ -22,7 +23,7 @@ SCORES_FILE = "anomaly_scores.npz"
 SETS = {"mnist": "MNIST test digits", "fashion-mnist": "Fashion-MNIST test images", "noise": "uniform noise"}
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def negative_elbo(vae: VAE, x: torch.Tensor, samples: int = ELBO_SAMPLES, seed: int = 0) -> torch.Tensor:
     """-ELBO per image in nats, `(B,)`; the same image and seed always give the same score."""
     g = torch.Generator().manual_seed(seed)
@@ -34,7 +35,7 @@ def negative_elbo(vae: VAE, x: torch.Tensor, samples: int = ELBO_SAMPLES, seed: 
     return recon / samples + kl_divergence(mu, logvar)
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def reconstruction_error(vae: VAE, x: torch.Tensor) -> torch.Tensor:
     """Mean squared error per pixel of the posterior-mean reconstruction, `(B,)`."""
     return (vae.reconstruct(x) - x).pow(2).flatten(1).mean(1)
@@ -111,6 +112,19 @@ def score_image(lab: Lab, image) -> float:
     return float(negative_elbo(lab.model("vae-mnist"), preprocess(image, box=FIT_BOX["MNIST"]).x)[0])
 
 
+@cached(maxsize=1)
+def reference_rocs(lab: Lab) -> tuple[dict, dict]:
+    """The MNIST VAE's ROC curves against each anomaly set, {set label: (FPR, TPR, colour)}, and their
+    AUROCs {set: value}: the same for every threshold, so computed once."""
+    scores = reference_scores(lab, "vae-mnist")
+    curves, aurocs = {}, {}
+    for name in ("fashion-mnist", "noise"):
+        fpr, tpr, _ = roc_curve(scores["mnist"], scores[name])
+        curves[SETS[name]] = (fpr, tpr, COLOURS[name])
+        aurocs[name] = round(auroc(scores["mnist"], scores[name]), 4)
+    return curves, aurocs
+
+
 def anomaly_roc(lab: Lab, threshold, image=None):
     """`/anomaly_roc`: (histograms of the MNIST VAE's scores with the threshold and `image`'s score marked,
     ROC curves with the threshold's operating point, figures)."""
@@ -121,11 +135,9 @@ def anomaly_roc(lab: Lab, threshold, image=None):
     result = {"score": "negative ELBO in nats (MNIST VAE, gray levels as Bernoulli targets)",
               "threshold": round(threshold, 1),
               "false_positive_rate_mnist": round(float(np.mean(normal >= threshold)), 4)}
-    curves = {}
+    curves, aurocs = reference_rocs(lab)
     for name in ("fashion-mnist", "noise"):
-        fpr, tpr, _ = roc_curve(normal, scores[name])
-        curves[SETS[name]] = (fpr, tpr, COLOURS[name])
-        result[f"auroc_{name}"] = round(auroc(normal, scores[name]), 4)
+        result[f"auroc_{name}"] = aurocs[name]
         result[f"true_positive_rate_{name}"] = round(rates(normal, scores[name], threshold)[0], 4)
     marks = [(threshold, "threshold", (255, 255, 255))]
     if upload_score is not None:

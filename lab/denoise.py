@@ -53,7 +53,7 @@ def _db(value: float) -> float | None:
     return None if math.isinf(value) else round(value, 2)  # JSON has no infinity
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def denoise(lab: Lab, image, dataset: str = "MNIST", kind: str = "Gaussian", level=0.5):
     """`/denoise`: (noisy input, VAE output, clean input, figures)."""
     dataset, kind, level = parse_dataset(dataset), parse_noise_type(kind), parse_noise(level)

@@ -2,6 +2,7 @@
 
 import torch
 
+from lab.cache import cached
 from lab.images import image_grid
 from lab.loading import CLASS_NAMES, DATASETS, Lab
 from models.metrics import laplacian_variance
@@ -63,7 +64,7 @@ def real_sharpness(lab: Lab, dataset: str) -> float:
     return lab.json(f"classifier-{DATASETS[dataset]}", "metrics.json")["real_laplacian_variance"]
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def readout(lab: Lab, dataset: str, images: torch.Tensor, label: int | None) -> dict:
     """Sharpness relative to real images, and the share the classifier finds recognisable."""
     classifier = lab.model(f"classifier-{DATASETS[dataset]}")
@@ -88,7 +89,7 @@ def evaluated(lab: Lab, name: str) -> dict:
     return {key: metrics[key] for key in ("precision", "recall", "real_precision", "real_recall") if key in metrics}
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def vae_prior_codes(lab: Lab, dataset: str, label: int | None, count: int, seed: int) -> tuple[torch.Tensor, dict]:
     """Codes z ~ N(0, I) `(k, latent_dim)`, k <= count. For a class, keep the draws whose decoded
     image the classifier assigns to it (rejection sampling): the VAE itself knows no classes,
@@ -107,11 +108,17 @@ def vae_prior_codes(lab: Lab, dataset: str, label: int | None, count: int, seed:
     return z[:count], {"draws": draws, "kept": len(z)}
 
 
-@torch.no_grad()
 def generate(lab: Lab, dataset: str, label, count, seed):
-    """`/generate`: (VAE grid, GAN grid, stats) for one request."""
+    """`/generate`: (VAE grid, GAN grid, stats) for one request. The same request (a class's seed 0,
+    which every student sees first) is computed once: the result is cached by its inputs."""
     dataset = parse_dataset(dataset)
-    label_index, count, seed = parse_label(dataset, label), parse_count(count), parse_seed(seed)
+    return generated(lab, dataset, parse_label(dataset, label), parse_count(count), parse_seed(seed))
+
+
+# at most 32 results: two grids of at most 64 tiles (914 x 914 pixels, 0.8 MB each) and the stats
+@cached(maxsize=32)
+@torch.inference_mode()
+def generated(lab: Lab, dataset: str, label_index: int | None, count: int, seed: int):
     name = "any class" if label_index is None else repr(CLASS_NAMES[dataset][label_index])
 
     z, draws = vae_prior_codes(lab, dataset, label_index, count, seed)

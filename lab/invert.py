@@ -63,7 +63,7 @@ def invert(lab: Lab, image, steps=DEFAULT_STEPS, progress: Callable[[int, int], 
     x = preprocess(image, box=FIT_BOX["MNIST"]).x
     vae, gan = lab.model("vae-mnist"), lab.model("gan-mnist")
     start = time.perf_counter()
-    with torch.no_grad():
+    with torch.inference_mode():
         x_vae = vae.reconstruct(x)
     vae_seconds = time.perf_counter() - start
     start = time.perf_counter()

@@ -16,9 +16,10 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from lab.cache import cached
 from lab.generate import CONFIDENT, parse_int, parse_seed
 from lab.images import image_grid
-from lab.latent import TITLES, latent_map
+from lab.latent import TITLES, base_latent_map, frame_half_width, latent_map
 from lab.loading import Lab
 from lab.plots import bar_chart
 
@@ -46,7 +47,7 @@ def code_spread(codes: np.ndarray) -> dict:
     }
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def prior_decodes(model, classifier, z: torch.Tensor) -> tuple[torch.Tensor, dict]:
     """Decode codes z and classify them: (images, {"recognised", "class_histogram", "class_coverage",
     "distinct_classes"})."""
@@ -67,12 +68,14 @@ def prior_codes(count: int, seed: int) -> torch.Tensor:
     return torch.randn(count, 2, generator=torch.Generator().manual_seed(seed))
 
 
-def map_with_codes(codes: np.ndarray, labels: np.ndarray, z: np.ndarray, title: str) -> np.ndarray:
-    """The model's latent map with the prior draws `z` as white crosses."""
-    half_width = max(2.2, float(np.percentile(np.abs(codes.astype(np.float32)), 99.5)) * 1.05)  # as latent_map
-    image = latent_map(codes, labels, title=title, half_width=half_width)
-    size = image.shape[0]
-    pil = Image.fromarray(image)
+def map_with_codes(codes: np.ndarray, labels: np.ndarray, z: np.ndarray, title: str,
+                   base: np.ndarray | None = None) -> np.ndarray:
+    """The model's latent map with the prior draws `z` as white crosses. `base`: that map already drawn
+    (lab/latent.py `base_latent_map`), which is copied rather than drawn again."""
+    half_width = frame_half_width(codes)  # as latent_map
+    pil = Image.fromarray(base.copy() if base is not None else latent_map(codes, labels, title=title,
+                                                                            half_width=half_width))
+    size = pil.size[0]
     draw = ImageDraw.Draw(pil)
     for x, y in np.asarray(z):
         px, py = (x / half_width + 1) * size / 2, (1 - y / half_width) * size / 2
@@ -84,23 +87,32 @@ def map_with_codes(codes: np.ndarray, labels: np.ndarray, z: np.ndarray, title: 
 def ae_vs_vae(lab: Lab, count=32, seed=0):
     """`/ae_vs_vae`: (VAE map, AE map, VAE decodes, AE decodes, class chart, figures) for `count`
     shared prior draws z ~ N(0, I) (crosses on both maps), beside the precomputed figures."""
-    count, seed = parse_int(count, "How many codes", 1, MAX_DRAWS), parse_seed(seed)
+    return ae_vs_vae_draws(lab, parse_int(count, "How many codes", 1, MAX_DRAWS), parse_seed(seed))
+
+
+@cached(maxsize=8)  # the page's first request (32, 0) and a few seeds: about 1.3 MB each
+def ae_vs_vae_draws(lab: Lab, count: int, seed: int):
     z = prior_codes(count, seed)
     classifier = lab.model("classifier-mnist")
-    maps, grids, figures, histograms = [], [], {}, {}
+    maps, grids, figures = [], [], {}
     for name in MODELS:
         stored = lab.npz(name, "latent_map.npz")
-        maps.append(map_with_codes(stored["codes"], stored["labels"], z.numpy(), TITLES[name]))
+        maps.append(map_with_codes(stored["codes"], stored["labels"], z.numpy(), TITLES[name],
+                                   base=base_latent_map(lab, name)))
         images, live = prior_decodes(lab.model(name), classifier, z)
         grids.append(image_grid(images, scale=3, ncol=8))
-        precomputed = lab.json(name, FIGURES_FILE)
-        figures[name] = {"these_draws": live, **precomputed}
-        histograms[name] = precomputed["prior_decodes"]["class_histogram"]
+        figures[name] = {"these_draws": live, **lab.json(name, FIGURES_FILE)}
+    return maps[0], maps[1], grids[0], grids[1], class_chart(lab), {"count": count, "seed": seed, **figures}
+
+
+@cached(maxsize=1)
+def class_chart(lab: Lab) -> np.ndarray:
+    """The classes of 10,000 decoded prior draws per model (precomputed figures): the same for every request."""
+    histograms = {name: lab.json(name, FIGURES_FILE)["prior_decodes"]["class_histogram"] for name in MODELS}
     draws = lab.json("vae2d-mnist", FIGURES_FILE)["draws"]
-    chart = bar_chart({"2-D VAE": (histograms["vae2d-mnist"], (80, 160, 255)),
-                       "2-D autoencoder": (histograms["ae2d-mnist"], (255, 150, 40))},
-                      [str(d) for d in range(10)], title=f"Class of decoded N(0, I) codes ({draws:,} draws)")
-    return maps[0], maps[1], grids[0], grids[1], chart, {"count": count, "seed": seed, **figures}
+    return bar_chart({"2-D VAE": (histograms["vae2d-mnist"], (80, 160, 255)),
+                      "2-D autoencoder": (histograms["ae2d-mnist"], (255, 150, 40))},
+                     [str(d) for d in range(10)], title=f"Class of decoded N(0, I) codes ({draws:,} draws)")
 
 
 def figures_text(figures: dict | None) -> str:

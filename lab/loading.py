@@ -73,6 +73,7 @@ class Lab:
     models: dict[str, Loaded]
     notices: list[str] = field(default_factory=list)  # fallbacks and warnings, shown on the page
     files: dict = field(default_factory=dict)  # reference files already read: (name, filename) -> contents
+    caches: dict = field(default_factory=dict, repr=False)  # results of deterministic requests (lab/cache.py)
 
     def model(self, name: str) -> nn.Module:
         return self.models[name].model

@@ -64,7 +64,7 @@ def quiz_files(lab: Lab, dataset: str) -> dict[str, np.ndarray]:
     return lab.files[key]
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def new_round(lab: Lab, seed, dataset) -> tuple[torch.Tensor, str]:
     """The round's image `(1, 1, 28, 28)` in [0, 1] and its hidden answer ("Real", "VAE" or "GAN"),
     both fixed by `seed` alone (and the data set)."""
@@ -82,7 +82,7 @@ def new_round(lab: Lab, seed, dataset) -> tuple[torch.Tensor, str]:
     return x, source
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def measure(lab: Lab, dataset: str, images: torch.Tensor) -> dict[str, np.ndarray]:
     """The quiz's readouts for a batch `(B, 1, 28, 28)` in [0, 1], one value per image."""
     files = quiz_files(lab, dataset)
@@ -92,7 +92,9 @@ def measure(lab: Lab, dataset: str, images: torch.Tensor) -> dict[str, np.ndarra
     confidence, predicted = proba.max(1)
     mean, components = torch.from_numpy(files["reference_mean"]), torch.from_numpy(files["reference_components"])
     codes = (images.flatten(1) - mean) @ components  # (B, k): the same projection as the training images
-    train_codes = torch.from_numpy(files["reference_codes"]).float()  # (60000, k)
+    if "reference_codes_float32" not in files:  # converted once, not on every guess (60000 x k)
+        files["reference_codes_float32"] = files["reference_codes"].astype(np.float32)
+    train_codes = torch.from_numpy(files["reference_codes_float32"])  # (60000, k)
     nearest = torch.cat([torch.cdist(c, train_codes).min(1).values for c in codes.split(500)]).numpy()
     # share (%) of real test images that sit closer to their nearest training image than this one
     percentile = np.interp(nearest, files["reference_nearest_quantiles"], np.linspace(0, 100, 101))

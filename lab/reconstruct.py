@@ -37,7 +37,7 @@ def anomaly_percentile(lab: Lab, dataset: str, error: float) -> float:
     return float(np.interp(error, reference["errors"], reference["percentiles"]))
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def reconstruct(lab: Lab, image, dataset: str, noise=0.0):
     """`/reconstruct`: (model input, reconstruction, error map, result, preprocessing steps)."""
     dataset, noise = parse_dataset(dataset), parse_noise(noise)

@@ -1,0 +1,222 @@
+"""What benchmarks/serve.py and benchmarks/load.py share: the app and the floor app started on free
+loopback ports, a realistic request for every public endpoint (through gradio_client, and as the plain
+function gets it when called directly), percentiles and tables.
+
+The uploads and the port helper are soak.py's (`make_uploads`, `free_port`), the arena's arguments
+arena_load.py's (`arena_args`): one copy of each.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+for path in (str(ROOT), str(HERE)):  # the lab's packages, and soak.py / arena_load.py beside this file
+    if path not in sys.path:
+        sys.path.insert(0, path)
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
+
+from arena_load import arena_args  # noqa: E402
+from soak import free_port, make_uploads  # noqa: E402
+
+__all__ = ["arena_args", "free_port", "make_uploads"]  # re-exported for serve.py and load.py
+
+HEAVY = ("/arena", "/invert", "/invert_drawing")  # they train or search on purpose: compute time and caps, no ratio
+SHARED_MACHINE_NOTE = "shared machine" if os.environ.get("BENCH_SHARED", "1") == "1" else "machine to itself"
+
+
+# ---------------------------------------------------------------------------------------- figures
+
+
+def percentile(values, q: float) -> float:
+    """The `q`-th percentile (0-100) of `values`, linearly interpolated between closest ranks (numpy's default)."""
+    ordered = sorted(values)
+    if not ordered:
+        raise ValueError("percentile of no values")
+    rank = (len(ordered) - 1) * q / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summary(seconds) -> dict:
+    """p50, p95 and max in milliseconds, and the count."""
+    return {"n": len(seconds), "p50_ms": round(percentile(seconds, 50) * 1000, 1),
+            "p95_ms": round(percentile(seconds, 95) * 1000, 1), "max_ms": round(max(seconds) * 1000, 1)}
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else round(a / b, 2)
+
+
+def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
+    """A plain-text table: `columns` is [(key, heading)]; numbers right-aligned, None shown as '-'."""
+
+    def cell(value):
+        if value is None:
+            return "-"
+        if isinstance(value, float):
+            return f"{value:.2f}" if abs(value) < 10 else f"{value:.1f}"
+        return str(value)
+
+    cells = [[cell(row.get(key)) for key, _ in columns] for row in rows]
+    widths = [max([len(heading)] + [len(r[i]) for r in cells]) for i, (_, heading) in enumerate(columns)]
+    def is_number(value):
+        return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+
+    numeric = [all(is_number(row.get(key)) for row in rows) for key, _ in columns]
+
+    def line(values):
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=True))
+
+    return "\n".join([line([h for _, h in columns]), line(["-" * w for w in widths]), *map(line, cells)])
+
+
+# ---------------------------------------------------------------------------------------- requests
+
+_FIGURES = {"sharpness": 0.61, "recognisability": 0.844, "predicted": ["7"] * 64, "how": "64 samples",
+            "evaluated": {"precision": 0.7, "recall": 0.8, "real_precision": 0.75, "real_recall": 0.76}}
+STATS = {"dataset": "MNIST", "label": "any", "count": 64, "seed": 0, "vae": _FIGURES, "gan": _FIGURES}
+
+
+@dataclass
+class Request:
+    """One realistic call of an endpoint: `client(i)` the arguments gradio_client sends (gr.State inputs
+    left out: the server keeps them per session), `direct` the arguments its plain function receives
+    after Gradio's preprocessing; `before`: an endpoint to call first, unmeasured, in the same session
+    (it sets the state this one reads)."""
+
+    client: callable
+    direct: tuple | callable
+    before: str | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def direct_args(self, i: int = 0) -> tuple:
+        return self.direct(i) if callable(self.direct) else self.direct
+
+
+def requests(uploads: dict[str, list[Path]]) -> dict[str, Request]:
+    """A realistic request for each public endpoint of the app, keyed by its API name ("/generate")."""
+    from gradio_client import handle_file
+
+    from lab.quiz import new_state
+
+    digit, drawing = str(uploads["digit"][3]), str(uploads["drawing"][3])
+    rgba = np.asarray(Image.open(drawing).convert("RGBA"))
+
+    def upload():
+        return handle_file(digit)
+
+    def sketch():  # what the page sends for a drawing: the canvas as one PNG
+        return {"background": None, "layers": [], "composite": handle_file(drawing)}
+
+    details = {"heatmap": np.zeros((224, 224, 3), np.uint8), "steps": [], "point": [0.5, -0.5]}
+    return {
+        "/generate": Request(lambda i: ("MNIST", "any", 64, 0), ("MNIST", "any", 64, 0),
+                             note="64 digits, seed 0 (the same request each call)"),
+        "/generate (new seed)": Request(lambda i: ("MNIST", "any", 64, 1000 + i),
+                                        lambda i: ("MNIST", "any", 64, 1000 + i),
+                                        note="64 digits, a new seed each call", extra={"api_name": "/generate"}),
+        "/generate_classes": Request(lambda i: ("Fashion-MNIST",), ("Fashion-MNIST",)),
+        "/random_seed": Request(lambda i: (), ()),
+        "/generate_readouts": Request(lambda i: (STATS,), (STATS,), note="the stats of a /generate"),
+        "/reconstruct": Request(lambda i: (upload(), "MNIST", 0.0), (digit, "MNIST", 0.0), note="an upload"),
+        "/reconstruct_drawing": Request(lambda i: (sketch(), "MNIST", 0.0),
+                                        ({"background": None, "layers": [], "composite": drawing}, "MNIST", 0.0)),
+        "/reconstruct_details": Request(lambda i: (), (details,), before="/reconstruct",
+                                        note="after a /reconstruct: the error map, steps and the marked map"),
+        "/reconstruct_drawing_details": Request(lambda i: (), (details,), before="/reconstruct_drawing"),
+        "/manifold": Request(lambda i: (15,), (15,)),
+        "/manifold_on_load": Request(lambda i: (15,), (15,), note="every page visit"),
+        "/interpolate_classes": Request(lambda i: ("Fashion-MNIST",), ("Fashion-MNIST",)),
+        "/interpolate": Request(lambda i: ("MNIST", "1", 0, "7", 1, 10, None, None),
+                                ("MNIST", "1", 0, "7", 1, 10, None, None)),
+        "/ae_vs_vae": Request(lambda i: (32, 0), (32, 0)),
+        "/invert": Request(lambda i: (upload(), 60), (digit, 60), note="60 Adam steps (the default)"),
+        "/invert_drawing": Request(lambda i: ({"background": None, "layers": [], "composite": handle_file(drawing)},
+                                              60), ({"background": None, "layers": [], "composite": rgba}, 60)),
+        "/anomaly_roc": Request(lambda i: (150 + 10 * (i % 20), None), (200, None),
+                                note="the threshold slider moved (a new threshold each call)"),
+        "/denoise": Request(lambda i: (upload(), "MNIST", "Gaussian", 0.5), (digit, "MNIST", "Gaussian", 0.5)),
+        "/arena": Request(lambda i: arena_args(300, i), arena_args(300, 0), note="a custom run of 300 steps"),
+        "/time_machine": Request(lambda i: ("gan-mnist", 1 + i % 16), ("gan-mnist", 5),
+                                 note="the epoch slider moved (epoch 1-16)"),
+        "/time_machine_epochs": Request(lambda i: ("vae-mnist", 5), ("vae-mnist", 5)),
+        "/mode_collapse": Request(lambda i: (1 + i % 8,), (3,), note="the epoch slider moved (1-8)"),
+        "/quiz_round": Request(lambda i: (i, "MNIST"), (new_state(), 0, "MNIST"), note="a new seed each round"),
+        "/quiz_answer": Request(lambda i: ("GAN",), ("GAN", {**new_state(), "round": {"seed": 0, "dataset": "MNIST"}}),
+                                before="/quiz_round"),
+    }
+
+
+def call(client, name: str, request: Request, i: int):
+    """Send request `i` of endpoint `name` (its `before` first, unmeasured); returns the seconds it took."""
+    api_name = request.extra.get("api_name", name)
+    if request.before:
+        client.predict(*BEFORE_ARGS.get(request.before, lambda i: ())(i), api_name=request.before)
+    start = time.perf_counter()
+    if api_name == "/arena":
+        client.submit(*request.client(i), api_name=api_name).result(timeout=600)
+    else:
+        client.predict(*request.client(i), api_name=api_name)
+    return time.perf_counter() - start
+
+
+BEFORE_ARGS = {}  # filled by `bind_before` with the client arguments of the endpoints called first
+
+
+def bind_before(table: dict[str, Request]) -> None:
+    for request in table.values():
+        if request.before:
+            BEFORE_ARGS[request.before] = table[request.before].client
+
+
+# ---------------------------------------------------------------------------------------- servers
+
+
+def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 600.0) -> float:
+    """Poll `url` until it answers; returns the time it first did (time.perf_counter())."""
+    import urllib.request
+
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return time.perf_counter()
+        except OSError:
+            if process.poll() is not None:
+                sys.exit(f"{process.args} exited with status {process.returncode}; see {log}")
+            time.sleep(0.05)
+    sys.exit(f"{url} did not answer within {timeout:.0f} s; see {log}")
+
+
+def start(command: list[str], port: int, work: Path, name: str, env: dict | None = None) -> tuple:
+    """Start a server process on `port` (GRADIO_SERVER_PORT) with its own Gradio cache folder; returns
+    (process, url, seconds from the start until its page answered)."""
+    cache = work / f"{name}-cache"
+    cache.mkdir(exist_ok=True)
+    log = work / f"{name}.log"
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_TEMP_DIR": str(cache), **(env or {})}
+    began = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    return process, url, wait_for(url, process, log) - began
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -1,0 +1,112 @@
+"""The floor: a Gradio app with the real app's public endpoints that computes nothing.
+
+    python benchmarks/floor_app.py            # serves on GRADIO_SERVER_PORT (default 7861)
+
+It is generated from the real app (app.py `build_demo`), so it cannot drift from it: for every public
+named endpoint, the same API name, new input and output components of the same classes and settings,
+the same concurrency limit and id, and the queue's settings. Its function returns, for any input, a
+stored answer of the real endpoint (recorded once at start with benchmarks/bench.py's realistic
+request): the same PNG sizes, the same JSON. A request to it costs what Gradio itself costs
+(the queue, preprocessing the inputs, encoding the PNGs, the server-sent events), which is the floor
+that benchmarks/serve.py and benchmarks/load.py compare the app with.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import gradio as gr  # noqa: E402
+from bench import make_uploads, requests  # noqa: E402  (bench.py puts the repository on sys.path)
+
+
+def public_endpoints(demo: gr.Blocks) -> dict[str, object]:
+    """The demo's public named endpoints, {"/generate": BlockFunction, ...}, as its API page lists them."""
+    return {f"/{fn.api_name}": fn for fn in demo.fns.values() if fn.fn is not None and fn.api_visibility == "public"}
+
+
+def clone(component: gr.components.Component) -> gr.components.Component:
+    """A new component of the same class with the same constructor arguments (rendered in the open Blocks)."""
+    return type(component)(**component.constructor_args)
+
+
+def direct_call(fn, args: tuple):
+    """Call an event's function as Gradio would after preprocessing: `args`, and None for a gr.Request."""
+    params = list(inspect.signature(fn.fn).parameters.values())[len(args):]
+    return fn.fn(*args, *[None for p in params if p.annotation in (gr.Request, "gr.Request")])
+
+
+def realistic_args(endpoints: dict, table: dict, name: str, answers: dict, i: int = 0) -> tuple:
+    """The arguments of request `i` of endpoint `name` as its function receives them. A gr.State input that
+    the `before` endpoint outputs (the reconstruction's details, the quiz round) takes the value that
+    endpoint's recorded answer holds, as the server's session state would."""
+    request = table[name]
+    args = list(request.direct_args(i))
+    if request.before:
+        before = endpoints[request.before]
+        answer = answers[request.before][-1]
+        answer = answer if len(before.outputs) > 1 else [answer]
+        for k, component in enumerate(endpoints[request.extra.get("api_name", name)].inputs):
+            if isinstance(component, gr.State) and component in before.outputs:
+                args[k] = answer[before.outputs.index(component)]
+    return tuple(args)
+
+
+def record_answers(demo: gr.Blocks, table: dict) -> dict[str, list]:
+    """Call every public endpoint's function once, directly, with its realistic arguments; {name: [outputs
+    of each yield]} (one entry for a plain function, every frame for a generator such as /arena). The
+    endpoints that others need first (`before`) are called first."""
+    endpoints = public_endpoints(demo)
+    missing = [name for name in endpoints if name not in table]
+    if missing:
+        raise KeyError(f"no realistic request for {missing}: add them to benchmarks/bench.py `requests`")
+    answers = {}
+    for name in sorted(endpoints, key=lambda n: table[n].before is not None):
+        result = direct_call(endpoints[name], realistic_args(endpoints, table, name, answers))
+        answers[name] = list(result) if endpoints[name].types_generator else [result]
+    return answers
+
+
+def build_floor(demo: gr.Blocks, answers: dict[str, list]) -> gr.Blocks:
+    """The floor app of `demo`: its public endpoints, each returning its stored answer."""
+    endpoints = public_endpoints(demo)
+    with gr.Blocks(title="floor") as floor:
+        for name, fn in endpoints.items():
+            inputs = [clone(c) for c in fn.inputs]
+            outputs = [clone(c) for c in fn.outputs]
+            frames = answers[name]
+
+            if fn.types_generator:
+                def respond(*_, frames=frames):
+                    yield from frames
+            else:
+                def respond(*_, frames=frames):
+                    return frames[0]  # Gradio still encodes every PNG and serialises the JSON per request
+
+            respond.__signature__ = inspect.signature(fn.fn)  # the same parameters (names, gr.Request, gr.Progress)
+            gr.Button(name, visible=False).click(
+                respond, inputs, outputs, api_name=fn.api_name, concurrency_limit=fn.concurrency_limit,
+                concurrency_id=fn.concurrency_id, queue=fn.queue)
+    queue = getattr(demo, "_queue", None)
+    if queue is not None:
+        floor.queue(max_size=queue.max_size, default_concurrency_limit=queue.default_concurrency_limit)
+    return floor
+
+
+def main() -> None:
+    from app import LAUNCH, build_demo
+    from lab.loading import load_lab
+
+    demo = build_demo(load_lab("weights", namespace=""))
+    uploads = make_uploads(Path(tempfile.mkdtemp(prefix="floor-")))
+    floor = build_floor(demo, record_answers(demo, requests(uploads)))
+    floor.launch(server_name="127.0.0.1", server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7861")),
+                 quiet=True, **LAUNCH)
+
+
+if __name__ == "__main__":
+    main()

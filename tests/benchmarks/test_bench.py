@@ -1,0 +1,37 @@
+"""benchmarks/bench.py's pure helpers: percentiles, summaries, ratios and the results table."""
+
+import numpy as np
+import pytest
+
+from benchmarks.bench import percentile, ratio, summary, table
+
+
+@pytest.mark.parametrize("q", [0, 5, 50, 90, 95, 100])
+def test_percentile_matches_numpy(q):
+    values = [0.3, 0.1, 0.7, 0.2, 1.5, 0.9, 0.4]
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
+
+
+def test_percentile_of_known_values_and_of_nothing():
+    assert percentile([1, 2, 3, 4], 50) == 2.5
+    assert percentile([5], 95) == 5
+    with pytest.raises(ValueError, match="no values"):
+        percentile([], 50)
+
+
+def test_summary_is_in_milliseconds():
+    assert summary([0.010, 0.020, 0.030]) == {"n": 3, "p50_ms": 20.0, "p95_ms": 29.0, "max_ms": 30.0}
+
+
+def test_ratio_of_missing_figures_is_none():
+    assert ratio(30.0, 20.0) == 1.5
+    assert ratio(None, 20.0) is None and ratio(30.0, 0) is None
+
+
+def test_table_aligns_text_left_and_numbers_right():
+    rows = [{"endpoint": "/generate", "p50": 1.234, "met": True}, {"endpoint": "/a", "p50": 150.0, "met": None}]
+    lines = table(rows, [("endpoint", "endpoint"), ("p50", "p50 ms"), ("met", "met")]).splitlines()
+    assert lines[0] == "endpoint   p50 ms  met "
+    assert lines[1] == "---------  ------  ----"
+    assert lines[2] == "/generate    1.23  True"  # two decimals below 10, one above
+    assert lines[3] == "/a          150.0  -   "
