@@ -52,7 +52,11 @@ TORCH_THREADS = 1
 
 
 def serving_threads() -> int:
-    return int(os.environ.get("LAB_TORCH_THREADS", TORCH_THREADS))
+    """torch's thread count for serving: TORCH_THREADS, or LAB_TORCH_THREADS when set."""
+    text = os.environ.get("LAB_TORCH_THREADS", str(TORCH_THREADS)).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise StartupError(f"LAB_TORCH_THREADS must be a whole number of threads, at least 1; got {text!r}")
+    return int(text)
 
 INTRO = """# VAE vs GAN Lab
 Two ways to teach a computer to make new images of handwritten digits (MNIST) and clothes
@@ -100,8 +104,8 @@ def build_demo(lab: Lab) -> gr.Blocks:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    torch.set_num_threads(serving_threads())
     try:
+        torch.set_num_threads(serving_threads())
         lab = load_lab()
     except StartupError as err:  # one line naming the file and the fix, no traceback
         print(f"VAE vs GAN Lab {err}", file=sys.stderr)

@@ -87,6 +87,9 @@ def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
 _FIGURES = {"sharpness": 0.61, "recognisability": 0.844, "predicted": ["7"] * 64, "how": "64 samples",
             "evaluated": {"precision": 0.7, "recall": 0.8, "real_precision": 0.75, "real_recall": 0.76}}
 STATS = {"dataset": "MNIST", "label": "any", "count": 64, "seed": 0, "vae": _FIGURES, "gan": _FIGURES}
+# a /reconstruct result, the input of /reconstruct_verdict (the keys lab.reconstruct.verdict_text reads)
+RESULT = {"dataset": "MNIST", "predicted_label": "7", "input_predicted_label": "7", "confidence": 0.99,
+          "anomaly_percentile": 33.4, "latent_2d": [0.5, -0.5]}
 
 
 @dataclass
@@ -134,6 +137,7 @@ def requests(uploads: dict[str, list[Path]]) -> dict[str, Request]:
         "/reconstruct": Request(lambda i: (upload(), "MNIST", 0.0), (digit, "MNIST", 0.0), note="an upload"),
         "/reconstruct_drawing": Request(lambda i: (sketch(), "MNIST", 0.0),
                                         ({"background": None, "layers": [], "composite": drawing}, "MNIST", 0.0)),
+        "/reconstruct_verdict": Request(lambda i: (RESULT,), (RESULT,), note="the verdict of a /reconstruct result"),
         "/reconstruct_details": Request(lambda i: (), (details,), before="/reconstruct",
                                         note="after a /reconstruct: the error map, steps and the marked map"),
         "/reconstruct_drawing_details": Request(lambda i: (), (details,), before="/reconstruct_drawing"),

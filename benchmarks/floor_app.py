@@ -31,7 +31,8 @@ def public_endpoints(demo: gr.Blocks) -> dict[str, object]:
 
 def clone(component: gr.components.Component) -> gr.components.Component:
     """A new component of the same class with the same constructor arguments (rendered in the open Blocks)."""
-    return type(component)(**component.constructor_args)
+    # rendered even where the app made it with render=False and placed it later with .render()
+    return type(component)(**{**component.constructor_args, "render": True})
 
 
 def direct_call(fn, args: tuple):

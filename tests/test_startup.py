@@ -92,3 +92,19 @@ def test_unreachable_hub_falls_back_to_local_weights_with_a_visible_notice(tmp_p
     assert notice in json.loads(page)["components"].__repr__()
     assert "vae-mnist                  <- weights/vae-mnist" in log and "<- Hub" not in log
     assert "Traceback" not in log and "hf_notarealtoken123" not in log + page
+
+
+def test_serving_threads_come_from_the_setting_or_are_refused_in_words(monkeypatch):
+    import pytest
+
+    import app
+    from lab.loading import StartupError
+
+    monkeypatch.delenv("LAB_TORCH_THREADS", raising=False)
+    assert app.serving_threads() == app.TORCH_THREADS == 1
+    monkeypatch.setenv("LAB_TORCH_THREADS", " 2 ")
+    assert app.serving_threads() == 2
+    for bad in ("two", "0", "-1", "1.5", ""):
+        monkeypatch.setenv("LAB_TORCH_THREADS", bad)
+        with pytest.raises(StartupError, match="LAB_TORCH_THREADS must be a whole number"):
+            app.serving_threads()
