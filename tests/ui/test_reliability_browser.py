@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import ARTIFACTS
+from tests.ui.pads import draw, verdict_after
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
@@ -52,17 +53,8 @@ def test_a_drawing_on_the_sketchpad_reaches_the_app_undecoded_and_is_read(app_ur
     page.get_by_role("tab", name="Reconstruct").click()
     sketchpad = page.locator("#reconstruct-drawing")
     sketchpad.get_by_role("button", name="Brush", exact=True).click()  # already selected: "Brush Size" shows too
-    box = sketchpad.locator("canvas").last.bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2
-    page.mouse.move(x, y)
-    page.mouse.down()
-    for k in range(1, 21):  # a vertical stroke: a "1"
-        page.mouse.move(x, y + k * box["height"] * 0.03)
-    page.mouse.up()
-    page.get_by_role("button", name="Reconstruct the drawing").click()
-    verdict = page.locator("#reconstruct-verdict")
-    verdict.get_by_text("The VAE redraws this as").wait_for(timeout=60_000)
-    text = verdict.inner_text()
+    draw(page, "reconstruct-drawing", [(0.5, 0.15), (0.5, 0.85)])  # a vertical stroke: a "1"
+    text = verdict_after(page, "Reconstruct the drawing", "The VAE redraws this as")
     assert "redraws this as a 1 (" in text and "Your input itself" not in text, text  # input and output: a 1
     page.screenshot(path=str(ARTIFACTS / "reliability-drawing-1280x720.png"))
     page.close()
