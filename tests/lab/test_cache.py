@@ -74,8 +74,10 @@ def test_cached_computes_once_per_input_and_stays_bounded(fresh_lab):
 
 def test_what_a_cache_hands_out_cannot_change_the_next_answer(fresh_lab):
     vae_grid, gan_grid, stats = generate(fresh_lab, "MNIST", "any", 8, 0)
+    vae_grid[:] = 7  # each request gets its own grid, laid out from the cached samples
+    assert not np.array_equal(generate(fresh_lab, "MNIST", "any", 8, 0)[0], vae_grid)
     with pytest.raises(ValueError, match="read-only"):
-        vae_grid[0, 0] = 7
+        generated(fresh_lab, "MNIST", None, 8, 0)[0][0, 0, 0, 0] = 7  # the cached samples are read-only
     stats["vae"]["sharpness"] = -1.0  # a caller may change its own copy of the figures...
     stats["gan"]["predicted"].append("x")
     again = generate(fresh_lab, "MNIST", "any", 8, 0)[2]
@@ -87,11 +89,13 @@ def test_generate_from_the_cache_equals_an_uncached_call(fresh_lab):
         first = generate(fresh_lab, "MNIST", label, count, seed)
         cached_again = generate(fresh_lab, "MNIST", label, str(count), float(seed))  # parsed to the same key
         label_index = None if label == "any" else int(label)
-        uncached = generated.uncached(fresh_lab, "MNIST", label_index, count, seed)
         assert_same(first, cached_again)
-        assert_same(first, uncached)
+        assert_same(generated(fresh_lab, "MNIST", label_index, count, seed),
+                    generated.uncached(fresh_lab, "MNIST", label_index, count, seed))
     table = fresh_lab.caches["lab.generate.generated"]
-    assert len(table) == 3 and table.hits == 3 and generated.maxsize == 32  # one hit per repeated request
+    assert len(table) == 3 and table.hits == 6 and generated.maxsize == 32  # two hits per repeated request
+    tiles = generated(fresh_lab, "MNIST", None, 64, 12)
+    assert tiles[0].dtype == np.uint8 and tiles[0].shape == (64, 1, 28, 28)  # 50 KB, not the 0.8 MB grid
 
 
 def test_manifold_grids_are_cached_per_size_and_equal_uncached_ones(fresh_lab):
@@ -147,3 +151,12 @@ def test_roc_curves_are_computed_once_and_match_a_fresh_computation(fresh_lab):
     low, high = anomaly_roc(fresh_lab, 80)[2], anomaly_roc(fresh_lab, 130)[2]
     assert low["auroc_noise"] == high["auroc_noise"] == aurocs["noise"]
     assert low["false_positive_rate_mnist"] > high["false_positive_rate_mnist"]  # the threshold still counts
+
+
+def test_grids_laid_out_from_the_cached_samples_are_the_grids_of_the_samples_themselves(fresh_lab):
+    from lab.images import image_grid
+
+    _, gan_grid, _ = generate(fresh_lab, "MNIST", "3", 5, 4)
+    images = fresh_lab.model("gan-mnist").sample(5, labels=torch.full((5,), 3, dtype=torch.long),
+                                                 generator=torch.Generator().manual_seed(4))
+    assert np.array_equal(gan_grid, image_grid(images, ncol=5))  # pixel for pixel: uint8 storage loses nothing
