@@ -17,7 +17,7 @@ from lab.memory import limit_fragmentation  # noqa: E402
 
 # Before torch and Gradio start threads: two malloc arenas for all threads, buffers from 1 MB up unmapped when
 # freed (lab/memory.py says why). python benchmarks/soak.py --requests 2000 --clients 20 --cache-seconds 60:
-# server RSS growth from before the first request +387 MB without, +79, +102, +109 MB with (README, "Operating").
+# server RSS growth from before the first request +387 MB without, +102, +90, +92 MB with (README, "Operating").
 limit_fragmentation()
 
 import gradio as gr  # noqa: E402
@@ -49,6 +49,12 @@ CACHE_SECONDS = int(os.environ.get("LAB_CACHE_SECONDS", "3600"))  # uploads and 
 # --requests 36 --rounds 2` on the shared 2-core machine: 1 thread 2.38, 2.26 s; 2 threads 1.92, 2.53 s: no clear
 # winner, so 1 (no oversubscription; the arena runs on one thread anyway). README "Performance".
 TORCH_THREADS = 1
+# Events of one kind that compute at once (Gradio's default: 1; the arena keeps its own limit of 1), one per core,
+# each on TORCH_THREADS. `python benchmarks/load.py` (40 students x 10 clicks), no other jobs on the machine:
+# 1: 2.67 clicks/s, light clicks' p95 1.42x the floor's, /generate p95 26.2 s, 2 errors; 2: 2.87-3.7 clicks/s,
+# 0.86-0.88x, 14.4-17.2 s, 0 errors (two runs).
+# GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides it (load.py --env measures other values). README "Performance".
+CONCURRENCY = 2
 
 
 def serving_threads() -> int:
@@ -57,6 +63,16 @@ def serving_threads() -> int:
     if not text.isdigit() or int(text) < 1:
         raise StartupError(f"LAB_TORCH_THREADS must be a whole number of threads, at least 1; got {text!r}")
     return int(text)
+
+
+def event_concurrency() -> int:
+    """Events of one kind computing at once: CONCURRENCY, or GRADIO_DEFAULT_CONCURRENCY_LIMIT when set."""
+    text = os.environ.get("GRADIO_DEFAULT_CONCURRENCY_LIMIT", str(CONCURRENCY)).strip()
+    if not text.isdigit() or int(text) < 1:
+        raise StartupError(f"GRADIO_DEFAULT_CONCURRENCY_LIMIT must be a whole number of events, at least 1; "
+                           f"got {text!r}")
+    return int(text)
+
 
 INTRO = """# VAE vs GAN Lab
 Two ways to teach a computer to make new images of handwritten digits (MNIST) and clothes
@@ -98,6 +114,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
                           api_name=f"{api_name}_details")
         demo.load(friendly(lambda n: manifold(lab, n)), lat.grid_size, lat.grid, api_name="manifold_on_load")
         presenter.wire(demo, switch, seeds=[gen.seed, kl.seed, *lat.seeds])  # fixed in presenter mode
+    demo.queue(default_concurrency_limit=event_concurrency())
     keep_cache_bounded(demo, CACHE_SECONDS)
     return demo
 
@@ -106,6 +123,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         torch.set_num_threads(serving_threads())
+        event_concurrency()  # a bad setting is refused here, in one line
         lab = load_lab()
     except StartupError as err:  # one line naming the file and the fix, no traceback
         print(f"VAE vs GAN Lab {err}", file=sys.stderr)

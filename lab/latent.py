@@ -101,6 +101,12 @@ def base_latent_map(lab: Lab, name: str) -> np.ndarray:
     return latent_map(codes["codes"], codes["labels"], None, TITLES[name])
 
 
+@cached(maxsize=len(TITLES))
+def map_half_width(lab: Lab, name: str) -> float:
+    """Half the width of the map's frame in code units (a percentile over its 10,000 codes): computed once."""
+    return frame_half_width(lab.npz(name, "latent_map.npz")["codes"])
+
+
 def model_latent_map(lab: Lab, name: str, point=None) -> np.ndarray:
     """The map of the MNIST test digits' codes under one 2-D model (`vae2d-mnist` or `ae2d-mnist`),
     with `point` marked, and the model that placed it named, on a copy of the map drawn once."""
@@ -108,7 +114,7 @@ def model_latent_map(lab: Lab, name: str, point=None) -> np.ndarray:
     if point is None:
         return base
     image = Image.fromarray(base.copy())  # the cached map stays unmarked
-    draw_ring(image, point, frame_half_width(lab.npz(name, "latent_map.npz")["codes"]),
+    draw_ring(image, point, map_half_width(lab, name),
               f"ring: your digit, placed by {name}'s encoder")
     return np.asarray(image)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import torch
 import torch.nn as nn
 
 from models import VAE, Autoencoder, Classifier, Generator, ModelLoadError, load_model
@@ -172,7 +173,9 @@ def load_folder(name: str, folder: Path) -> tuple[nn.Module, dict]:
     """The model under `name` in `folder` and its reference files, all checked."""
     model = load_model(folder)
     check_kind(name, model, folder)
-    return model, read_references(name, folder)
+    # channels_last lets oneDNN pick faster convolution kernels on the CPU, as in training; the outputs are
+    # the same to float rounding. python benchmarks/layout.py: 1.09-2.19x faster (README "Performance")
+    return model.to(memory_format=torch.channels_last), read_references(name, folder)
 
 
 def load_local(name: str, folder: Path) -> tuple[nn.Module, dict]:

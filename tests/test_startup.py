@@ -108,3 +108,30 @@ def test_serving_threads_come_from_the_setting_or_are_refused_in_words(monkeypat
         monkeypatch.setenv("LAB_TORCH_THREADS", bad)
         with pytest.raises(StartupError, match="LAB_TORCH_THREADS must be a whole number"):
             app.serving_threads()
+
+
+def test_events_compute_two_at_a_time_unless_set_and_bad_settings_are_refused_in_words(monkeypatch):
+    import pytest
+
+    import app
+    from lab.loading import StartupError
+
+    monkeypatch.delenv("GRADIO_DEFAULT_CONCURRENCY_LIMIT", raising=False)
+    assert app.event_concurrency() == app.CONCURRENCY == 2
+    monkeypatch.setenv("GRADIO_DEFAULT_CONCURRENCY_LIMIT", "3")
+    assert app.event_concurrency() == 3
+    for bad in ("none", "0", "1.5", ""):
+        monkeypatch.setenv("GRADIO_DEFAULT_CONCURRENCY_LIMIT", bad)
+        with pytest.raises(StartupError, match="GRADIO_DEFAULT_CONCURRENCY_LIMIT must be a whole number"):
+            app.event_concurrency()
+
+
+def test_the_apps_queue_runs_two_events_of_a_kind_at_once_and_the_arena_one(monkeypatch):
+    import app
+    from lab.loading import load_lab
+
+    monkeypatch.delenv("GRADIO_DEFAULT_CONCURRENCY_LIMIT", raising=False)
+    demo = app.build_demo(load_lab("weights", namespace=""))
+    assert demo._queue.default_concurrency_limit == 2
+    limits = {fn.api_name: fn.concurrency_limit for fn in demo.fns.values()}
+    assert limits["arena"] == 1 and limits["generate"] == "default"

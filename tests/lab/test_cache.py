@@ -160,3 +160,14 @@ def test_grids_laid_out_from_the_cached_samples_are_the_grids_of_the_samples_the
     images = fresh_lab.model("gan-mnist").sample(5, labels=torch.full((5,), 3, dtype=torch.long),
                                                  generator=torch.Generator().manual_seed(4))
     assert np.array_equal(gan_grid, image_grid(images, ncol=5))  # pixel for pixel: uint8 storage loses nothing
+
+
+def test_the_maps_frame_is_computed_once_per_model_and_equals_the_drawn_maps_frame(fresh_lab):
+    from lab.latent import frame_half_width, map_half_width
+
+    model_latent_map(fresh_lab, "vae2d-mnist", [0.1, 0.2])
+    model_latent_map(fresh_lab, "vae2d-mnist", [0.3, -0.2])
+    table = fresh_lab.caches["lab.latent.map_half_width"]
+    assert len(table) == 1 and table.hits == 1  # the second marked map reused the frame
+    assert map_half_width(fresh_lab, "vae2d-mnist") == frame_half_width(
+        fresh_lab.npz("vae2d-mnist", "latent_map.npz")["codes"])

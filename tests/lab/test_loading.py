@@ -172,3 +172,22 @@ def test_the_token_never_reaches_a_notice(tiny_weights, monkeypatch):
 
     lab = load_lab(tiny_weights, namespace="teacher", names=["gan-mnist"], download=leaky)
     assert "hf_secret123" not in lab.notices[0] and "token=***" in lab.notices[0]
+
+
+def test_models_are_served_channels_last_with_the_outputs_of_the_saved_model(tiny_weights):
+    import torch
+
+    from models import load_model
+
+    lab = load_lab(tiny_weights, namespace="")
+    z = torch.randn(5, 8, generator=torch.Generator().manual_seed(0))
+    labels = torch.arange(5)
+    with torch.no_grad():
+        served = lab.model("gan-mnist")(z, labels)
+        saved = load_model(tiny_weights / "gan-mnist")(z, labels)
+        assert lab.model("gan-mnist").fc[0].weight.is_contiguous()  # linear layers untouched
+        conv = lab.model("classifier-mnist")
+        conv_weights = [m.weight for m in conv.modules() if isinstance(m, torch.nn.Conv2d)]
+        assert conv_weights and all(w.is_contiguous(memory_format=torch.channels_last) for w in conv_weights)
+    assert served.shape == (5, 1, 28, 28)
+    torch.testing.assert_close(served, saved, atol=1e-5, rtol=1e-5)
