@@ -121,7 +121,7 @@ def generate(lab: Lab, dataset: str, label, count, seed):
 
 
 def tile_grid(tiles: np.ndarray, ncol: int) -> np.ndarray:
-    """uint8 samples `(B, 1, 28, 28)` laid out as the page's grid; one gray tile when there are none."""
+    """uint8 samples `(B, 1, 28, 28)` laid out as the page's grid; one black tile when there are none."""
     images = torch.from_numpy(tiles.astype(np.float32)) / 255 if len(tiles) else torch.zeros(1, 1, 28, 28)
     return image_grid(images, ncol=ncol)
 
