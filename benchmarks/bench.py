@@ -55,6 +55,21 @@ def summary(seconds) -> dict:
             "p95_ms": round(percentile(seconds, 95) * 1000, 1), "max_ms": round(max(seconds) * 1000, 1)}
 
 
+def machine() -> dict:
+    """Where a benchmark ran, for its JSON and its last line: the CPUs and the load average at the start
+    (the caller adds `load_average_at_end` when it has one)."""
+    return {"cpu_count": os.cpu_count(), "load_average_at_start": os.getloadavg()[0],
+            "note": "2-core machine shared with other engineers' jobs unless said otherwise"}
+
+
+def machine_line(machine_: dict) -> str:
+    """'load average 1.2 at the start, 3.4 at the end (2 CPUs; ...)': a benchmark's last line."""
+    end = machine_.get("load_average_at_end")
+    return (f"load average {machine_['load_average_at_start']:.1f} at the start"
+            + (f", {end:.1f} at the end" if end is not None else "")
+            + f" ({machine_['cpu_count']} CPUs; {machine_['note']})")
+
+
 def ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or not b else round(a / b, 2)
 

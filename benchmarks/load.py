@@ -30,7 +30,18 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import arena_args, free_port, make_uploads, ratio, start, stop, summary, table  # noqa: E402
+from bench import (  # noqa: E402
+    arena_args,
+    free_port,
+    machine,
+    machine_line,
+    make_uploads,
+    ratio,
+    start,
+    stop,
+    summary,
+    table,
+)
 
 HEAVY_KINDS = ("invert", "arena")
 MIX = [  # (kind, share of clicks)
@@ -140,8 +151,7 @@ def main(argv: list[str] | None = None) -> dict:
     plans = [clicks(random.Random(args.seed * 1000 + k), uploads, args.requests) for k in range(args.students)]
     result = {"command": "python benchmarks/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "env": env, "students": args.students, "requests_per_student": args.requests,
-              "machine": {"cpu_count": os.cpu_count(), "load_average_at_start": os.getloadavg()[0],
-                          "note": "2-core machine shared with other engineers' jobs unless said otherwise"}}
+              "machine": machine()}
     servers = []
     try:
         app, app_url, _ = start([sys.executable, "app.py"], free_port(), work, "app", env)
@@ -174,9 +184,7 @@ def main(argv: list[str] | None = None) -> dict:
           f"floor: {floor['clicks']} in {floor['wall_s']} s ({floor['clicks_per_s']}/s), {floor['errors']} errors")
     print(f"light clicks p95: app {result['light_ratio_p95']}x the floor (target 1.5, 0 errors): "
           f"{'met' if result['met'] else 'NOT met'}")
-    print(f"load average {result['machine']['load_average_at_start']:.1f} at the start, "
-          f"{result['machine']['load_average_at_end']:.1f} at the end ({os.cpu_count()} CPUs; "
-          f"{result['machine']['note']})")
+    print(machine_line(result["machine"]))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return result

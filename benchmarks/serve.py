@@ -37,6 +37,8 @@ from bench import (  # noqa: E402
     bind_before,
     call,
     free_port,
+    machine,
+    machine_line,
     make_uploads,
     percentile,
     ratio,
@@ -160,8 +162,7 @@ def main(argv: list[str] | None = None) -> dict:
     unknown = [n for n in names if n not in table_]
     if unknown:
         sys.exit(f"unknown endpoint(s) {', '.join(unknown)}: choose from {', '.join(table_)}")
-    result = {"machine": {"cpu_count": os.cpu_count(), "load_average_at_start": os.getloadavg()[0],
-                          "note": "2-core machine shared with other engineers' jobs unless said otherwise"},
+    result = {"machine": machine(),
               "command": "python benchmarks/serve.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "env": env}
     if args.compute_only:
@@ -246,8 +247,7 @@ def finish(result: dict, args) -> dict:
             print(f"{name}: {text}")
     if "startup" in result:
         print(f"\nstart-up: {json.dumps(result['startup'])}")
-    print(f"\nload average {result['machine']['load_average_at_start']:.1f} at the start "
-          f"({result['machine']['cpu_count']} CPUs; {result['machine']['note']})")
+    print("\n" + machine_line(result["machine"]))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2) + "\n")
     return result

@@ -35,3 +35,14 @@ def test_table_aligns_text_left_and_numbers_right():
     assert lines[1] == "---------  ------  ----"
     assert lines[2] == "/generate    1.23  True"  # two decimals below 10, one above
     assert lines[3] == "/a          150.0  -   "
+
+
+def test_a_benchmarks_last_line_names_the_load_at_the_start_and_at_the_end_when_recorded():
+    from benchmarks.bench import machine, machine_line
+
+    m = machine()
+    assert m["cpu_count"] >= 1 and m["load_average_at_start"] >= 0
+    m.update(load_average_at_start=1.26, cpu_count=2, note="quiet")
+    assert machine_line(m) == "load average 1.3 at the start (2 CPUs; quiet)"
+    m["load_average_at_end"] = 12.04
+    assert machine_line(m) == "load average 1.3 at the start, 12.0 at the end (2 CPUs; quiet)"
