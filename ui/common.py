@@ -1,14 +1,16 @@
 """What every tab shares: bad input and failures shown as a short message on the page (`friendly`),
 no stale outputs beside that message (`clear_on_failure`), image inputs that hand the app the file
 exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py decodes it and can say what
-is wrong with it, drawing pads with the brush in hand (`ready_to_draw`), example pictures to click
+is wrong with it, model work on a few long-lived threads (`friendly` again), drawing pads with the brush in hand (`ready_to_draw`), example pictures to click
 (`examples`), and a cache of uploads and results that stays bounded (`keep_cache_bounded`)."""
 
+import contextvars
 import functools
 import logging
 import os
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import gradio as gr
 from gradio.utils import get_upload_folder, is_in_or_equal
@@ -16,17 +18,28 @@ from gradio.utils import get_upload_folder, is_in_or_equal
 log = logging.getLogger("lab")
 
 BAD_INPUT = (ValueError, FileNotFoundError)  # raised with a message for the page (PreprocessError is a ValueError)
+# Handlers run on these long-lived threads, not on whichever of Gradio's worker threads (up to 40, started and
+# ended as traffic comes and goes) picks up the event: each thread that has run the models keeps about 5 MB for
+# as long as it lives (most likely oneDNN's per-thread scratchpad). `python benchmarks/thread_memory.py
+# --threads 30`: requests run by 30 live threads themselves +146 MB (4.9 MB a thread); the same requests handed
+# to these 4 threads +27 MB (README, "Operating the Space"). Four: on two cores, one computing and one waiting each.
+COMPUTE_THREADS = 4
+COMPUTE_PREFIX = "lab-compute"
+_compute = ThreadPoolExecutor(max_workers=COMPUTE_THREADS, thread_name_prefix=COMPUTE_PREFIX)
 
 
 def friendly(fn):
     """The one place that maps exceptions to `gr.Error`. Bad input: its own message. Anything else
     (a RuntimeError or KeyError from model code): logged with its traceback on the server, and a short
-    message on the page."""
+    message on the page. `fn` runs on one of the COMPUTE_THREADS threads, with the caller's context
+    (Gradio's progress bar and request go along); the caller waits for it."""
 
     @functools.wraps(fn)
     def wrapper(*args):
         try:
-            return fn(*args)
+            if threading.current_thread().name.startswith(COMPUTE_PREFIX):  # already on one: no deadlock
+                return fn(*args)
+            return _compute.submit(contextvars.copy_context().run, fn, *args).result()
         except gr.Error:
             raise
         except BAD_INPUT as err:

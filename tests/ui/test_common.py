@@ -43,6 +43,47 @@ def test_gr_errors_pass_through_and_results_are_returned():
         friendly(lambda: (_ for _ in ()).throw(gr.Error("as is")))()
 
 
+def test_handlers_run_on_the_few_compute_threads_with_the_callers_context():
+    import contextvars
+    import threading
+
+    from ui.common import COMPUTE_PREFIX, COMPUTE_THREADS
+
+    request = contextvars.ContextVar("request")  # as Gradio's LocalContext carries the event and its progress bar
+    seen, gate = [], threading.Barrier(COMPUTE_THREADS)
+
+    @friendly
+    def handler(i):
+        gate.wait(timeout=10)  # the pool's threads are all busy at once: the callers share them
+        seen.append((threading.current_thread().name, request.get()))
+        return i * i
+
+    results = {}
+
+    def caller(i):
+        request.set(f"event {i}")
+        results[i] = handler(i)
+
+    callers = [threading.Thread(target=caller, args=(i,)) for i in range(3 * COMPUTE_THREADS)]
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join()
+    assert results == {i: i * i for i in range(3 * COMPUTE_THREADS)}
+    names = {name for name, _ in seen}
+    assert len(names) == COMPUTE_THREADS and all(n.startswith(COMPUTE_PREFIX) for n in names)
+    assert sorted(event for _, event in seen) == sorted(f"event {i}" for i in range(3 * COMPUTE_THREADS))
+
+
+def test_a_handler_calling_a_handler_runs_it_in_place():
+    import threading
+
+    inner = friendly(lambda: threading.current_thread().name)
+    outer = friendly(lambda: (threading.current_thread().name, inner()))
+    here, there = outer()
+    assert here == there
+
+
 def test_only_uploaded_files_are_opened(tmp_path):
     inside = f"{get_upload_folder()}/abc/digit.png"
     assert uploaded(inside) == inside
