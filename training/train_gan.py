@@ -81,24 +81,44 @@ def recompute_batchnorm(G: Generator, batches: int, batch_size: int, generator: 
     G.eval()
 
 
+LOSSES = ("bce", "hinge")
+
+
+def d_loss(real_logit: torch.Tensor, fake_logit: torch.Tensor, loss: str = "bce") -> torch.Tensor:
+    """D's loss on its logits for real and fake pairs.
+    bce: maximize log D(x|y) + log(1 - D(G(z|y)|y)) (Goodfellow et al. 2014, eq. 1), as BCE with logits:
+    softplus(-l) = -log sigmoid(l), softplus(l) = -log(1 - sigmoid(l)).
+    hinge: E[max(0, 1 - l_real)] + E[max(0, 1 + l_fake)] (Lim & Ye 2017; Miyato et al. 2018, eq. 16):
+    D stops pushing a pair once its logit is past the margin of 1."""
+    if loss == "hinge":
+        return F.relu(1 - real_logit).mean() + F.relu(1 + fake_logit).mean()
+    return F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean()
+
+
+def g_loss(fake_logit: torch.Tensor, loss: str = "bce") -> torch.Tensor:
+    """G's loss on D's logits for its samples. bce: maximize log D(G(z|y)|y), the non-saturating loss
+    (Goodfellow et al. 2014, sec. 3). hinge: -E[l_fake] (Miyato et al. 2018, eq. 17)."""
+    if loss == "hinge":
+        return -fake_logit.mean()
+    return F.softplus(-fake_logit).mean()
+
+
 def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
-           fake: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """One D update; returns (loss_d, real_logit, fake_logit). Maximize log D(x|y) + log(1 - D(G(z|y)|y))
-    (Goodfellow et al. 2014, eq. 1) as BCE with logits: softplus(-l) = -log sigmoid(l),
-    softplus(l) = -log(1 - sigmoid(l)). `fake` is detached: this step leaves G alone."""
+           fake: torch.Tensor, loss: str = "bce") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One D update; returns (loss_d, real_logit, fake_logit). `fake` is detached: this step leaves G alone."""
     real_logit, fake_logit = D(x, y), D(fake.detach(), y)
-    loss_d = F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean()
+    loss_d = d_loss(real_logit, fake_logit, loss)
     opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     opt_d.step()
     return loss_d, real_logit, fake_logit
 
 
-def g_step(D: Discriminator, opt_g: torch.optim.Optimizer, fake: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """One G update; returns loss_g. Maximize log D(G(z|y)|y), the non-saturating loss
-    (Goodfellow et al. 2014, sec. 3), through D's verdict on `fake` (D's gradients are cleared before
-    its next update)."""
-    loss_g = F.softplus(-D(fake, y)).mean()
+def g_step(D: Discriminator, opt_g: torch.optim.Optimizer, fake: torch.Tensor, y: torch.Tensor,
+           loss: str = "bce") -> torch.Tensor:
+    """One G update through D's verdict on `fake`; returns loss_g (D's gradients are cleared before its
+    next update)."""
+    loss_g = g_loss(D(fake, y), loss)
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
     opt_g.step()
@@ -151,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--train-size", type=positive_int, default=None,
                    help="train on the first N training images only (shorter epochs: more grids per minute)")
     p.add_argument("--lr-d", type=float, default=None, help="D's learning rate (default: --lr)")
+    p.add_argument("--loss", choices=LOSSES, default="bce",
+                   help="bce: the non-saturating GAN loss; hinge: the hinge loss of SN-GAN and BigGAN")
     return p
 
 
@@ -234,13 +256,13 @@ def main(argv: list[str] | None = None) -> Path:
             z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
             fake = G(z, y)
             # (1) update D on real x and the detached fake
-            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake)
+            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss)
             n_steps += 1
             seen += len(idx)
             if n_steps % args.d_steps:
                 continue  # --d-steps N: N batches of D updates, then one G update
             # (2) update G through D's verdict on the same fake
-            loss_g = g_step(D, opt_g, fake, y)
+            loss_g = g_step(D, opt_g, fake, y, args.loss)
             if G_avg is not None:
                 update_average(G_avg, G, args.ema)
             values = {"loss_d": loss_d.item(), "loss_g": loss_g.item(),

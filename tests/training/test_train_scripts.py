@@ -201,6 +201,33 @@ def test_evaluate_a_missing_folder_is_a_message(tmp_path):
         evaluate.main([str(tmp_path / "nothing")])
 
 
+def test_gan_losses_as_the_papers_write_them():
+    real, fake = torch.tensor([2.0, 0.5, -1.0]), torch.tensor([-3.0, 0.0, 0.5])
+    # hinge: mean(max(0, 1 - real)) + mean(max(0, 1 + fake)); G: -mean(fake)
+    assert train_gan.d_loss(real, fake, "hinge").item() == pytest.approx((0 + 0.5 + 2) / 3 + (0 + 1 + 1.5) / 3)
+    assert train_gan.g_loss(fake, "hinge").item() == pytest.approx(2.5 / 3)
+    # bce: -log sigmoid(real) - log(1 - sigmoid(fake)); G: -log sigmoid(fake)
+    sig = torch.sigmoid
+    assert train_gan.d_loss(real, fake, "bce").item() == pytest.approx(
+        (-sig(real).log().mean() - (1 - sig(fake)).log().mean()).item(), rel=1e-6)
+    assert train_gan.g_loss(fake).item() == pytest.approx(-sig(fake).log().mean().item(), rel=1e-6)
+
+
+def test_gan_loss_flag_reaches_both_updates(tiny_data_root, tmp_path, monkeypatch):
+    used = []
+    for name in ("d_loss", "g_loss"):
+        original = getattr(train_gan, name)
+        monkeypatch.setattr(train_gan, name, lambda *a, _f=original, _n=name: used.append((_n, a[-1])) or _f(*a))
+    out = tmp_path / "gan-mnist"
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--loss", "hinge",
+                    "--log-every", "2"])
+    assert used == [("d_loss", "hinge"), ("g_loss", "hinge")] * 4  # the dry run's 4 steps
+    steps = read(out / "history.json")["steps"]
+    assert len(steps) == 2 and all(abs(s["loss_g"]) < 100 for s in steps)  # finite
+    assert isinstance(load_model(out), Generator)
+
+
 def test_gan_lr_decays_linearly_and_the_average_follows_g():
     from models.gan import GANConfig, Generator
 
