@@ -52,7 +52,8 @@ TORCH_THREADS = 1
 # Events of one kind that compute at once (Gradio's default: 1; the arena keeps its own limit of 1), one per core,
 # each on TORCH_THREADS. `python benchmarks/load.py` (40 students x 10 clicks), no other jobs on the machine:
 # 1: 2.67 clicks/s, light clicks' p95 1.42x the floor's, /generate p95 26.2 s, 2 errors; 2: 2.87-3.7 clicks/s,
-# 0.86-0.88x, 14.4-17.2 s, 0 errors (two runs).
+# 0.86-0.88x, 14.4-17.2 s, 0 errors (two runs); with the handlers on ui/common.py's compute threads: 2.61 clicks/s,
+# 0.94x, 17.6 s, 0 errors.
 # GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides it (load.py --env measures other values). README "Performance".
 CONCURRENCY = 2
 
