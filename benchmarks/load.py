@@ -3,6 +3,7 @@
     python benchmarks/load.py                                  # 40 students x 10 requests, app then floor
     python benchmarks/load.py --students 10 --requests 4       # a quick run
     python benchmarks/load.py --env LAB_TORCH_THREADS=2 --env GRADIO_DEFAULT_CONCURRENCY_LIMIT=2 --json load.json
+    python benchmarks/load.py --kinds generate                 # 40 students x 10 /generate clicks only
 
 Starts `python app.py` and benchmarks/floor_app.py (the same endpoints returning stored answers without
 computing; `--env` settings go to both) on free loopback ports. Each student is one gradio_client
@@ -51,11 +52,13 @@ MIX = [  # (kind, share of clicks)
 ]
 
 
-def clicks(rng: random.Random, uploads: dict, n: int) -> list[tuple[str, list[tuple[str, tuple]]]]:
-    """`n` clicks of one student: (kind, [(endpoint, client arguments), ...] in the order the page calls them)."""
+def clicks(rng: random.Random, uploads: dict, n: int,
+           mix: list[tuple[str, float]] = MIX) -> list[tuple[str, list[tuple[str, tuple]]]]:
+    """`n` clicks of one student drawn from `mix`: (kind, [(endpoint, client arguments), ...] in the order the
+    page calls them)."""
     from gradio_client import handle_file
 
-    kinds, weights = zip(*MIX, strict=True)
+    kinds, weights = zip(*mix, strict=True)
     out = []
     for _ in range(n):
         kind = rng.choices(kinds, weights)[0]
@@ -142,13 +145,20 @@ def main(argv: list[str] | None = None) -> dict:
     p.add_argument("--think", type=float, default=0.0, help="seconds a student waits between clicks")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--env", action="append", default=[], help="KEY=VALUE for the app and the floor")
+    p.add_argument("--kinds", default="", help="comma-separated kinds of click to keep from the mix, e.g. generate "
+                                               f"(all: {', '.join(k for k, _ in MIX)})")
     p.add_argument("--json", help="also write the figures to this JSON file")
     args = p.parse_args(argv)
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    unknown = sorted(set(kinds) - {k for k, _ in MIX})
+    if unknown:
+        p.error(f"unknown --kinds {', '.join(unknown)}: choose from {', '.join(k for k, _ in MIX)}")
+    mix = [(k, w) for k, w in MIX if not kinds or k in kinds]
 
     env = dict(item.split("=", 1) for item in args.env)
     work = Path(tempfile.mkdtemp(prefix="load-"))
     uploads = make_uploads(work)
-    plans = [clicks(random.Random(args.seed * 1000 + k), uploads, args.requests) for k in range(args.students)]
+    plans = [clicks(random.Random(args.seed * 1000 + k), uploads, args.requests, mix) for k in range(args.students)]
     result = {"command": "python benchmarks/load.py " + " ".join(argv if argv is not None else sys.argv[1:]),
               "env": env, "students": args.students, "requests_per_student": args.requests,
               "machine": machine()}
