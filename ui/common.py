@@ -1,8 +1,8 @@
-"""What every tab shares: bad input and failures shown as a short message on the page (`friendly`),
-no stale outputs beside that message (`clear_on_failure`), image inputs that hand the app the file
-exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py decodes it and can say what
-is wrong with it, model work on a few long-lived threads (`friendly` again), drawing pads with the brush in hand (`ready_to_draw`), example pictures to click
-(`examples`), and a cache of uploads and results that stays bounded (`keep_cache_bounded`)."""
+"""What every tab shares: bad input and failures shown as a short message on the page, and the model work
+on a few long-lived threads (`friendly`), no stale outputs beside that message (`clear_on_failure`), image
+inputs that hand the app the file exactly as uploaded (`ImageUpload`, `Drawing`), so that lab/preprocess.py
+decodes it and can say what is wrong with it, drawing pads with the brush in hand (`ready_to_draw`), example
+pictures to click (`examples`), and a cache of uploads and results that stays bounded (`keep_cache_bounded`)."""
 
 import contextvars
 import functools

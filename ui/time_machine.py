@@ -16,8 +16,8 @@ GAN_NOTE = """**How to read GAN losses.** They do not fall like a classifier's l
 each other, so when one improves the other's loss goes up. **D(x) ≈ D(G(z)) ≈ 0.5** is the equilibrium:
 D cannot tell real from fake. A **D loss near 0** (D(x) → 1, D(G(z)) → 0) means D has won; G's
 gradients then vanish and it stops learning. A G loss that keeps climbing is the same story from
-G's side. Per-epoch means hide the wobble within an epoch; GAN runs trained from now on also record the
-losses every 100 steps, and the chart then shows those (the shipped GANs predate it). Whether the
+G's side. Per-epoch means hide the wobble within an epoch, so the GAN charts show the losses averaged over
+every 100 steps. Whether the
 samples get better you judge from the grid and the **conditional accuracy** (the share of samples the
 classifier assigns to the class G was asked for), not from the losses."""
 
