@@ -17,9 +17,10 @@ each other, so when one improves the other's loss goes up. **D(x) ≈ D(G(z)) �
 D cannot tell real from fake. A **D loss near 0** (D(x) → 1, D(G(z)) → 0) means D has won; G's
 gradients then vanish and it stops learning. A G loss that keeps climbing is the same story from
 G's side. Per-epoch means hide the wobble within an epoch, so the GAN charts show the losses averaged over
-every 100 steps. Whether the
-samples get better you judge from the grid and the **conditional accuracy** (the share of samples the
-classifier assigns to the class G was asked for), not from the losses."""
+every 100 steps. The MNIST GAN was trained with the hinge loss and the Fashion GAN with the non-saturating
+one, so their losses are on different scales; D(x) and D(G(z)) compare directly. Whether the samples get
+better you judge from the grid and the **conditional accuracy** (the share of samples the classifier assigns
+to the class G was asked for), not from the losses."""
 
 VAE_NOTE = """**How to read VAE losses.** The VAE minimizes one number, −ELBO = reconstruction + KL, so its
 curves fall like a classifier's. **Reconstruction** (nats) is how badly the decoder redraws an image from
