@@ -88,8 +88,8 @@ def d_loss(real_logit: torch.Tensor, fake_logit: torch.Tensor, loss: str = "bce"
     """D's loss on its logits for real and fake pairs.
     bce: maximize log D(x|y) + log(1 - D(G(z|y)|y)) (Goodfellow et al. 2014, eq. 1), as BCE with logits:
     softplus(-l) = -log sigmoid(l), softplus(l) = -log(1 - sigmoid(l)).
-    hinge: E[max(0, 1 - l_real)] + E[max(0, 1 + l_fake)] (Lim & Ye 2017; Miyato et al. 2018, eq. 16):
-    D stops pushing a pair once its logit is past the margin of 1."""
+    hinge: E[max(0, 1 - l_real)] + E[max(0, 1 + l_fake)] (Lim & Ye 2017, arXiv:1705.02894; the loss of
+    SN-GAN, Miyato et al. 2018, arXiv:1802.05957): D stops pushing a pair once its logit is past the margin of 1."""
     if loss == "hinge":
         return F.relu(1 - real_logit).mean() + F.relu(1 + fake_logit).mean()
     return F.softplus(-real_logit).mean() + F.softplus(fake_logit).mean()
@@ -97,7 +97,7 @@ def d_loss(real_logit: torch.Tensor, fake_logit: torch.Tensor, loss: str = "bce"
 
 def g_loss(fake_logit: torch.Tensor, loss: str = "bce") -> torch.Tensor:
     """G's loss on D's logits for its samples. bce: maximize log D(G(z|y)|y), the non-saturating loss
-    (Goodfellow et al. 2014, sec. 3). hinge: -E[l_fake] (Miyato et al. 2018, eq. 17)."""
+    (Goodfellow et al. 2014, sec. 3). hinge: -E[l_fake] (ibid.)."""
     if loss == "hinge":
         return -fake_logit.mean()
     return F.softplus(-fake_logit).mean()
@@ -265,6 +265,7 @@ def main(argv: list[str] | None = None) -> Path:
             loss_g = g_step(D, opt_g, fake, y, args.loss)
             if G_avg is not None:
                 update_average(G_avg, G, args.ema)
+            # D's verdicts as probabilities, sigmoid(logit), whichever the loss (hinge: 0.73 at the margin)
             values = {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
                       "d_real": torch.sigmoid(real_logit).mean().item(),
                       "d_fake": torch.sigmoid(fake_logit).mean().item()}
