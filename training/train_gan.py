@@ -97,7 +97,7 @@ def d_loss(real_logit: torch.Tensor, fake_logit: torch.Tensor, loss: str = "bce"
 
 def g_loss(fake_logit: torch.Tensor, loss: str = "bce") -> torch.Tensor:
     """G's loss on D's logits for its samples. bce: maximize log D(G(z|y)|y), the non-saturating loss
-    (Goodfellow et al. 2014, sec. 3). hinge: -E[l_fake] (ibid.)."""
+    (Goodfellow et al. 2014, sec. 3). hinge: -E[l_fake] (Lim & Ye 2017; SN-GAN, as above)."""
     if loss == "hinge":
         return -fake_logit.mean()
     return F.softplus(-fake_logit).mean()
