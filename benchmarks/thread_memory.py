@@ -13,6 +13,7 @@ phase and the growth per thread. Not part of the test suite.
 """
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -23,12 +24,11 @@ from lab.memory import limit_fragmentation  # noqa: E402
 
 limit_fragmentation()  # before any other thread starts, as app.py does
 
+from benchmarks.soak import memory_mb  # noqa: E402
+
 
 def rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc: this script measures memory on Linux only")
+    return memory_mb(os.getpid())
 
 
 def in_live_threads(work, count: int) -> float:
