@@ -26,6 +26,8 @@ class GANConfig:
     upsample: str = "deconv"  # generator: "deconv", a 4x4 transposed conv per 2x upsampling (DCGAN);
     # "deconv-conv3", each followed by a 3x3 conv, which smooths the transposed convs' uneven overlap
     # (the checkerboard artefacts of Odena et al. 2016, https://distill.pub/2016/deconv-checkerboard/)
+    d_classifier: bool = False  # discriminator: also a head that names an image's class, trained on real images;
+    # G is then also trained to make its samples name their class (AC-GAN, Odena et al. 2017, arXiv:1610.09585)
 
     def __post_init__(self):
         if self.upsample not in UPSAMPLE:
@@ -139,7 +141,13 @@ class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-la
         self.psi = nn.Linear(feat, 1)
         self.embed = nn.Embedding(config.num_classes, feat)  # projection of the label
         nn.init.normal_(self.embed.weight, std=0.02)  # start as an unconditional D
+        self.classify = nn.Linear(feat, config.num_classes) if config.d_classifier else None  # the AC-GAN head
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.judge(x, labels)[0]
+
+    def judge(self, x: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """`(B,)` logits of "real", and `(B, num_classes)` class logits (None without `d_classifier`)."""
         h = self.conv(x)  # (B, 2c * 49)
-        return self.psi(h).squeeze(1) + (self.embed(labels) * h).sum(1)
+        logit = self.psi(h).squeeze(1) + (self.embed(labels) * h).sum(1)
+        return logit, (self.classify(h) if self.classify is not None else None)

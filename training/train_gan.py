@@ -104,10 +104,14 @@ def g_loss(fake_logit: torch.Tensor, loss: str = "bce") -> torch.Tensor:
 
 
 def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
-           fake: torch.Tensor, loss: str = "bce") -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """One D update; returns (loss_d, real_logit, fake_logit). `fake` is detached: this step leaves G alone."""
-    real_logit, fake_logit = D(x, y), D(fake.detach(), y)
+           fake: torch.Tensor, loss: str = "bce",
+           aux_weight: float = 0.0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One D update; returns (loss_d, real_logit, fake_logit). `fake` is detached: this step leaves G alone.
+    aux_weight > 0: plus that weight times the cross-entropy of D's class head on the real images."""
+    (real_logit, real_class), (fake_logit, _) = D.judge(x, y), D.judge(fake.detach(), y)
     loss_d = d_loss(real_logit, fake_logit, loss)
+    if aux_weight:  # AC-GAN's class log-likelihood L_C (Odena et al. 2017, sec. 3), here on real images only
+        loss_d = loss_d + aux_weight * F.cross_entropy(real_class, y)
     opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     opt_d.step()
@@ -115,10 +119,14 @@ def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: t
 
 
 def g_step(D: Discriminator, opt_g: torch.optim.Optimizer, fake: torch.Tensor, y: torch.Tensor,
-           loss: str = "bce") -> torch.Tensor:
+           loss: str = "bce", aux_weight: float = 0.0) -> torch.Tensor:
     """One G update through D's verdict on `fake`; returns loss_g (D's gradients are cleared before its
-    next update)."""
-    loss_g = g_loss(D(fake, y), loss)
+    next update). aux_weight > 0: plus that weight times the cross-entropy of D's class head on `fake`,
+    so G learns to make samples that name the class they were asked for."""
+    fake_logit, fake_class = D.judge(fake, y)
+    loss_g = g_loss(fake_logit, loss)
+    if aux_weight:
+        loss_g = loss_g + aux_weight * F.cross_entropy(fake_class, y)
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
     opt_g.step()
@@ -173,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lr-d", type=float, default=None, help="D's learning rate (default: --lr)")
     p.add_argument("--loss", choices=LOSSES, default="bce",
                    help="bce: the non-saturating GAN loss; hinge: the hinge loss of SN-GAN and BigGAN")
+    p.add_argument("--aux-weight", type=float, default=0.0,
+                   help="weight of an AC-GAN class term: D also learns to name real images' classes and G to "
+                        "make samples D names as asked (0: off)")
     return p
 
 
@@ -181,6 +192,8 @@ def main(argv: list[str] | None = None) -> Path:
     args = p.parse_args(argv)
     if not 0 <= args.ema < 1:
         p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
+    if args.aux_weight < 0 or (args.aux_weight and args.unconditional):
+        p.error(f"--aux-weight must be at least 0, and 0 for an unconditional GAN, got {args.aux_weight}")
     device = setup(args)
     out = Path(args.out)
 
@@ -198,7 +211,7 @@ def main(argv: list[str] | None = None) -> Path:
 
     config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset,
                        num_classes=1 if args.unconditional else 10, batchnorm=not args.no_batchnorm,
-                       upsample=args.upsample)
+                       upsample=args.upsample, d_classifier=args.aux_weight > 0)
     G = Generator(config).to(device)
     D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
     # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae
@@ -256,13 +269,13 @@ def main(argv: list[str] | None = None) -> Path:
             z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
             fake = G(z, y)
             # (1) update D on real x and the detached fake
-            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss)
+            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight)
             n_steps += 1
             seen += len(idx)
             if n_steps % args.d_steps:
                 continue  # --d-steps N: N batches of D updates, then one G update
             # (2) update G through D's verdict on the same fake
-            loss_g = g_step(D, opt_g, fake, y, args.loss)
+            loss_g = g_step(D, opt_g, fake, y, args.loss, args.aux_weight)
             if G_avg is not None:
                 update_average(G_avg, G, args.ema)
             # D's verdicts as probabilities, sigmoid(logit), whichever the loss (hinge: 0.73 at the margin)

@@ -89,3 +89,21 @@ def test_the_shipped_layout_keeps_its_keys_and_no_batchnorm_drops_them(tmp_path)
     assert torch.equal(loaded(z, torch.zeros(3, dtype=torch.long)), plain(z, torch.zeros(3, dtype=torch.long)))
     D = Discriminator(GANConfig(channels=4, embed_dim=4, batchnorm=False))
     assert D(torch.zeros(2, 1, 28, 28), torch.zeros(2, dtype=torch.long)).shape == (2,)
+
+
+
+def test_a_discriminator_with_a_class_head_names_classes_and_round_trips(tmp_path):
+    from models import load_model
+
+    assert GANConfig().d_classifier is False  # what configs written before the option mean
+    torch.manual_seed(0)
+    x, y = torch.randn(3, 1, 28, 28), torch.tensor([0, 5, 9])
+    plain = Discriminator(GANConfig(model_type="gan-discriminator", channels=4, embed_dim=4)).eval()
+    assert plain.judge(x, y)[1] is None and "classify.weight" not in plain.state_dict()
+    D = Discriminator(GANConfig(model_type="gan-discriminator", channels=4, embed_dim=4, d_classifier=True)).eval()
+    logit, classes = D.judge(x, y)
+    assert logit.shape == (3,) and classes.shape == (3, 10)
+    assert torch.equal(D(x, y), logit)  # forward is the real/fake verdict alone, as before
+    D.save_pretrained(tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.config.d_classifier and torch.equal(loaded.judge(x, y)[1], classes)

@@ -259,3 +259,39 @@ def test_gan_rejects_a_bad_ema(tiny_data_root, tmp_path, capsys):
     with pytest.raises(SystemExit):
         train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g"), "--dry-run", "--ema", "1"])
     assert "--ema must be at least 0 and below 1" in capsys.readouterr().err
+
+
+def test_gan_aux_weight_adds_the_class_cross_entropy_to_both_losses():
+    import torch.nn.functional as F
+
+    from models.gan import GANConfig
+
+    torch.manual_seed(0)
+    x, fake, y = torch.randn(4, 1, 28, 28), torch.randn(4, 1, 28, 28), torch.tensor([3, 1, 4, 1])
+    D = Discriminator(GANConfig(channels=4, embed_dim=4, d_classifier=True)).eval()  # eval: batch norm fixed
+    assert Discriminator(GANConfig(channels=4, embed_dim=4)).judge(x, y)[1] is None
+    opt = torch.optim.SGD(D.parameters(), lr=0.0)
+    (real_logit, real_class), (fake_logit, fake_class) = D.judge(x, y), D.judge(fake, y)
+    assert real_class.shape == (4, 10)
+    loss_d = train_gan.d_step(D, opt, x, y, fake, "hinge", aux_weight=0.5)[0]
+    # D: the class term on real images only
+    expected = train_gan.d_loss(real_logit, fake_logit, "hinge") + 0.5 * F.cross_entropy(real_class, y)
+    assert loss_d.item() == pytest.approx(expected.item(), rel=1e-5)
+    loss_g = train_gan.g_step(D, opt, fake, y, "hinge", aux_weight=0.5)
+    expected = train_gan.g_loss(fake_logit, "hinge") + 0.5 * F.cross_entropy(fake_class, y)
+    assert loss_g.item() == pytest.approx(expected.item(), rel=1e-5)
+    assert train_gan.g_step(D, opt, fake, y, "hinge").item() == pytest.approx(-fake_logit.mean().item(), rel=1e-5)
+
+
+def test_gan_aux_weight_trains_a_class_head_and_refuses_nonsense(tiny_data_root, tmp_path, capsys):
+    out = tmp_path / "gan-mnist"
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--loss", "hinge",
+                    "--aux-weight", "0.5", "--save-discriminator"])
+    D = load_model(f"{out}-discriminator")
+    assert D.config.d_classifier and D.classify.out_features == 10
+    assert load_model(out).config.d_classifier  # the generator's config records how it was trained
+    for flags in (["--aux-weight", "-1"], ["--aux-weight", "0.5", "--unconditional"]):
+        with pytest.raises(SystemExit):
+            train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", *flags])
+        assert "--aux-weight must be at least 0, and 0 for an unconditional GAN" in capsys.readouterr().err
