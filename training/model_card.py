@@ -89,11 +89,15 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     kind = config["model_type"]
     data_name, _, _, data_credit = DATA[config.get("dataset", "mnist")]
     describe = "gan-unconditional" if kind == "gan" and config.get("num_classes") == 1 else kind
+    design = DESCRIPTION[describe].format(**config)
+    if config.get("d_classifier"):
+        design += (" Its discriminator also names the class of real images, and the generator is trained to make "
+                   "samples that it names as asked (an auxiliary classifier, AC-GAN, Odena et al. 2017).")
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
         f"# {folder.name}",
         "",
-        DESCRIPTION[describe].format(**config) + f" Trained on {data_name} for VAE vs GAN Lab, a teaching demo "
+        design + f" Trained on {data_name} for VAE vs GAN Lab, a teaching demo "
         "of generative models.",
         "",
         "## Use",

@@ -276,3 +276,14 @@ def test_card_reads_any_new_figure_from_metrics(tmp_path):
     assert results["precision"].dataset_name == "MNIST" and results["precision"].dataset_split == "test"
     assert "weights_sha256" not in results and f"weights_sha256: `{'ab' * 32}`" in card.text
     assert "| precision | 0.8123 |" in card.text
+
+
+def test_card_says_when_the_discriminator_had_a_class_head(tmp_path):
+    from training.model_card import model_card
+
+    folder = tmp_path / "gan-mnist"
+    shutil.copytree(WEIGHTS / "gan-mnist", folder, ignore=shutil.ignore_patterns("epochs"))
+    config = json.loads((folder / "config.json").read_text())
+    for has_head in (False, True):
+        (folder / "config.json").write_text(json.dumps({**config, "d_classifier": has_head}))
+        assert ("auxiliary classifier, AC-GAN, Odena et al. 2017" in model_card(folder).text) is has_head
