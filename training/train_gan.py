@@ -7,7 +7,8 @@ checkpoint (and in `<out>-discriminator/` with --save-discriminator). With --ema
 generator is the exponential moving average of G's weights (Yazıcı et al. 2019, arXiv:1806.04498),
 its batch-norm statistics recomputed for the averaged weights; the per-epoch grids and accuracies
 show that averaged generator. history.json holds per-epoch means and, under "steps", the losses
-averaged over every --log-every G steps.
+averaged over every --log-every G steps. With --aux-weight the discriminator also has a class head
+(AC-GAN, Odena et al. 2017): it learns to name real images' classes, and G is also scored on it.
 
 --unconditional, --d-steps and --lr-d make the deliberately unstable run that shows mode
 collapse (weights/gan-collapse-mnist, see its model card); it then records, per epoch, the
@@ -162,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="classifier folder for the per-epoch accuracy (default weights/classifier-<dataset>)")
     p.add_argument("--save-discriminator", action="store_true")
     # The defaults are the design of the shipped GANs, so their recorded commands still reproduce them.
-    # A measured search (issue 11) favours --upsample deconv-conv3 --ema 0.999 --lr-decay linear.
+    # A measured search (issue 11) favours --upsample deconv-conv3 --ema 0.999 --lr-decay linear --aux-weight 1
+    # (the README's GAN section has every run's figures).
     p.add_argument("--upsample", choices=UPSAMPLE, default="deconv",
                    help="generator upsampling (models/gan.py): deconv, or deconv-conv3 (a 3x3 conv after each)")
     p.add_argument("--ema", type=float, default=0.0,

@@ -91,7 +91,6 @@ def test_the_shipped_layout_keeps_its_keys_and_no_batchnorm_drops_them(tmp_path)
     assert D(torch.zeros(2, 1, 28, 28), torch.zeros(2, dtype=torch.long)).shape == (2,)
 
 
-
 def test_a_discriminator_with_a_class_head_names_classes_and_round_trips(tmp_path):
     from models import load_model
 
