@@ -18,8 +18,8 @@ D cannot tell real from fake. A **D loss near 0** (D(x) → 1, D(G(z)) → 0) me
 gradients then vanish and it stops learning. A G loss that keeps climbing is the same story from
 G's side. Per-epoch means hide the wobble within an epoch, so the GAN charts show the losses averaged over
 every 100 steps. The MNIST GAN was trained with the hinge loss and the Fashion GAN with the non-saturating
-one, both with a class term added (their D also names the class, and G is scored on it), so their losses are
-on different scales; D(x) and D(G(z)) compare directly. Whether the samples get
+one, so their losses are on different scales; D(x) and D(G(z)) compare directly. Both losses also hold a
+class term (their D also names the class, and G is scored on it). Whether the samples get
 better you judge from the grid and the **conditional accuracy** (the share of samples the classifier assigns
 to the class G was asked for), not from the losses."""
 
