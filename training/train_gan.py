@@ -162,10 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--classifier", default=None,
                    help="classifier folder for the per-epoch accuracy (default weights/classifier-<dataset>)")
     p.add_argument("--save-discriminator", action="store_true")
-    # The defaults are the design of the shipped GANs, so their recorded commands still reproduce them.
-    # A measured search (issue 11) favours --upsample deconv-conv3 --ema 0.999 --lr-decay linear --aux-weight 1
-    # and a peak --lr of 8e-4, four times this default, for a 16-epoch run (the README's GAN section has every
-    # run's figures).
+    # The defaults are the first design (DCGAN's), so older recorded commands, such as the collapse run's, still
+    # reproduce their models. A measured search (issue 11) favours --upsample deconv-conv3 --ema 0.999
+    # --lr-decay linear --aux-weight 1 and a peak --lr of 8e-4, four times the default, for a 16-epoch run (the
+    # README's GAN section has every run's figures; the shipped commands are in its "Train and evaluate").
     p.add_argument("--upsample", choices=UPSAMPLE, default="deconv",
                    help="generator upsampling (models/gan.py): deconv, or deconv-conv3 (a 3x3 conv after each)")
     p.add_argument("--ema", type=float, default=0.0,
@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> Path:
     G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
     x_train = x_train.contiguous(memory_format=torch.channels_last)
     G_avg = copy.deepcopy(G) if args.ema else None
-    # Adam with beta1 = 0.5 and, by default, lr 2e-4 (Radford et al. 2016, section 4; the shipped GANs use --lr 8e-4)
+    # Adam with beta1 = 0.5 (Radford et al. 2016, section 4; their lr of 2e-4 is --lr's default)
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))
     ckpt = Checkpointer(args)
