@@ -1,39 +1,91 @@
-"""What benchmarks/serve.py and benchmarks/load.py share: the app and the floor app started on free
-loopback ports, a realistic request for every public endpoint (through gradio_client, and as the plain
-function gets it when called directly), percentiles and tables.
+"""What the benchmarks share: the footer every one of them ends with (the machine, the load average at the
+start and the end, the command that reruns it), the app and the floor app started on free loopback ports,
+a realistic request for every API endpoint (through gradio_client, and as the plain function gets it
+when called directly), the uploads a student sends, percentiles and tables.
 
-The uploads and the port helper are soak.py's (`make_uploads`, `free_port`), the arena's arguments
-arena_load.py's (`arena_args`): one copy of each.
+Nothing here starts a thread at import (numpy and PIL are imported where they are used): `memory` imports
+it before the app sets malloc's arenas, which must come before any other thread starts.
 """
 
 from __future__ import annotations
 
+import argparse
+import functools
 import math
 import os
+import platform
+import shlex
+import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
-
 ROOT = Path(__file__).resolve().parents[1]
-HERE = Path(__file__).resolve().parent
-for path in (str(ROOT), str(HERE)):  # the lab's packages, and soak.py / arena_load.py beside this file
-    if path not in sys.path:
-        sys.path.insert(0, path)
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
 
-from arena_load import arena_args  # noqa: E402
-from soak import free_port, make_uploads  # noqa: E402
-
-__all__ = ["arena_args", "free_port", "make_uploads"]  # re-exported for serve.py and load.py
-
 HEAVY = ("/arena", "/invert", "/invert_drawing")  # they train or search on purpose: compute time and caps, no ratio
-SHARED_MACHINE_NOTE = "shared machine" if os.environ.get("BENCH_SHARED", "1") == "1" else "machine to itself"
+
+
+# ---------------------------------------------------------------------------------------- the footer
+
+
+def parser(name: str, doc: str | None) -> argparse.ArgumentParser:
+    """A benchmark's argument parser: `python -m benchmarks NAME` in its usage, its docstring as its help."""
+    return argparse.ArgumentParser(prog=f"python -m benchmarks {name}", description=doc,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def add_mode(modes, name: str, mode: str, one_line: str, doc: str | None,
+             parents: list[argparse.ArgumentParser] | None = None) -> argparse.ArgumentParser:
+    """Mode `mode` of benchmark `name` (`modes`: its parser's add_subparsers()), with the benchmark's docstring."""
+    return modes.add_parser(mode, help=one_line, description=doc, parents=parents or [],
+                            prog=f"python -m benchmarks {name} {mode}",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def cpu_name() -> str:
+    """The CPU's model name (/proc/cpuinfo on Linux), else what `platform` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def machine() -> dict:
+    """Where a benchmark ran, for its JSON and its footer: the CPU, how many, and the load average at the start
+    (`footer` adds `load_average_at_end`); `note` says what else ran on the machine (BENCH_NOTE, e.g. "no other
+    jobs")."""
+    return {"cpu": cpu_name(), "platform": f"{platform.system()} {platform.machine()}", "cpu_count": os.cpu_count(),
+            "load_average_at_start": os.getloadavg()[0],
+            "note": os.environ.get("BENCH_NOTE", "other jobs not recorded: set BENCH_NOTE")}
+
+
+def machine_line(machine_: dict) -> str:
+    """'load average 1.2 at the start, 3.4 at the end (2 CPUs; ...)': the footer's load line."""
+    end = machine_.get("load_average_at_end")
+    return (f"load average {machine_['load_average_at_start']:.1f} at the start"
+            + (f", {end:.1f} at the end" if end is not None else "")
+            + f" ({machine_['cpu_count']} CPUs; {machine_['note']})")
+
+
+def command_line(name: str, argv: list[str]) -> str:
+    """The command that reruns benchmark `name` with `argv`, quoted for a shell."""
+    return shlex.join(["python", "-m", "benchmarks", name, *argv])
+
+
+def footer(machine_: dict, command: str) -> str:
+    """The last lines of every benchmark's output: the machine, the load average at the start and at the end
+    (recorded now unless the benchmark already did, e.g. before stopping its servers), the command."""
+    machine_.setdefault("load_average_at_end", os.getloadavg()[0])
+    return "\n".join(["", f"machine: {machine_['cpu']} ({machine_['platform']})", machine_line(machine_),
+                      f"command: {command}"])
 
 
 # ---------------------------------------------------------------------------------------- figures
@@ -53,21 +105,6 @@ def summary(seconds) -> dict:
     """p50, p95 and max in milliseconds, and the count."""
     return {"n": len(seconds), "p50_ms": round(percentile(seconds, 50) * 1000, 1),
             "p95_ms": round(percentile(seconds, 95) * 1000, 1), "max_ms": round(max(seconds) * 1000, 1)}
-
-
-def machine() -> dict:
-    """Where a benchmark ran, for its JSON and its last line: the CPUs and the load average at the start
-    (the caller adds `load_average_at_end` when it has one)."""
-    return {"cpu_count": os.cpu_count(), "load_average_at_start": os.getloadavg()[0],
-            "note": "2-core machine shared with other engineers' jobs unless said otherwise"}
-
-
-def machine_line(machine_: dict) -> str:
-    """'load average 1.2 at the start, 3.4 at the end (2 CPUs; ...)': a benchmark's last line."""
-    end = machine_.get("load_average_at_end")
-    return (f"load average {machine_['load_average_at_start']:.1f} at the start"
-            + (f", {end:.1f} at the end" if end is not None else "")
-            + f" ({machine_['cpu_count']} CPUs; {machine_['note']})")
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
@@ -97,6 +134,38 @@ def table(rows: list[dict], columns: list[tuple[str, str]]) -> str:
     return "\n".join([line([h for _, h in columns]), line(["-" * w for w in widths]), *map(line, cells)])
 
 
+# ---------------------------------------------------------------------------------------- what a student sends
+
+
+def make_uploads(folder: Path) -> dict[str, list[Path]]:
+    """Digits from tests/fixtures as a student would send them, and files the app must refuse."""
+    import numpy as np
+    from PIL import Image
+
+    data = np.load(ROOT / "tests" / "fixtures" / "mnist_test_200.npz")
+    uploads: dict[str, list[Path]] = {"digit": [], "drawing": [], "bad": []}
+    for i in range(20):
+        digit = Image.fromarray(data["images"][i * 10]).resize((140, 140), Image.Resampling.BILINEAR)
+        path = folder / f"digit{i}.png"
+        Image.fromarray(255 - np.asarray(digit)).save(path)  # dark ink on white paper
+        uploads["digit"].append(path)
+        rgba = np.zeros((140, 140, 4), dtype=np.uint8)
+        rgba[..., 3] = np.asarray(digit)  # black strokes on a transparent canvas
+        path = folder / f"drawing{i}.png"
+        Image.fromarray(rgba, "RGBA").save(path)
+        uploads["drawing"].append(path)
+    bad = {"random.png": os.urandom(3000), "empty.png": b"", "notes.png": b"not a picture\n" * 50}
+    for name, content in bad.items():
+        (folder / name).write_bytes(content)
+        uploads["bad"].append(folder / name)
+    return uploads
+
+
+def arena_args(steps: int, seed: int) -> tuple:
+    """The client arguments of an /arena run: preset "custom" with the healthy settings and `steps` steps."""
+    return ("custom", "ring of 8 Gaussians", 1e-3, 1e-3, 1, 2, 64, 128, "non-saturating", seed, steps, False)
+
+
 # ---------------------------------------------------------------------------------------- requests
 
 _FIGURES = {"sharpness": 0.61, "recognisability": 0.844, "predicted": ["7"] * 64, "how": "64 samples",
@@ -114,8 +183,8 @@ class Request:
     after Gradio's preprocessing; `before`: an endpoint to call first, unmeasured, in the same session
     (it sets the state this one reads)."""
 
-    client: callable
-    direct: tuple | callable
+    client: Callable[[int], tuple]
+    direct: tuple | Callable[[int], tuple]
     before: str | None = None
     note: str = ""
     extra: dict = field(default_factory=dict)
@@ -125,8 +194,11 @@ class Request:
 
 
 def requests(uploads: dict[str, list[Path]]) -> dict[str, Request]:
-    """A realistic request for each public endpoint of the app, keyed by its API name ("/generate")."""
+    """A realistic request for each API endpoint of the app (public and undocumented), keyed by its API name
+    ("/generate")."""
+    import numpy as np
     from gradio_client import handle_file
+    from PIL import Image
 
     from lab.quiz import new_state
 
@@ -179,7 +251,7 @@ def requests(uploads: dict[str, list[Path]]) -> dict[str, Request]:
     }
 
 
-def call(client, name: str, request: Request, i: int):
+def call(client, name: str, request: Request, i: int) -> float:
     """Send request `i` of endpoint `name` (its `before` first, unmeasured); returns the seconds it took."""
     api_name = request.extra.get("api_name", name)
     if request.before:
@@ -192,7 +264,8 @@ def call(client, name: str, request: Request, i: int):
     return time.perf_counter() - start
 
 
-BEFORE_ARGS = {}  # filled by `bind_before` with the client arguments of the endpoints called first
+# the client arguments of the endpoints called first (`before`), filled by `bind_before`
+BEFORE_ARGS: dict[str, Callable[[int], tuple]] = {}
 
 
 def bind_before(table: dict[str, Request]) -> None:
@@ -201,7 +274,30 @@ def bind_before(table: dict[str, Request]) -> None:
             BEFORE_ARGS[request.before] = table[request.before].client
 
 
-# ---------------------------------------------------------------------------------------- servers
+# ---------------------------------------------------------------------------------------- the app and servers
+
+
+@functools.cache
+def shipped_lab():
+    """The lab on the shipped weights (weights/, never the Hub), loaded once per process."""
+    from lab.loading import load_lab
+
+    return load_lab("weights", namespace="")
+
+
+@functools.cache
+def app_demo():
+    """The app's gr.Blocks on the shipped weights (app.py `build_demo`), built once per process."""
+    from app import build_demo
+
+    return build_demo(shipped_lab())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
 
 
 def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = 600.0) -> float:

@@ -1,32 +1,34 @@
-"""The floor: a Gradio app with the real app's public endpoints that computes nothing.
+"""The floor: a Gradio app with the real app's API endpoints that computes nothing.
 
-    python benchmarks/floor_app.py            # serves on GRADIO_SERVER_PORT (default 7861)
+    python -m benchmarks.floor_app            # serves on GRADIO_SERVER_PORT (default 7861)
 
-It is generated from the real app (app.py `build_demo`), so it cannot drift from it: for every public
-named endpoint, the same API name, new input and output components of the same classes and settings,
+It is generated from the real app (app.py `build_demo`), so it cannot drift from it: for every named
+endpoint a client can call (public, and undocumented ones such as the page's chained /reconstruct_details),
+the same API name and visibility, new input and output components of the same classes and settings,
 the same concurrency limit and id, and the queue's settings. Its function returns, for any input, a
 stored answer of the real endpoint (recorded once at start with benchmarks/bench.py's realistic
 request): the same PNG sizes, the same JSON. A request to it costs what Gradio itself costs
 (the queue, preprocessing the inputs, encoding the PNGs, the server-sent events), which is the floor
-that benchmarks/serve.py and benchmarks/load.py compare the app with.
+that `python -m benchmarks serving` compares the app with. Not a benchmark itself: `serving` starts it.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import gradio as gr  # noqa: E402
-from bench import make_uploads, requests  # noqa: E402  (bench.py puts the repository on sys.path)
+import gradio as gr
+
+from benchmarks.bench import Request, app_demo, make_uploads, requests
 
 
-def public_endpoints(demo: gr.Blocks) -> dict[str, object]:
-    """The demo's public named endpoints, {"/generate": BlockFunction, ...}, as its API page lists them."""
-    return {f"/{fn.api_name}": fn for fn in demo.fns.values() if fn.fn is not None and fn.api_visibility == "public"}
+def api_endpoints(demo: gr.Blocks) -> dict[str, object]:
+    """The demo's named endpoints that a client can call, {"/generate": BlockFunction, ...}: the public ones its
+    API page lists, and the undocumented ones (callable, not listed)."""
+    return {f"/{fn.api_name}": fn for fn in demo.fns.values()
+            if fn.fn is not None and fn.api_visibility in ("public", "undocumented")}
 
 
 def clone(component: gr.components.Component) -> gr.components.Component:
@@ -41,7 +43,7 @@ def direct_call(fn, args: tuple):
     return fn.fn(*args, *[None for p in params if p.annotation in (gr.Request, "gr.Request")])
 
 
-def realistic_args(endpoints: dict, table: dict, name: str, answers: dict, i: int = 0) -> tuple:
+def realistic_args(endpoints: dict, table: dict[str, Request], name: str, answers: dict, i: int = 0) -> tuple:
     """The arguments of request `i` of endpoint `name` as its function receives them. A gr.State input that
     the `before` endpoint outputs (the reconstruction's details, the quiz round) takes the value that
     endpoint's recorded answer holds, as the server's session state would."""
@@ -57,11 +59,11 @@ def realistic_args(endpoints: dict, table: dict, name: str, answers: dict, i: in
     return tuple(args)
 
 
-def record_answers(demo: gr.Blocks, table: dict) -> dict[str, list]:
-    """Call every public endpoint's function once, directly, with its realistic arguments; {name: [outputs
+def record_answers(demo: gr.Blocks, table: dict[str, Request]) -> dict[str, list]:
+    """Call every endpoint's function once, directly, with its realistic arguments; {name: [outputs
     of each yield]} (one entry for a plain function, every frame for a generator such as /arena). The
     endpoints that others need first (`before`) are called first."""
-    endpoints = public_endpoints(demo)
+    endpoints = api_endpoints(demo)
     missing = [name for name in endpoints if name not in table]
     if missing:
         raise KeyError(f"no realistic request for {missing}: add them to benchmarks/bench.py `requests`")
@@ -73,8 +75,8 @@ def record_answers(demo: gr.Blocks, table: dict) -> dict[str, list]:
 
 
 def build_floor(demo: gr.Blocks, answers: dict[str, list]) -> gr.Blocks:
-    """The floor app of `demo`: its public endpoints, each returning its stored answer."""
-    endpoints = public_endpoints(demo)
+    """The floor app of `demo`: its endpoints that a client can call, each returning its stored answer."""
+    endpoints = api_endpoints(demo)
     with gr.Blocks(title="floor") as floor:
         for name, fn in endpoints.items():
             inputs = [clone(c) for c in fn.inputs]
@@ -91,7 +93,7 @@ def build_floor(demo: gr.Blocks, answers: dict[str, list]) -> gr.Blocks:
             respond.__signature__ = inspect.signature(fn.fn)  # the same parameters (names, gr.Request, gr.Progress)
             gr.Button(name, visible=False).click(
                 respond, inputs, outputs, api_name=fn.api_name, concurrency_limit=fn.concurrency_limit,
-                concurrency_id=fn.concurrency_id, queue=fn.queue)
+                concurrency_id=fn.concurrency_id, queue=fn.queue, api_visibility=fn.api_visibility)
     queue = getattr(demo, "_queue", None)
     if queue is not None:
         floor.queue(max_size=queue.max_size, default_concurrency_limit=queue.default_concurrency_limit)
@@ -99,10 +101,9 @@ def build_floor(demo: gr.Blocks, answers: dict[str, list]) -> gr.Blocks:
 
 
 def main() -> None:
-    from app import LAUNCH, build_demo
-    from lab.loading import load_lab
+    from app import LAUNCH
 
-    demo = build_demo(load_lab("weights", namespace=""))
+    demo = app_demo()
     uploads = make_uploads(Path(tempfile.mkdtemp(prefix="floor-")))
     floor = build_floor(demo, record_answers(demo, requests(uploads)))
     floor.launch(server_name="127.0.0.1", server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7861")),

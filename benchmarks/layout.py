@@ -3,22 +3,25 @@
 the batch sizes requests use (1: a reconstruction; 64: /generate; 256: the VAE's rejection sampling).
 The two layouts alternate `--rounds` times; each cell is the best of the rounds' medians of `--calls` calls.
 
-    python benchmarks/layout.py
+    python -m benchmarks layout
+    python -m benchmarks layout --models gan-mnist --batches 64 --calls 5 --rounds 1   # a quick run
 """
 
-import argparse
+from __future__ import annotations
+
 import copy
 import statistics
-import sys
 import time
-from pathlib import Path
+from collections.abc import Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.bench import ROOT, command_line, footer, machine, parser
 
+NAME = "layout"
 MODELS = ("gan-mnist", "vae-mnist", "classifier-mnist", "vae2d-mnist")
+BATCHES = (1, 64, 256)
 
 
-def median_ms(fn, calls: int) -> float:
+def median_ms(fn: Callable[[], object], calls: int) -> float:
     seconds = []
     for _ in range(calls):
         began = time.perf_counter()
@@ -27,7 +30,7 @@ def median_ms(fn, calls: int) -> float:
     return statistics.median(seconds) * 1000
 
 
-def forward(model, batch: int):
+def forward(model, batch: int) -> Callable[[], object]:
     """The request path's use of `model` on a batch of `batch`: sample, reconstruct or classify."""
     import torch
 
@@ -43,12 +46,15 @@ def forward(model, batch: int):
     return lambda: model.predict_proba(x)
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str]) -> dict:
+    p = parser(NAME, __doc__)
     p.add_argument("--calls", type=int, default=30)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--threads", type=int, default=1)
-    args = p.parse_args()
+    p.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    p.add_argument("--batches", nargs="+", type=int, default=list(BATCHES))
+    args = p.parse_args(argv)
+    machine_ = machine()
     import torch
 
     from models import load_model
@@ -56,10 +62,11 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     print(f"torch threads {args.threads}; ms per call (best of {args.rounds} medians of {args.calls})")
     print("| model | batch | NCHW ms | channels_last ms | NCHW / channels_last |\n|---|---|---|---|---|")
-    for name in MODELS:
-        nchw = load_model(Path("weights") / name).eval()
+    rows = []
+    for name in args.models:
+        nchw = load_model(ROOT / "weights" / name).eval()
         last = copy.deepcopy(nchw).to(memory_format=torch.channels_last)
-        for batch in (1, 64, 256):
+        for batch in args.batches:
             a, b = forward(nchw, batch), forward(last, batch)
             with torch.inference_mode():
                 for _ in range(3):  # warm-up: oneDNN builds its kernels on the first calls
@@ -68,9 +75,11 @@ def main() -> None:
                 for _ in range(args.rounds):
                     times_a.append(median_ms(a, args.calls))
                     times_b.append(median_ms(b, args.calls))
+            rows.append({"model": name, "batch": batch, "nchw_ms": round(min(times_a), 2),
+                         "channels_last_ms": round(min(times_b), 2), "ratio": round(min(times_a) / min(times_b), 2)})
             print(f"| `{name}` | {batch} | {min(times_a):.2f} | {min(times_b):.2f} | "
                   f"{min(times_a) / min(times_b):.2f} |", flush=True)
+    command = command_line(NAME, argv)
+    print(footer(machine_, command))
+    return {"threads": args.threads, "rows": rows, "machine": machine_, "command": command}
 
-
-if __name__ == "__main__":
-    main()

@@ -3,34 +3,35 @@ compute at once. Runs the compute of `--requests` mixed requests (/generate of 1
 /reconstruct of an upload, /interpolate with new seeds: cache misses) from `--workers` threads at once,
 with torch.set_num_threads(1) and then (2), and prints the wall time of each.
 
-    python benchmarks/threads.py --workers 4 --requests 48
+    python -m benchmarks threads --workers 4 --requests 48
 """
 
-import argparse
-import sys
+from __future__ import annotations
+
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import make_uploads  # noqa: E402  (bench.py puts the repository on sys.path)
+from benchmarks.bench import command_line, footer, machine, make_uploads, parser, shipped_lab
+
+NAME = "threads"
 
 
-def main() -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str]) -> dict:
+    p = parser(NAME, __doc__)
     p.add_argument("--workers", type=int, default=4)
     p.add_argument("--requests", type=int, default=48)
     p.add_argument("--rounds", type=int, default=2, help="alternate the settings this many times")
-    args = p.parse_args()
+    args = p.parse_args(argv)
+    machine_ = machine()
     import torch
 
     from lab.generate import generate
     from lab.latent import interpolate
-    from lab.loading import load_lab
     from lab.reconstruct import reconstruct
 
-    lab = load_lab("weights", namespace="")
+    lab = shipped_lab()
     digits = [str(d) for d in make_uploads(Path(tempfile.mkdtemp(prefix="threads-")))["digit"]]
     seed = [10_000]
 
@@ -44,6 +45,7 @@ def main() -> None:
         else:
             interpolate(lab, "MNIST", "1", s, "7", s + 1, 10)
 
+    rows = []
     for n in range(args.rounds):
         for threads in (1, 2):
             torch.set_num_threads(threads)
@@ -51,9 +53,9 @@ def main() -> None:
                 list(pool.map(one, range(6)))  # warm-up
                 began = time.perf_counter()
                 list(pool.map(one, range(args.requests)))
+            rows.append({"round": n + 1, "torch_threads": threads, "seconds": round(time.perf_counter() - began, 2)})
             print(f"round {n + 1}: torch threads {threads}: {args.requests} requests from {args.workers} threads "
-                  f"in {time.perf_counter() - began:.2f} s", flush=True)
-
-
-if __name__ == "__main__":
-    main()
+                  f"in {rows[-1]['seconds']:.2f} s", flush=True)
+    command = command_line(NAME, argv)
+    print(footer(machine_, command))
+    return {"workers": args.workers, "requests": args.requests, "rows": rows, "machine": machine_, "command": command}

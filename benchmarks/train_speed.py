@@ -2,10 +2,10 @@
 shipped model's recorded command runs it (same model, batch size, threads, memory format, step function),
 and the achieved GFLOP/s against this machine's measured matmul GFLOP/s (the limit).
 
-    python benchmarks/train_speed.py                          # every shipped model, as trained
-    python benchmarks/train_speed.py --models gan-mnist --batch-sizes 128 256 --threads 1 2
-    python benchmarks/train_speed.py --pair                   # and: two 1-thread jobs at once
-    python benchmarks/train_speed.py --vae-side-by-side --data-root ../shared/data
+    python -m benchmarks train_speed                          # every shipped model, as trained
+    python -m benchmarks train_speed --models gan-mnist --batch-sizes 128 256 --threads 1 2
+    python -m benchmarks train_speed --pair                   # and: two 1-thread jobs at once
+    python -m benchmarks train_speed --vae-side-by-side --data-root ../shared/data
 
 Random data, so the step needs no data set (the side-by-side trains on MNIST). FLOPs are counted by
 torch's FlopCounterMode over one step (convolutions and matrix products, forward and backward; the
@@ -23,19 +23,18 @@ import shlex
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # run as a script from anywhere
+from benchmarks.bench import ROOT, command_line, footer, machine, parser
+from models import load_model
+from models.gan import Discriminator, DiscriminatorConfig
+from training import train_classifier, train_gan, train_vae
 
-from models import load_model  # noqa: E402
-from models.gan import Discriminator  # noqa: E402
-from training import train_classifier, train_gan, train_vae  # noqa: E402
+NAME = "train_speed"
 
 SCRIPTS = {"training.train_vae": train_vae, "training.train_gan": train_gan,
            "training.train_classifier": train_classifier}
@@ -79,7 +78,7 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
         return step, batch_size
     # train_gan: --d-steps D updates (each on a fresh fake), then one G update, then the EMA
     G = model.to(memory_format=fmt)
-    D = Discriminator(replace(G.config, model_type="gan-discriminator")).train().to(memory_format=fmt)
+    D = Discriminator(DiscriminatorConfig.for_generator(G.config)).train().to(memory_format=fmt)
     G_avg = load_model(folder) if args.ema else None
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))
@@ -159,11 +158,16 @@ def epochs_images(folder: Path) -> int:
 
 def pair_rate(folder: Path, seconds: float) -> float:
     """Summed images/second of two 1-thread processes running the same step at the same time."""
-    cmd = [sys.executable, __file__, "--models", folder.name, "--threads", "1", "--seconds", str(seconds),
-           "--json", "-"]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    cmd = [sys.executable, "-m", "benchmarks", NAME, "--models", folder.name, "--threads", "1",
+           "--seconds", str(seconds), "--json", "-"]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate()[0] for p in procs]
-    return sum(json.loads(o.strip().splitlines()[-1])["rows"][0]["images_per_second"] for o in outs)
+    return sum(child_rows(o)[0]["images_per_second"] for o in outs)
+
+
+def child_rows(output: str) -> list[dict]:
+    """The rows a `--json -` run printed (its one JSON line, before the footer)."""
+    return next(json.loads(line) for line in output.splitlines() if line.startswith('{"rows"'))["rows"]
 
 
 # --- the side-by-side with pytorch/examples' vae/main.py ------------------------------------------
@@ -289,14 +293,15 @@ def table(rows: list[dict], peak: dict[int, float]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> None:
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str]) -> dict:
+    p = parser(NAME, __doc__)
     p.add_argument("--models", nargs="+", default=None, help="weights folders' names (default: every shipped model)")
     p.add_argument("--batch-sizes", nargs="+", type=int, default=[0], help="0: the recorded run's")
     p.add_argument("--threads", nargs="+", type=int, default=[0], help="0: the recorded run's")
     p.add_argument("--layout", choices=["recorded", "nchw", "channels_last"], default="recorded")
     p.add_argument("--compile", action="store_true", help="also time the step under torch.compile")
     p.add_argument("--seconds", type=float, default=5.0, help="time per measurement")
+    p.add_argument("--matmul-seconds", type=float, default=3.0, help="time of the matmul limit's measurement")
     p.add_argument("--pair", action="store_true", help="also two 1-thread processes at once, and the set's wall time")
     p.add_argument("--vae-side-by-side", action="store_true",
                    help="pytorch/examples' VAE setup vs the same model and objective trained the lab's way")
@@ -306,15 +311,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--lab-lr", type=float, default=3e-3)
     p.add_argument("--json", default=None, help="write the results as JSON to this file ('-': stdout)")
     args = p.parse_args(argv)
+    machine_, command = machine(), command_line(NAME, argv)
 
     if args.vae_side_by_side:
         result = side_by_side(args.data_root, args.reference_epochs, args.lab_batch, args.lab_lr, threads=2)
         print(f"target test -ELBO {result['target_test_neg_elbo']} (the example after {args.reference_epochs} "
               f"epochs): reference {result['reference_seconds']} s, lab setup {result['lab_seconds']} s "
               f"({result['lab_epochs']} epochs at batch {args.lab_batch}, lr {args.lab_lr:g})")
-        if args.json:
-            Path(args.json).write_text(json.dumps(result, indent=2))
-        return
+        return finish(result, machine_, command, args.json)
 
     rows = []
     for folder in shipped_folders(args.models):
@@ -326,10 +330,11 @@ def main(argv: list[str] | None = None) -> None:
                         rows.append(measure(folder, bs or None, threads or None, args.seconds, layout, compile_))
                         if args.json != "-":
                             print(json.dumps(rows[-1]), flush=True)
-    if args.json == "-":  # a --pair child: one line for the parent
+    if args.json == "-":  # a --pair child: one line for the parent (`child_rows` finds it above the footer)
         print(json.dumps({"rows": rows}))
-        return
-    peak = {t: matmul_gflops(t) for t in sorted({r["threads"] for r in rows})}
+        print(footer(machine_, command))
+        return {"rows": rows, "machine": machine_, "command": command}
+    peak = {t: matmul_gflops(t, seconds=args.matmul_seconds) for t in sorted({r["threads"] for r in rows})}
     print("\nmatmul limit (1024x1024 float32): " + ", ".join(f"{t} thread(s) {g:.0f} GFLOP/s" for t, g in peak.items()))
     print(table(rows, peak))
     result = {"rows": rows, "matmul_gflops": peak}
@@ -348,9 +353,13 @@ def main(argv: list[str] | None = None) -> None:
         print("\nwall time to retrain the whole set: " +
               "; ".join(f"{k}: {v / 60:.1f} min" for k, v in sets.items()))
         result.update(pairs=pairs, set_minutes={k: round(v / 60, 1) for k, v in sets.items()})
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2))
+    return finish(result, machine_, command, args.json)
 
 
-if __name__ == "__main__":
-    main()
+def finish(result: dict, machine_: dict, command: str, json_path: str | None) -> dict:
+    """Print the footer; write `result` (with the machine and the command) to `json_path` if given."""
+    print(footer(machine_, command))
+    result.update(machine=machine_, command=command)
+    if json_path:
+        Path(json_path).write_text(json.dumps(result, indent=2))
+    return result

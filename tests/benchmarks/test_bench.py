@@ -1,4 +1,4 @@
-"""benchmarks/bench.py's pure helpers: percentiles, summaries, ratios and the results table."""
+"""benchmarks/bench.py's pure helpers: percentiles, summaries, ratios, the results table and the footer."""
 
 import numpy as np
 import pytest
@@ -46,3 +46,27 @@ def test_a_benchmarks_last_line_names_the_load_at_the_start_and_at_the_end_when_
     assert machine_line(m) == "load average 1.3 at the start (2 CPUs; quiet)"
     m["load_average_at_end"] = 12.04
     assert machine_line(m) == "load average 1.3 at the start, 12.0 at the end (2 CPUs; quiet)"
+
+
+def test_the_footer_names_the_machine_the_load_at_both_ends_and_the_command_to_rerun():
+    from benchmarks.bench import command_line, footer, machine
+
+    m = machine()
+    assert m["cpu"] and m["platform"] and "load_average_at_end" not in m
+    m.update(load_average_at_start=1.26, cpu_count=2, note="quiet", cpu="Some CPU", platform="Linux x86_64")
+    command = command_line("serving", ["endpoints", "--only", "/generate (new seed),/reconstruct"])
+    assert command == "python -m benchmarks serving endpoints --only '/generate (new seed),/reconstruct'"
+    lines = footer(m, command).splitlines()
+    assert lines[0] == ""  # a blank line sets it apart
+    assert lines[1] == "machine: Some CPU (Linux x86_64)"
+    assert lines[2].startswith("load average 1.3 at the start, ") and lines[2].endswith(" at the end (2 CPUs; quiet)")
+    assert lines[3] == f"command: {command}"
+    assert m["load_average_at_end"] >= 0  # recorded by the footer
+
+
+def test_the_footer_keeps_a_load_at_the_end_recorded_earlier():
+    from benchmarks.bench import footer
+
+    m = {"cpu": "c", "platform": "p", "cpu_count": 2, "load_average_at_start": 1.0, "note": "n",
+         "load_average_at_end": 7.0}  # e.g. before the benchmark stopped its servers
+    assert "1.0 at the start, 7.0 at the end" in footer(m, "python -m benchmarks layout")

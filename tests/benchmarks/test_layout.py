@@ -1,8 +1,9 @@
-"""benchmarks/layout.py times each model's request-path forward pass in both layouts: the pass must be the
-one the app makes, and give the same answer in either layout."""
+"""`python -m benchmarks layout` times each model's request-path forward pass in both layouts: the pass must be
+the one the app makes, and give the same answer in either layout."""
 
 import copy
 
+import pytest
 import torch
 
 from benchmarks.layout import forward
@@ -23,3 +24,14 @@ def test_each_models_forward_pass_gives_its_output_in_both_layouts():
         torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
     probabilities = forward(models[2], 5)()
     torch.testing.assert_close(probabilities.sum(1), torch.ones(5))
+
+
+def test_it_times_each_model_and_batch_in_both_layouts(run):
+    figures, printed = run("layout", "--models", "classifier-mnist", "vae2d-mnist", "--batches", "1", "4",
+                           "--calls", "1", "--rounds", "1")
+    assert [(row["model"], row["batch"]) for row in figures["rows"]] == [
+        ("classifier-mnist", 1), ("classifier-mnist", 4), ("vae2d-mnist", 1), ("vae2d-mnist", 4)]
+    for row in figures["rows"]:
+        assert row["nchw_ms"] > 0 and row["channels_last_ms"] > 0
+        assert row["ratio"] == pytest.approx(row["nchw_ms"] / row["channels_last_ms"], rel=0.02, abs=0.01)
+    assert "| `vae2d-mnist` | 4 |" in printed

@@ -1,17 +1,14 @@
-"""benchmarks/train_speed.py: it benchmarks each shipped model as its recorded command trained it, with the
-training scripts' own step functions, and counts FLOPs and the reference VAE's loss correctly."""
+"""`python -m benchmarks train_speed`: it benchmarks each shipped model as its recorded command trained it, with
+the training scripts' own step functions, and counts FLOPs and the reference VAE's loss correctly."""
 
-import importlib.util
-from pathlib import Path
+import json
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("train_speed", ROOT / "benchmarks" / "train_speed.py")
-train_speed = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(train_speed)
+from benchmarks import train_speed
+from benchmarks.bench import ROOT
 
 
 def test_recorded_args_are_the_shipped_commands():
@@ -89,3 +86,42 @@ def test_table_gives_the_share_of_the_matmul_limit():
            "images_per_second": 800, "mflop_per_image": 125.0, "gflops": 100.0}
     text = train_speed.table([row], {2: 200.0})
     assert "| `gan-mnist` | 128 | 2 | channels_last | 800 | 125.0 | 100.0 | 50% |" in text
+
+
+def test_it_times_a_models_step_against_the_matmul_limit(run, tmp_path):
+    out = tmp_path / "speed.json"
+    figures, printed = run("train_speed", "--models", "vae2d-mnist", "--threads", "1", "--batch-sizes", "8",
+                           "--seconds", "0.05", "--matmul-seconds", "0.05", "--json", str(out))
+    (row,) = figures["rows"]
+    assert (row["model"], row["batch"], row["threads"], row["channels_last"]) == ("vae2d-mnist", 8, 1, True)
+    assert row["images_per_second"] > 0 and row["mflop_per_image"] > 0
+    assert row["gflops"] == pytest.approx(row["mflop_per_image"] * row["images_per_second"] / 1000, rel=0.1, abs=0.1)
+    assert figures["matmul_gflops"][1] > 0
+    assert json.loads(out.read_text())["rows"] == figures["rows"]
+    assert "| `vae2d-mnist` | 8 | 1 | channels_last |" in printed
+
+
+def test_the_side_by_side_trains_the_reference_then_the_lab_setup_to_its_loss(run, tiny_data_root):
+    figures, printed = run("train_speed", "--vae-side-by-side", "--data-root", str(tiny_data_root),
+                           "--reference-epochs", "1", "--lab-batch", "16")
+    assert [entry["epoch"] for entry in figures["reference"]] == [1]
+    assert figures["target_test_neg_elbo"] == figures["reference"][-1]["test_neg_elbo"] > 0
+    assert figures["lab"] and figures["lab_batch"] == 16 and figures["reference_epochs"] == 1
+    reached = figures["lab"][-1]["test_neg_elbo"] <= figures["target_test_neg_elbo"]
+    assert (figures["lab_seconds"] is not None) == reached
+    assert "target test -ELBO" in printed
+
+
+def test_a_pair_childs_rows_are_read_from_above_its_footer():
+    output = '{"rows": [{"model": "gan-mnist", "images_per_second": 935}]}\n\nmachine: x\nload average 1\ncommand: y\n'
+    assert train_speed.child_rows(output) == [{"model": "gan-mnist", "images_per_second": 935}]
+
+
+@pytest.mark.slow
+def test_pair_runs_two_one_thread_processes_and_totals_the_sets_time(run):
+    figures, _ = run("train_speed", "--models", "vae2d-mnist", "--threads", "1", "--batch-sizes", "8",
+                     "--seconds", "0.2", "--matmul-seconds", "0.1", "--pair")
+    (pair,) = figures["pairs"]
+    assert pair["model"] == "vae2d-mnist" and pair["images"] > 0
+    assert pair["alone_2_threads"] > 0 and pair["two_1_thread_jobs_summed"] > 0
+    assert set(figures["set_minutes"]) == {"one 2-thread job at a time", "two 1-thread jobs at once"}
