@@ -27,11 +27,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
-import pandas as pd
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image, ImageDraw, ImageFont
+
+from lab.plots import PALETTE, series_chart
 
 TOY_DATASETS = ["ring of 8 Gaussians", "5x5 grid of Gaussians", "two moons", "single Gaussian"]
 G_LOSSES = ["non-saturating", "minimax"]
@@ -39,7 +40,7 @@ MAX_STEPS = 3000
 MAX_UPDATES = 9000  # steps x (D steps + 2): the network updates of a run (D's, G's, the VAE's)
 MAX_HIDDEN = 128
 MAX_BATCH = 256
-MAX_CPU_SECONDS = 20.0  # a run stops at the first frame after this much CPU time (benchmarks/arena_time.py)
+MAX_CPU_SECONDS = 20.0  # a run stops at the first frame after this much CPU time (`python -m benchmarks arena time`)
 MAX_NOISE = 16
 MAX_D_STEPS = 10
 PLANE = 3.0  # the plane shown and measured: [-PLANE, PLANE]^2
@@ -447,18 +448,32 @@ class RunGuard:
             self._running.discard(session)
 
 
-def losses_frame(history: list[dict]) -> pd.DataFrame:
-    """Long DataFrame (step, value, series) of the GAN's running curves, for gr.LinePlot."""
-    names = {"loss_d": "D loss", "loss_g": "G loss", "d_real": "D(real)", "d_fake": "D(fake)"}
-    rows = [{"step": f["step"], "value": f[k], "series": name}
-            for f in history if f["step"] > 0 for k, name in names.items()]
-    return pd.DataFrame(rows, columns=["step", "value", "series"])
+LOSS_SERIES = {"loss_d": "D loss", "loss_g": "G loss", "d_real": "D(real)", "d_fake": "D(fake)"}
+COVERAGE_SERIES = {"gan_coverage": "GAN", "vae_coverage": "VAE"}
 
 
-def coverage_frame(history: list[dict]) -> pd.DataFrame:
-    rows = [{"step": f["step"], "value": f[k], "series": name}
-            for f in history for k, name in [("gan_coverage", "GAN"), ("vae_coverage", "VAE")]]
-    return pd.DataFrame(rows, columns=["step", "value", "series"])
+def series(history: list[dict], names: dict[str, str], skip_start: bool = False) -> dict[str, tuple[list, list]]:
+    """`{series name: (G steps, values)}` of the history's keys `names`; `skip_start`: leave out step 0
+    (no losses before the first step)."""
+    records = [f for f in history if f["step"] > 0 or not skip_start]
+    return {name: ([f["step"] for f in records], [f[key] for f in records]) for key, name in names.items()}
+
+
+def losses_chart(history: list[dict]) -> np.ndarray:
+    """The GAN's running losses and D's mean verdicts over G steps."""
+    curves = series(history, LOSS_SERIES, skip_start=True)
+    return series_chart({name: (*xy, PALETTE[i]) for i, (name, xy) in enumerate(curves.items())},
+                        "GAN: losses and D's verdicts", "G step", "loss · probability", width=440,
+                        height=200)
+
+
+def coverage_chart(history: list[dict]) -> np.ndarray:
+    """Mode coverage of GAN and VAE over G steps, on [0, 1]."""
+    colours = {"GAN": GAN_COLOUR_ON_DARK, "VAE": VAE_COLOUR_ON_DARK}
+    curves = series(history, COVERAGE_SERIES)
+    return series_chart({name: (*xy, colours[name]) for name, xy in curves.items()},
+                        "Mode coverage (1 = all)", "G step", "coverage", y_range=(0, 1), width=440,
+                        height=184)
 
 
 def meter_text(figures: dict) -> str:
@@ -470,9 +485,10 @@ def meter_text(figures: dict) -> str:
 
 
 def arena_outputs(frame: Frame, settings: ArenaSettings) -> tuple:
-    """What `/arena` streams per frame: (image, losses, coverage curves, coverage meter, figures)."""
+    """What `/arena` streams per frame: (image, losses chart, coverage chart, coverage meter, figures)."""
     figures = {**frame.figures, "settings": asdict(settings)}
-    return render(frame), losses_frame(frame.history), coverage_frame(frame.history), meter_text(figures), figures
+    return (render(frame), losses_chart(frame.history), coverage_chart(frame.history), meter_text(figures),
+            figures)
 
 
 # ------------------------------------------------------------------------------------------- drawing
@@ -481,6 +497,7 @@ PANEL = 320  # pixels per panel side
 REAL_COLOUR = (20, 20, 20)
 GAN_COLOUR = (214, 39, 40)
 VAE_COLOUR = (31, 90, 200)
+GAN_COLOUR_ON_DARK, VAE_COLOUR_ON_DARK = PALETTE[5], PALETTE[1]  # the same hues, readable on the charts' dark ground
 
 
 def to_pixels(points: np.ndarray) -> np.ndarray:

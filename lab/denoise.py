@@ -5,11 +5,12 @@ import math
 
 import torch
 
-from lab.generate import parse_dataset
 from lab.images import to_uint8, upscale
-from lab.loading import DATASETS, Lab
+from lab.inputs import parse_choice, parse_dataset
+from lab.loading import Lab
 from lab.preprocess import preprocess
 from lab.reconstruct import FIT_BOX, SCALE, add_noise, parse_noise
+from models.registry import model_name
 
 NOISE_TYPES = {
     "Gaussian": "pixel noise with standard deviation = level, clipped to [0, 1]",
@@ -19,9 +20,7 @@ NOISE_TYPES = {
 
 
 def parse_noise_type(kind: str) -> str:
-    if kind not in NOISE_TYPES:
-        raise ValueError(f"Unknown noise type {kind!r}: choose {', '.join(NOISE_TYPES)}.")
-    return kind
+    return parse_choice(kind, NOISE_TYPES, "noise type")
 
 
 def corrupt(x: torch.Tensor, kind: str, level: float, seed: int = 0) -> torch.Tensor:
@@ -59,7 +58,7 @@ def denoise(lab: Lab, image, dataset: str = "MNIST", kind: str = "Gaussian", lev
     dataset, kind, level = parse_dataset(dataset), parse_noise_type(kind), parse_noise(level)
     clean = preprocess(image, box=FIT_BOX[dataset]).x
     noisy = corrupt(clean, kind, level)
-    denoised = lab.model(f"vae-{DATASETS[dataset]}").reconstruct(noisy)
+    denoised = lab.model(model_name("vae", dataset)).reconstruct(noisy)
     psnr_noisy, psnr_denoised = psnr(noisy, clean), psnr(denoised, clean)
     result = {
         "dataset": dataset, "noise": kind, "level": level, "what": NOISE_TYPES[kind],

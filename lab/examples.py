@@ -10,7 +10,7 @@ EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "examples"
 @dataclass(frozen=True)
 class Example:
     file: str  # in examples/
-    dataset: str  # the data set it belongs with ("MNIST" or "Fashion-MNIST"), as lab.loading.DATASETS names it
+    dataset: str  # the data set it belongs with ("MNIST" or "Fashion-MNIST"), as models.registry.DATASETS names it
     label: str | None  # its true class; None for a picture from neither data set (the house)
     kind: str  # what it is, in a word: "test digit", "photo", "drawing", "garment", "not a digit"
 

@@ -5,70 +5,28 @@ import torch
 
 from lab.cache import cached
 from lab.images import image_grid
-from lab.loading import CLASS_NAMES, DATASETS, Lab
-from models.metrics import laplacian_variance
+from lab.inputs import parse_dataset, parse_int, parse_label, parse_seed
+from lab.loading import Lab
+from models.metrics import CONFIDENT, laplacian_variance
+from models.registry import CLASS_NAMES, model_name
 
 MAX_COUNT = 64
 VAE_DRAW_BUDGET = 4096  # prior draws the VAE may make to find samples of the asked class
-CONFIDENT = 0.9  # for "any": a sample counts as recognisable when its top class has this probability
-
-
-def parse_dataset(dataset: str) -> str:
-    if dataset not in DATASETS:
-        raise ValueError(f"Unknown dataset {dataset!r}: choose {' or '.join(DATASETS)}.")
-    return dataset
-
-
-def parse_label(dataset: str, label) -> int | None:
-    """'any' -> None; a digit ('7') or a garment name ('Sneaker') -> its class index."""
-    names = CLASS_NAMES[parse_dataset(dataset)]
-    text = str(label).strip()
-    if text.lower() in ("any", ""):
-        return None
-    if text in names:
-        return names.index(text)
-    lowered = [n.lower() for n in names]
-    if text.lower() in lowered:
-        return lowered.index(text.lower())
-    if text.isdigit() and int(text) < len(names):  # class index, e.g. "7" for an Ankle boot
-        return int(text)
-    raise ValueError(f"Unknown class {label!r} for {dataset}: use 'any' or one of {', '.join(names)}.")
-
-
-def parse_int(value, name: str, low: int, high: int) -> int:
-    """A whole number from `low` to `high` (a slider's or a text box's value), else a message naming `name`."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.") from None
-    if not number.is_integer() or not low <= number <= high:
-        raise ValueError(f"{name} must be a whole number from {low} to {high}, got {value!r}.")
-    return int(number)
 
 
 def parse_count(count) -> int:
     return parse_int(count, "How many", 1, MAX_COUNT)
 
 
-def parse_seed(seed) -> int:
-    try:
-        value = float(seed)
-    except (TypeError, ValueError):
-        raise ValueError(f"The seed must be a whole number, got {seed!r}.") from None
-    if not value.is_integer() or not 0 <= value < 2**63:
-        raise ValueError(f"The seed must be a whole number from 0 up, got {seed!r}.")
-    return int(value)
-
-
 def real_sharpness(lab: Lab, dataset: str) -> float:
     """Mean Laplacian variance of the real test images (measured by training.evaluate)."""
-    return lab.json(f"classifier-{DATASETS[dataset]}", "metrics.json")["real_laplacian_variance"]
+    return lab.json(model_name("classifier", dataset), "metrics.json")["real_laplacian_variance"]
 
 
 @torch.inference_mode()
 def readout(lab: Lab, dataset: str, images: torch.Tensor, label: int | None) -> dict:
     """Sharpness relative to real images, and the share the classifier finds recognisable."""
-    classifier = lab.model(f"classifier-{DATASETS[dataset]}")
+    classifier = lab.model(model_name("classifier", dataset))
     proba = classifier.predict_proba(images)
     predicted = proba.argmax(1)
     if label is None:
@@ -95,11 +53,11 @@ def vae_prior_codes(lab: Lab, dataset: str, label: int | None, count: int, seed:
     """Codes z ~ N(0, I) `(k, latent_dim)`, k <= count. For a class, keep the draws whose decoded
     image the classifier assigns to it (rejection sampling): the VAE itself knows no classes,
     and the share kept is reported, not hidden."""
-    vae = lab.model(f"vae-{DATASETS[dataset]}")
+    vae = lab.model(model_name("vae", dataset))
     g = torch.Generator().manual_seed(seed)
     if label is None:
         return torch.randn(count, vae.latent_dim, generator=g), {"draws": count, "kept": count}
-    classifier = lab.model(f"classifier-{DATASETS[dataset]}")
+    classifier = lab.model(model_name("classifier", dataset))
     kept, draws = [], 0
     while sum(len(k) for k in kept) < count and draws < VAE_DRAW_BUDGET:
         z = torch.randn(256, vae.latent_dim, generator=g)
@@ -133,8 +91,8 @@ def generated(lab: Lab, dataset: str, label_index: int | None, count: int, seed:
     name = "any class" if label_index is None else repr(CLASS_NAMES[dataset][label_index])
 
     z, draws = vae_prior_codes(lab, dataset, label_index, count, seed)
-    vae_images = lab.model(f"vae-{DATASETS[dataset]}").decode(z)
-    gan = lab.model(f"gan-{DATASETS[dataset]}")
+    vae_images = lab.model(model_name("vae", dataset)).decode(z)
+    gan = lab.model(model_name("gan", dataset))
     labels = None if label_index is None else torch.full((count,), label_index, dtype=torch.long)
     gan_images = gan.sample(count, labels=labels, generator=torch.Generator().manual_seed(seed))
 
@@ -151,9 +109,9 @@ def generated(lab: Lab, dataset: str, label_index: int | None, count: int, seed:
         vae_stats["recognisability"] = round(share, 3)  # the honest figure: before selection
         vae_stats["how"] = (f"the VAE has no class input: of {draws['draws']} prior draws the classifier "
                             f"called {draws['kept']} a {name} ({share:.0%}); the first {len(vae_images)} are shown")
-    vae_stats["evaluated"] = evaluated(lab, f"vae-{DATASETS[dataset]}")
+    vae_stats["evaluated"] = evaluated(lab, model_name("vae", dataset))
     gan_stats = readout(lab, dataset, gan_images, label_index)
-    gan_stats["evaluated"] = evaluated(lab, f"gan-{DATASETS[dataset]}")
+    gan_stats["evaluated"] = evaluated(lab, model_name("gan", dataset))
     gan_stats["how"] = f"{count} samples with the class input set to {name}" if label_index is not None \
         else f"{count} samples of uniformly random classes"
     stats = {"dataset": dataset, "label": "any" if label_index is None else CLASS_NAMES[dataset][label_index],

@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 import torch
 
-from lab.generate import parse_int
 from lab.images import to_uint8, upscale
+from lab.inputs import parse_int
 from lab.loading import Lab
 from lab.preprocess import preprocess
 from lab.reconstruct import FIT_BOX, SCALE

@@ -1,71 +1,24 @@
 """What the KL term does: the 2-D autoencoder (no KL term) beside the 2-D VAE.
 
-Three measured figures per model:
-- Aggregate KL: a Gaussian N(m, S) fitted to the codes of the 10,000 MNIST test digits (the VAE's
-  posterior means mu, the autoencoder's codes z, as stored in `latent_map.npz`), and its closed-form
-  KL(N(m, S) || N(0, I)) = 1/2 (tr S + m^T m - d - ln det S). 0 means the codes fill the prior exactly.
-- Spread: the codes' mean and standard deviation per axis, and the share inside the prior's
-  2-sigma circle (a standard 2-D normal puts 86.5 % of its mass there).
-- Prior decodes: z ~ N(0, I) decoded, and classified: the share "recognised" (top class probability
-  >= 0.9, the threshold /generate uses) and the share of each predicted class.
-The figures over 10,000 prior draws are precomputed by `python -m training.kl_figures` into
-`kl_figures.json` beside each model's weights; the page decodes a few draws live.
+Three measured figures per model (defined in models/kl.py): the aggregate KL of the test digits' codes to
+N(0, I), the codes' spread, and what prior draws z ~ N(0, I) decode to. The figures over 10,000 prior draws
+are precomputed by `python -m training.kl_figures` into `kl_figures.json` beside each model's weights; the
+page decodes a few draws live.
 """
 
 import numpy as np
-import torch
 from PIL import Image, ImageDraw
 
 from lab.cache import cached
-from lab.generate import CONFIDENT, parse_int, parse_seed
 from lab.images import image_grid
+from lab.inputs import parse_int, parse_seed
 from lab.latent import TITLES, base_latent_map, frame_half_width, latent_map
 from lab.loading import Lab
 from lab.plots import bar_chart
+from models.kl import MODELS, prior_codes, prior_decodes
+from models.registry import KL_FIGURES_FILE
 
-MODELS = ("vae2d-mnist", "ae2d-mnist")
-FIGURES_FILE = "kl_figures.json"
 MAX_DRAWS = 64
-
-
-def gaussian_kl_to_prior(codes: np.ndarray) -> float:
-    """KL(N(m, S) || N(0, I)) in nats for the Gaussian N(m, S) fitted to `codes` `(N, d)`."""
-    codes = np.asarray(codes, dtype=np.float64)
-    m, S = codes.mean(0), np.atleast_2d(np.cov(codes, rowvar=False))
-    d = codes.shape[1]
-    _, logdet = np.linalg.slogdet(S)
-    # KL(N(m, S) || N(0, I)) = 1/2 (tr S + m^T m - d - ln det S)
-    return float(0.5 * (np.trace(S) + m @ m - d - logdet))
-
-
-def code_spread(codes: np.ndarray) -> dict:
-    codes = np.asarray(codes, dtype=np.float64)
-    return {
-        "mean": codes.mean(0).round(3).tolist(),
-        "std": codes.std(0).round(3).tolist(),
-        "share_inside_2_sigma": round(float(np.mean(np.linalg.norm(codes, axis=1) <= 2.0)), 4),
-    }
-
-
-@torch.inference_mode()
-def prior_decodes(model, classifier, z: torch.Tensor) -> tuple[torch.Tensor, dict]:
-    """Decode codes z and classify them: (images, {"recognised", "class_histogram", "class_coverage",
-    "distinct_classes"})."""
-    images = model.decode(z)
-    proba = classifier.predict_proba(images)
-    histogram = np.bincount(proba.argmax(1).numpy(), minlength=proba.shape[1]) / len(z)
-    return images, {
-        "recognised": round((proba.max(1).values >= CONFIDENT).float().mean().item(), 4),
-        "class_histogram": histogram.round(4).tolist(),
-        # classes that get at least half their fair share (as training.evaluate's class_coverage)
-        "class_coverage": int(np.sum(histogram >= 0.5 / len(histogram))),
-        "distinct_classes": int(np.sum(histogram > 0)),
-    }
-
-
-def prior_codes(count: int, seed: int) -> torch.Tensor:
-    """`count` draws z ~ N(0, I) in 2-D: the same codes go through both models."""
-    return torch.randn(count, 2, generator=torch.Generator().manual_seed(seed))
 
 
 def map_with_codes(codes: np.ndarray, labels: np.ndarray, z: np.ndarray, title: str,
@@ -101,18 +54,19 @@ def ae_vs_vae_draws(lab: Lab, count: int, seed: int):
                                    base=base_latent_map(lab, name)))
         images, live = prior_decodes(lab.model(name), classifier, z)
         grids.append(image_grid(images, scale=3, ncol=8))
-        figures[name] = {"these_draws": live, **lab.json(name, FIGURES_FILE)}
+        figures[name] = {"these_draws": live, **lab.json(name, KL_FIGURES_FILE)}
     return maps[0], maps[1], grids[0], grids[1], class_chart(lab), {"count": count, "seed": seed, **figures}
 
 
 @cached(maxsize=1)
 def class_chart(lab: Lab) -> np.ndarray:
     """The classes of 10,000 decoded prior draws per model (precomputed figures): the same for every request."""
-    histograms = {name: lab.json(name, FIGURES_FILE)["prior_decodes"]["class_histogram"] for name in MODELS}
-    draws = lab.json("vae2d-mnist", FIGURES_FILE)["draws"]
+    histograms = {name: lab.json(name, KL_FIGURES_FILE)["prior_decodes"]["class_histogram"] for name in MODELS}
+    draws = lab.json("vae2d-mnist", KL_FIGURES_FILE)["draws"]
     return bar_chart({"2-D VAE": (histograms["vae2d-mnist"], (80, 160, 255)),
                       "2-D autoencoder": (histograms["ae2d-mnist"], (255, 150, 40))},
-                     [str(d) for d in range(10)], title=f"Class of decoded N(0, I) codes ({draws:,} draws)")
+                     [str(d) for d in range(10)], title=f"Class of decoded N(0, I) codes ({draws:,} draws)",
+                     width=600, height=190)
 
 
 def figures_text(figures: dict | None) -> str:

@@ -5,12 +5,14 @@ import torch
 from PIL import Image, ImageDraw
 
 from lab.cache import cached
-from lab.generate import parse_dataset, parse_int, parse_label, parse_seed, vae_prior_codes
+from lab.generate import vae_prior_codes
 from lab.images import image_grid
-from lab.loading import DATASETS, Lab
+from lab.inputs import parse_dataset, parse_int, parse_label, parse_seed
+from lab.loading import Lab
 from lab.plots import font
 from lab.preprocess import preprocess
 from lab.reconstruct import FIT_BOX
+from models.registry import model_name
 
 # The ten class colours, one per digit, for every class-coloured picture. Paul Tol's "light" scheme (9 colours,
 # https://personal.sron.nl/~pault/#sec:qualitative) and "rose" from his "muted" scheme as the tenth: light colours
@@ -150,7 +152,7 @@ def vae_class_code(lab: Lab, dataset: str, label: int, seed: int) -> torch.Tenso
     z, _ = vae_prior_codes(lab, dataset, label, 1, seed)
     if len(z):
         return z[0]
-    vae, classifier = lab.model(f"vae-{DATASETS[dataset]}"), lab.model(f"classifier-{DATASETS[dataset]}")
+    vae, classifier = lab.model(model_name("vae", dataset)), lab.model(model_name("classifier", dataset))
     candidates = torch.randn(256, vae.latent_dim, generator=torch.Generator().manual_seed(seed))
     return candidates[classifier.predict_proba(vae.decode(candidates))[:, label].argmax()]
 
@@ -167,7 +169,7 @@ def interpolate(lab: Lab, dataset: str, label_a, seed_a, label_b, seed_b, steps=
     if a is None or b is None:
         raise ValueError("Pick a class for both ends of the interpolation.")
     seed_a, seed_b = parse_seed(seed_a), parse_seed(seed_b)
-    vae = lab.model(f"vae-{DATASETS[dataset]}")
+    vae = lab.model(model_name("vae", dataset))
     note = "VAE ends: prior draws of the chosen classes."
     if (image_a is None) != (image_b is None):
         raise ValueError("Give both pictures to interpolate between uploads, or neither.")
@@ -179,7 +181,7 @@ def interpolate(lab: Lab, dataset: str, label_a, seed_a, label_b, seed_b, steps=
         z_a, z_b = vae_class_code(lab, dataset, a, seed_a), vae_class_code(lab, dataset, b, seed_b)
     t = torch.linspace(0, 1, steps)[:, None]
     vae_strip = vae.decode((1 - t) * z_a + t * z_b)
-    gan = lab.model(f"gan-{DATASETS[dataset]}")
+    gan = lab.model(model_name("gan", dataset))
     z0 = torch.randn(gan.latent_dim, generator=torch.Generator().manual_seed(seed_a))
     z1 = torch.randn(gan.latent_dim, generator=torch.Generator().manual_seed(seed_b))
     gan_strip = gan.interpolate(z0, z1, a, b, steps)

@@ -3,7 +3,7 @@
 
 import re
 
-from lab.anomaly import reference_summary
+from lab.anomaly import anomaly_summary
 from lab.invert import DEFAULT_STEPS, STARTS
 from lab.loading import Lab
 
@@ -40,7 +40,7 @@ def comparison_rows(lab: Lab) -> list[dict]:
     elbo = [e["test_neg_elbo"] for e in vae_epochs]
     improved = sum(b < a for a, b in zip(elbo, elbo[1:], strict=False))
     kl_vae, kl_ae = lab.json("vae2d-mnist", "kl_figures.json"), lab.json("ae2d-mnist", "kl_figures.json")
-    anomaly = reference_summary(lab)
+    anomaly = anomaly_summary(lab)
     return [
         {"row": "Stability",
          "claim": "VAE: stable, one loss to minimise · GAN: a two-player game, no loss that tracks quality",

@@ -12,9 +12,7 @@ corrupt or mismatched file stops the app with one line that names the file and h
 (`StartupError`), instead of a traceback at start or an error on some later request.
 """
 
-import json
 import os
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,36 +21,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from models import VAE, Autoencoder, Classifier, Generator, ModelLoadError, load_model
+from models import MODEL_CLASSES, ModelLoadError, load_model
+from models.registry import CLASS_NAMES as CLASS_NAMES  # re-exported: examples/make_examples.py reads it here
+from models.registry import DATASETS as DATASETS  # re-exported: tests/ui/test_quiz_browser.py reads it here
+from models.registry import KINDS, LATENT_2D, MODEL_NAMES, REFERENCE_FILES, read_json, read_npz
 
-DATASETS = {"MNIST": "mnist", "Fashion-MNIST": "fashion-mnist"}  # name on the page -> name in weights/
-CLASS_NAMES = {
-    "MNIST": [str(d) for d in range(10)],
-    "Fashion-MNIST": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
-}
-MODEL_NAMES = [
-    "vae-mnist", "gan-mnist", "classifier-mnist",
-    "vae-fashion-mnist", "gan-fashion-mnist", "classifier-fashion-mnist",
-    "vae2d-mnist", "ae2d-mnist",
-]
-KINDS = {"vae": VAE, "gan": Generator, "classifier": Classifier, "vae2d": VAE, "ae2d": Autoencoder}  # name prefix
-# Files the app reads from a model's folder besides its weights, with the keys it needs in each.
-# `python -m training.evaluate weights/<name>` writes all of them.
-SAMPLE_FIGURES = {"metrics.json": ("precision", "recall")}  # lab/generate.py readouts, from training.evaluate
-ANOMALY_SCORES = tuple(f"{score}_{data}" for score in ("neg_elbo", "recon_error")  # lab/anomaly.py
-                       for data in ("mnist", "fashion-mnist", "noise"))  # python -m training.anomaly_scores
-KL_FIGURES = {"kl_figures.json": ("aggregate_kl", "spread", "draws", "prior_decodes")}  # python -m training.kl_figures
-# The files each model's folder must hold besides its weights, with the keys the app reads from them: checked
-# at start-up (and a Hub repo without them falls back to the local folder); publish uploads them.
-REFERENCE_FILES = {
-    **{f"classifier-{d}": {"metrics.json": ("real_laplacian_variance",)} for d in DATASETS.values()},
-    **{f"vae-{d}": {**SAMPLE_FIGURES, "anomaly_reference.json": ("errors", "percentiles"),
-                    "anomaly_scores.npz": ANOMALY_SCORES} for d in DATASETS.values()},
-    **{f"gan-{d}": {"metrics.json": ("precision", "recall", "class_histogram")} for d in DATASETS.values()},
-    "vae2d-mnist": {"latent_map.npz": ("codes", "labels"), **KL_FIGURES},
-    "ae2d-mnist": {"latent_map.npz": ("codes", "labels"), **KL_FIGURES},
-}
 HUB_FILES = ["config.json", "model.safetensors", "*.json", "*.npz", "README.md"]  # what a snapshot fetches
 
 
@@ -94,28 +67,6 @@ class Lab:
         return self.files[key]
 
 
-def read_json(path: Path) -> dict:
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path} is not valid JSON ({err})") from err
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a JSON object")
-    return data
-
-
-def read_npz(path: Path) -> dict[str, np.ndarray]:
-    if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing")
-    try:
-        with np.load(path, allow_pickle=False) as data:  # arrays only: no pickled objects
-            return dict(data)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
-        raise ValueError(f"{path} is not a readable .npz file ({err})") from err
-
-
 def read_references(name: str, folder: Path) -> dict:
     """Read and check every reference file `name` needs from `folder`: {(name, filename): contents}.
     Raises FileNotFoundError or ValueError naming the file."""
@@ -140,20 +91,20 @@ def read_references(name: str, folder: Path) -> dict:
 def check_kind(name: str, model: nn.Module, folder: Path) -> None:
     """The model in `folder` is the kind the app expects under `name` (e.g. a 2-D VAE for MNIST)."""
     kind, dataset = name.split("-", 1)
-    config = model.config
-    want = f"a {KINDS[kind].__name__} for {dataset}" + (" with a 2-D code" if kind in ("vae2d", "ae2d") else "")
+    config, model_class = model.config, MODEL_CLASSES[KINDS[kind]]
+    want = f"a {model_class.__name__} for {dataset}" + (" with a 2-D code" if kind in LATENT_2D else "")
     got = f"a {type(model).__name__} for {config.dataset}" + (
         f" with a {config.latent_dim}-D code" if hasattr(config, "latent_dim") else "")
-    if type(model) is not KINDS[kind] or config.dataset != dataset or (
-            kind in ("vae2d", "ae2d") and config.latent_dim != 2):
+    if type(model) is not model_class or config.dataset != dataset or (
+            kind in LATENT_2D and config.latent_dim != 2):
         raise ValueError(f"{folder / 'config.json'} describes {got}, but {name} must be {want}")
 
 
 def recorded_command(folder: Path, filename: str) -> str | None:
     """The command a folder's history.json (training) or metrics.json (evaluation) recorded."""
     try:
-        command = json.loads((folder / filename).read_text(encoding="utf-8")).get("command")
-    except (OSError, ValueError, AttributeError):
+        command = read_json(folder / filename).get("command")
+    except (OSError, ValueError):
         return None
     return command if isinstance(command, str) else None
 
@@ -174,7 +125,7 @@ def load_folder(name: str, folder: Path) -> tuple[nn.Module, dict]:
     model = load_model(folder)
     check_kind(name, model, folder)
     # channels_last lets oneDNN pick faster convolution kernels on the CPU, as in training; the outputs are
-    # the same to float rounding. python benchmarks/layout.py: 1.09-2.19x faster (README "Performance")
+    # the same to float rounding. python -m benchmarks layout: 1.09-2.19x faster (docs/benchmarks.md)
     return model.to(memory_format=torch.channels_last), read_references(name, folder)
 
 

@@ -3,8 +3,9 @@ each new thread an arena of its own (up to 8 per core: 16 on a 2-core Space). It
 threshold, after the first large buffer is freed, to as much as 32 MB, and then keeps the freed top of each
 arena (up to twice that) resident. So every arena ends up holding the largest tensors and images of the
 requests it served: over 570 soak requests the server's anonymous memory rose 357 MB while malloc's own
-count of the bytes in use rose about 70 MB (benchmarks/soak.py --probe). `limit_fragmentation` fixes both (README,
-"Operating the Space": +387 MB over 2,000 requests before, +79, +102 and +109 MB after);
+count of the bytes in use rose about 70 MB (`python -m benchmarks memory soak --probe FILE`).
+`limit_fragmentation` fixes both (docs/benchmarks.md, memory: +387 MB over 2,000 requests before, +79, +102 and
++109 MB after);
 glibc's `malloc_trim(0)`, the usual remedy, released 1–4 MB a call here (it does not touch the tops of
 the threads' arenas). Does nothing off glibc (macOS, Windows, musl)."""
 

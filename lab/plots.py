@@ -1,27 +1,31 @@
-"""Small charts drawn with PIL, with large type for a projector: overlaid histograms (log x axis) with
-marked values, curves with marked points, and bar charts. Each returns an RGB uint8 array.
+"""Every chart on the page, drawn with PIL, with large type for a projector: overlaid histograms (log x
+axis) with marked values, ROC curves with marked points, grouped bar charts and curves over training steps
+or epochs (`series_chart`). Each returns an RGB uint8 array.
 
-PIL rather than gr.LinePlot/gr.BarPlot: the histograms need a log axis, vertical marks for the threshold
-and the user's picture on the same axes, and the same picture through the API as on the page."""
+One family, PIL, rather than gr.LinePlot/gr.BarPlot beside it: the histograms need a log axis and vertical
+marks that Gradio's plots cannot draw; the picture is the same through the API as on the page; the text
+size is ours (TEXT_PX; the browser test checks that the page shows it at 16 px or more), and no Gradio
+label badge sits over the title, which is drawn in the image."""
 
 import math
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-BACKGROUND, AXES, TEXT = (14, 14, 20), (120, 120, 130), (235, 235, 240)
+BACKGROUND, AXES, TEXT = (14, 14, 20), (150, 150, 160), (235, 235, 240)  # AXES: 7:1 on BACKGROUND
+TEXT_PX, TITLE_PX = 18, 22  # every label, and the title: a chart shown at 89 % of its size still has 16-px text
 MARGIN = {"left": 70, "right": 20, "top": 44, "bottom": 56}
 
 
-def font(size: int = 18) -> ImageFont.ImageFont:
+def font(size: int = TEXT_PX) -> ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _canvas(width: int, height: int, title: str):
+def _canvas(width: int, height: int, title: str, top: int = MARGIN["top"], bottom: int = MARGIN["bottom"]):
     image = Image.new("RGB", (width, height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    draw.text((MARGIN["left"], 10), title, fill=TEXT, font=font(20))
-    box = (MARGIN["left"], MARGIN["top"], width - MARGIN["right"], height - MARGIN["bottom"])
+    draw.text((MARGIN["left"], 10), title, fill=TEXT, font=font(TITLE_PX))
+    box = (MARGIN["left"], top, width - MARGIN["right"], height - bottom)
     draw.rectangle(box, outline=AXES)
     return image, draw, box
 
@@ -31,7 +35,7 @@ def _legend(draw, box, entries: list[tuple[str, tuple]], top: int | None = None,
     x = box[0] + 10 if left else box[2] - 250
     for name, colour in entries:
         draw.rectangle([x, y + 4, x + 14, y + 18], fill=colour)
-        draw.text((x + 20, y), name, fill=TEXT, font=font(17))
+        draw.text((x + 20, y), name, fill=TEXT, font=font(TEXT_PX))
         y += 24
 
 
@@ -56,19 +60,24 @@ def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tup
             y = y1 - share / top * (y1 - y0)
             points += [(px(edges[i]), y), (px(edges[i + 1]), y)]
         draw.line([(px(edges[0]), y1), *points, (px(edges[-1]), y1)], fill=colour, width=3)
+    right = -math.inf  # the right end of the last label: a label that would overlap it gets only its tick
     for decade in range(math.floor(low), math.ceil(high) + 1):
         for m in (1, 2, 5):
             v = math.log10(m) + decade
             if low <= v <= high:
                 draw.line([(px(v), y1), (px(v), y1 + 6)], fill=AXES, width=2)
-                draw.text((px(v) - 14, y1 + 8), f"{m * 10 ** decade:g}", fill=TEXT, font=font(16))
+                text = f"{m * 10 ** decade:g}"
+                half = font(TEXT_PX).getlength(text) / 2
+                if px(v) - half > right + 8:
+                    draw.text((px(v), y1 + 8), text, fill=TEXT, font=font(TEXT_PX), anchor="ma")
+                    right = px(v) + half
     for value, label, colour in marks:
         x = px(math.log10(max(value, 1e-3)))
         draw.line([(x, y0), (x, y1)], fill=colour, width=3)
         draw.text((min(x + 4, x1 - 120), y0 + 4 + 22 * marks.index((value, label, colour))), label,
-                  fill=colour, font=font(17))
-    draw.text((x0, y1 + 32), "share of each set per bin; higher score = less like the training data",
-              fill=AXES, font=font(15))
+                  fill=colour, font=font(TEXT_PX))
+    draw.text((x0, y1 + 32), "share per bin · higher = less like the training data",
+              fill=AXES, font=font(TEXT_PX))
     _legend(draw, (x0, y0, x1, y1), [(name, colour) for name, (_, colour) in series.items()], top=y0 + 50,
             left=legend_left)
     return np.asarray(image)
@@ -89,19 +98,119 @@ def line_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, tuple]], points: 
         cx, cy = px(x, y)
         draw.ellipse([cx - 7, cy - 7, cx + 7, cy + 7], outline=(255, 255, 255), width=3, fill=colour)
     for t in (0, 0.5, 1):
-        draw.text((px(t, 0)[0] - 10, y1 + 6), f"{t:g}", fill=TEXT, font=font(16))
-        draw.text((x0 - 30, px(0, t)[1] - 10), f"{t:g}", fill=TEXT, font=font(16))
-    draw.text((x0 + 40, y1 + 28), x_label, fill=AXES, font=font(16))
-    draw.text((x0 + 8, y0 + 6), y_label, fill=AXES, font=font(16))
+        draw.text((px(t, 0)[0] - 10, y1 + 6), f"{t:g}", fill=TEXT, font=font(TEXT_PX))
+        draw.text((x0 - 30, px(0, t)[1] - 10), f"{t:g}", fill=TEXT, font=font(TEXT_PX))
+    draw.text((x0 + 40, y1 + 28), x_label, fill=AXES, font=font(TEXT_PX))
+    draw.text((x0 + 8, y0 + 6), y_label, fill=AXES, font=font(TEXT_PX))
     _legend(draw, (x0, y0, x1, y1), [(name, colour) for name, (_, _, colour) in curves.items()], top=y1 - 60)
     return np.asarray(image)
 
 
+# Okabe & Ito's palette, told apart by the common colour-vision deficiencies, lightened to read on BACKGROUND
+PALETTE = [(230, 159, 0), (86, 180, 233), (0, 170, 125), (240, 228, 66), (204, 121, 167), (213, 94, 0),
+           (120, 160, 255)]
+MARK_COLOUR = (255, 255, 255)
+
+
+def _ticks(low: float, high: float, n: int = 4) -> list[float]:
+    """Round tick values in [low, high]: steps of 1, 2 or 5 times a power of ten, about `n` of them."""
+    span = high - low
+    if span <= 0:
+        return [low]
+    raw = span / n
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step) * step
+    return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
+
+
+def series_chart(series: dict[str, tuple[list[float], list[float], tuple]], title: str, x_label: str,
+                 y_label: str, y_range: tuple[float, float] | None = None, mark: tuple[float, str] | None = None,
+                 width: int = 560, height: int = 300) -> np.ndarray:
+    """Curves `{name: (xs, ys, colour)}` over a shared x axis (steps, epochs), with a legend, round ticks
+    and, if given, `mark` = (x, label) drawn as a white vertical line (e.g. the epoch on show). Empty
+    series are left out; with no points at all the axes say so."""
+    drawn = {name: (np.asarray(xs, float), np.asarray(ys, float), colour)
+             for name, (xs, ys, colour) in series.items() if len(xs)}
+    rows = _legend_rows(list(drawn), width - 20)
+    image, draw, (x0, y0, x1, y1) = _canvas(width, height, title, top=MARGIN["top"] + 24 * max(1, len(rows)))
+    if not drawn:
+        draw.text((x0 + 12, (y0 + y1) / 2 - 10), "no data yet", fill=AXES, font=font(TEXT_PX))
+        return np.asarray(image)
+    xs_all = np.concatenate([xs for xs, _, _ in drawn.values()] + ([np.array([mark[0]])] if mark else []))
+    ys_all = np.concatenate([ys[np.isfinite(ys)] for _, ys, _ in drawn.values()] + [np.zeros(0)])
+    x_low, x_high = float(xs_all.min()), float(xs_all.max())
+    if x_high == x_low:
+        x_high = x_low + 1
+    if y_range is None:
+        y_low, y_high = (float(ys_all.min()), float(ys_all.max())) if len(ys_all) else (0.0, 1.0)
+        pad = (y_high - y_low) * 0.05 or 0.5
+        y_low, y_high = y_low - pad, y_high + pad
+    else:
+        y_low, y_high = y_range
+
+    def px(x, y):
+        return (x0 + (x - x_low) / (x_high - x_low) * (x1 - x0),
+                y1 - (min(max(y, y_low), y_high) - y_low) / (y_high - y_low) * (y1 - y0))
+
+    for t in _ticks(y_low, y_high, max(3, min(5, int((y1 - y0) // 30)))):
+        y = px(x_low, t)[1]
+        draw.line([(x0 - 5, y), (x0, y)], fill=AXES, width=2)
+        draw.text((x0 - 8, y), f"{t:g}", fill=TEXT, font=font(TEXT_PX), anchor="rm")
+    for t in _ticks(x_low, x_high, 5):
+        x = px(t, y_low)[0]
+        draw.line([(x, y1), (x, y1 + 5)], fill=AXES, width=2)
+        draw.text((x, y1 + 7), f"{t:g}", fill=TEXT, font=font(TEXT_PX), anchor="mt")
+    draw.text(((x0 + x1) / 2, y1 + 30), x_label, fill=TEXT, font=font(TEXT_PX), anchor="mt")
+    if MARGIN["left"] + font(TITLE_PX).getlength(title) + 24 + font(TEXT_PX).getlength(y_label) < x1:
+        draw.text((x1, 14), y_label, fill=TEXT, font=font(TEXT_PX), anchor="ra")  # else the title names it
+    if mark is not None:
+        x = px(mark[0], y_low)[0]
+        draw.line([(x, y0), (x, y1)], fill=MARK_COLOUR, width=2)
+        draw.text((min(x + 5, x1 - 5), y0 + 4), mark[1], fill=MARK_COLOUR, font=font(TEXT_PX),
+                  anchor="la" if x + 5 < x1 - 140 else "ra")
+    for xs, ys, colour in drawn.values():
+        points = [px(x, y) for x, y in zip(xs, ys, strict=True) if np.isfinite(y)]
+        if len(points) == 1:
+            (cx, cy), = points
+            draw.ellipse([cx - 4, cy - 4, cx + 4, cy + 4], fill=colour)
+        elif points:
+            draw.line(points, fill=colour, width=3)
+    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, _, colour) in drawn.items()})
+    return np.asarray(image)
+
+
+def _legend_band(draw, x0: float, y0: float, rows: list[list[str]], colours: dict[str, tuple]) -> None:
+    """The legend in `rows` (from `_legend_rows`), in the band between the title and the plot's top `y0`."""
+    for r, row in enumerate(rows):
+        x, y = x0, y0 - 24 * (len(rows) - r) - 6
+        for name in row:
+            draw.rectangle([x, y + 4, x + 14, y + 18], fill=colours[name])
+            draw.text((x + 20, y), name, fill=TEXT, font=font(TEXT_PX))
+            x += 20 + font(TEXT_PX).getlength(name) + 18
+
+
+def _legend_rows(names: list[str], width: float) -> list[list[str]]:
+    """The legend's entries in rows that fit `width` pixels (a swatch, the name, a gap each)."""
+    rows, x = [[]], 0.0
+    for name in names:
+        step = 20 + font(TEXT_PX).getlength(name) + 18
+        if rows[-1] and x + step - 18 > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append(name)
+        x += step
+    return [row for row in rows if row]
+
+
 def bar_chart(series: dict[str, tuple[list[float], tuple]], labels: list[str], title: str,
-              width: int = 560, height: int = 300) -> np.ndarray:
-    """Grouped bars: for each label, one bar per series (e.g. share of decodes per class, per model)."""
-    image, draw, (x0, y0, x1, y1) = _canvas(width, height, title)
-    top = max(max(v) for v, _ in series.values()) * 1.15 or 1.0
+              width: int = 560, height: int = 300, top: float | None = None) -> np.ndarray:
+    """Grouped bars of shares: for each label, one bar per series (e.g. share of decodes per class, per model).
+    `top`: the axis' top (default: a little above the tallest bar); the legend only when there are two series
+    or more (one series is named by the title)."""
+    rows = _legend_rows(list(series), width - 20) if len(series) > 1 else []
+    image, draw, (x0, y0, x1, y1) = _canvas(width, height, title, top=MARGIN["top"] + 24 * len(rows), bottom=34)
+    top = top or max(max(v) for v, _ in series.values()) * 1.15 or 1.0
     group = (x1 - x0) / len(labels)
     bar = group * 0.8 / len(series)
     for j, (_, (values, colour)) in enumerate(series.items()):
@@ -109,11 +218,10 @@ def bar_chart(series: dict[str, tuple[list[float], tuple]], labels: list[str], t
             left = x0 + i * group + group * 0.1 + j * bar
             draw.rectangle([left, y1 - value / top * (y1 - y0), left + bar - 1, y1], fill=colour)
     for i, label in enumerate(labels):
-        draw.text((x0 + (i + 0.5) * group - 5, y1 + 6), label, fill=TEXT, font=font(18))
-    for t in (0, 0.25, 0.5, 0.75, 1.0):
-        if t <= top:
-            y = y1 - t / top * (y1 - y0)
-            draw.line([(x0 - 5, y), (x0, y)], fill=AXES, width=2)
-            draw.text((x0 - 48, y - 10), f"{t:.0%}", fill=TEXT, font=font(15))
-    _legend(draw, (x0, y0, x1, y1), [(name, colour) for name, (_, colour) in series.items()])
+        draw.text((x0 + (i + 0.5) * group, y1 + 6), label, fill=TEXT, font=font(TEXT_PX), anchor="mt")
+    for t in _ticks(0, top, max(2, min(4, int((y1 - y0) // 30)))):
+        y = y1 - t / top * (y1 - y0)
+        draw.line([(x0 - 5, y), (x0, y)], fill=AXES, width=2)
+        draw.text((x0 - 8, y), f"{t:.0%}", fill=TEXT, font=font(TEXT_PX), anchor="rm")
+    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, colour) in series.items()})
     return np.asarray(image)

@@ -12,22 +12,22 @@ After a guess, three measured readouts explain the giveaway:
 - the distance to the nearest training image, in a 32-d PCA projection of the pixels of all 60,000
   training images (`lab/quiz_data/`, written by `python -m training.quiz_reference`), beside the same
   distance for real test images: a copy would sit much closer than any real test image does.
+The readouts are measured by models/quiz.py.
 """
-
-from pathlib import Path
 
 import numpy as np
 import torch
 
-from lab.generate import CONFIDENT, parse_dataset, parse_seed, real_sharpness
+from lab.generate import real_sharpness
 from lab.images import to_uint8, upscale
-from lab.loading import CLASS_NAMES, DATASETS, Lab
-from models.metrics import laplacian_variance
+from lab.inputs import parse_choice, parse_dataset, parse_seed
+from lab.loading import Lab
+from models.metrics import CONFIDENT
+from models.quiz import COPY_PERCENTILE, DATA, measure, read_quiz_files
+from models.registry import CLASS_NAMES, model_name
 
 SOURCES = ("Real", "VAE", "GAN")
-DATA = Path(__file__).resolve().parent / "quiz_data"  # written by `python -m training.quiz_reference`
 SCALE = 8  # 28x28 -> 224x224 on the page, nearest neighbour
-COPY_PERCENTILE = 1.0  # closer to a training image than 99 % of real test images are: maybe a copy
 
 
 def new_state() -> dict:
@@ -36,24 +36,7 @@ def new_state() -> dict:
 
 
 def parse_guess(guess) -> str:
-    text = str(guess).strip().lower()
-    for source in SOURCES:
-        if text == source.lower():
-            return source
-    raise ValueError(f"Guess one of {', '.join(SOURCES)}, got {guess!r}.")
-
-
-def read_quiz_files(folder: Path, dataset: str) -> dict[str, np.ndarray]:
-    """`quiz_real_<name>.npz` and `quiz_reference_<name>.npz` from `folder`, keys prefixed `real_`, `reference_`."""
-    arrays = {}
-    for kind in ("real", "reference"):
-        path = Path(folder) / f"quiz_{kind}_{DATASETS[dataset]}.npz"
-        if not path.is_file():
-            raise FileNotFoundError(f"{path} is missing: run `python -m training.quiz_reference "
-                                    f"--data-root ../shared/data`")
-        with np.load(path) as data:
-            arrays.update({f"{kind}_{name}": data[name] for name in data.files})
-    return arrays
+    return parse_choice(guess, SOURCES, "guess", ignore_case=True)
 
 
 def quiz_files(lab: Lab, dataset: str) -> dict[str, np.ndarray]:
@@ -76,39 +59,21 @@ def new_round(lab: Lab, seed, dataset) -> tuple[torch.Tensor, str]:
         i = int(torch.randint(len(images), (1,), generator=g))
         x = torch.from_numpy(images[i]).float().div(255.0).view(1, 1, 28, 28)
     elif source == "VAE":
-        x = lab.model(f"vae-{DATASETS[dataset]}").sample(1, generator=g)
+        x = lab.model(model_name("vae", dataset)).sample(1, generator=g)
     else:
-        x = lab.model(f"gan-{DATASETS[dataset]}").sample(1, generator=g)  # a uniformly random class
+        x = lab.model(model_name("gan", dataset)).sample(1, generator=g)  # a uniformly random class
     return x, source
 
 
-@torch.inference_mode()
-def measure(lab: Lab, dataset: str, images: torch.Tensor) -> dict[str, np.ndarray]:
-    """The quiz's readouts for a batch `(B, 1, 28, 28)` in [0, 1], one value per image."""
-    files = quiz_files(lab, dataset)
-    low, high = files["reference_sharpness_band"]  # per-image Laplacian variance, train 5th / 95th percentile
-    sharpness = laplacian_variance(images).numpy()
-    proba = lab.model(f"classifier-{DATASETS[dataset]}").predict_proba(images)
-    confidence, predicted = proba.max(1)
-    mean, components = torch.from_numpy(files["reference_mean"]), torch.from_numpy(files["reference_components"])
-    codes = (images.flatten(1) - mean) @ components  # (B, k): the same projection as the training images
-    if "reference_codes_float32" not in files:  # converted once, not on every guess (60000 x k)
-        files["reference_codes_float32"] = files["reference_codes"].astype(np.float32)
-    train_codes = torch.from_numpy(files["reference_codes_float32"])  # (60000, k)
-    nearest = torch.cat([torch.cdist(c, train_codes).min(1).values for c in codes.split(500)]).numpy()
-    # share (%) of real test images that sit closer to their nearest training image than this one
-    percentile = np.interp(nearest, files["reference_nearest_quantiles"], np.linspace(0, 100, 101))
-    confidence = confidence.numpy()
-    return {"sharpness": sharpness / real_sharpness(lab, dataset),
-            "sharp_like_real": (low <= sharpness) & (sharpness <= high),
-            "confidence": confidence, "predicted": predicted.numpy(),
-            "nearest_distance": nearest, "nearest_percentile": percentile,
-            "looks_real": (confidence >= CONFIDENT) & (low <= sharpness) & (sharpness <= high)}
+def measure_images(lab: Lab, dataset: str, images: torch.Tensor) -> dict[str, np.ndarray]:
+    """`models.quiz.measure` of a batch `(B, 1, 28, 28)` in [0, 1] with the data set's loaded classifier and files."""
+    return measure(lab.model(model_name("classifier", dataset)), quiz_files(lab, dataset),
+                   real_sharpness(lab, dataset), images)
 
 
 def readouts(lab: Lab, dataset: str, image: torch.Tensor) -> dict:
-    """`measure` for one image, as plain numbers for the page and the API."""
-    m = measure(lab, dataset, image)
+    """`measure_images` for one image, as plain numbers for the page and the API."""
+    m = measure_images(lab, dataset, image)
     low, high = quiz_files(lab, dataset)["reference_sharpness_band"] / real_sharpness(lab, dataset)
     return {"sharpness": round(float(m["sharpness"][0]), 3),
             "real_sharpness_range": [round(float(low), 3), round(float(high), 3)],

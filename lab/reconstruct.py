@@ -3,23 +3,18 @@
 import numpy as np
 import torch
 
-from lab.generate import parse_dataset
 from lab.images import error_heatmap, framed, to_uint8, upscale
-from lab.loading import CLASS_NAMES, DATASETS, Lab
+from lab.inputs import parse_dataset, parse_number
+from lab.loading import Lab
 from lab.preprocess import preprocess
+from models.registry import CLASS_NAMES, model_name
 
 SCALE = 8  # 28x28 -> 224x224 on the page, nearest neighbour
 FIT_BOX = {"MNIST": 20, "Fashion-MNIST": 28}  # MNIST digits sit in a 20x20 box; garments fill the frame
 
 
 def parse_noise(noise) -> float:
-    try:
-        value = float(noise)
-    except (TypeError, ValueError):
-        raise ValueError(f"Noise must be a number from 0 to 1, got {noise!r}.") from None
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"Noise must be a number from 0 to 1, got {noise!r}.")
-    return value
+    return parse_number(noise, "Noise", 0, 1)
 
 
 def add_noise(x: torch.Tensor, noise: float, seed: int = 0) -> torch.Tensor:
@@ -33,7 +28,7 @@ def add_noise(x: torch.Tensor, noise: float, seed: int = 0) -> torch.Tensor:
 
 def anomaly_percentile(lab: Lab, dataset: str, error: float) -> float:
     """Share (in %) of the test images that the VAE reconstructs better than this one."""
-    reference = lab.json(f"vae-{DATASETS[dataset]}", "anomaly_reference.json")
+    reference = lab.json(model_name("vae", dataset), "anomaly_reference.json")
     return float(np.interp(error, reference["errors"], reference["percentiles"]))
 
 
@@ -43,8 +38,8 @@ def reconstruct(lab: Lab, image, dataset: str, noise=0.0):
     dataset, noise = parse_dataset(dataset), parse_noise(noise)
     prepared = preprocess(image, box=FIT_BOX[dataset])
     x = add_noise(prepared.x, noise)
-    vae = lab.model(f"vae-{DATASETS[dataset]}")
-    classifier = lab.model(f"classifier-{DATASETS[dataset]}")
+    vae = lab.model(model_name("vae", dataset))
+    classifier = lab.model(model_name("classifier", dataset))
     x_hat = vae.reconstruct(x)
     error = (x_hat - x).pow(2).mean().item()
     names = CLASS_NAMES[dataset]

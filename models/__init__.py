@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import fields
 from pathlib import Path
@@ -19,7 +18,8 @@ from safetensors import SafetensorError
 
 from models.autoencoder import Autoencoder, AutoencoderConfig
 from models.classifier import Classifier, ClassifierConfig
-from models.gan import Discriminator, GANConfig, Generator
+from models.gan import Discriminator, DiscriminatorConfig, GANConfig, Generator
+from models.registry import CONFIG_FILE, WEIGHTS_FILE, read_json
 from models.vae import VAE, VAEConfig
 
 MODEL_CLASSES: dict[str, type[nn.Module]] = {
@@ -34,19 +34,17 @@ CONFIG_CLASSES = {
     "vae": VAEConfig,
     "autoencoder": AutoencoderConfig,
     "gan": GANConfig,
-    "gan-discriminator": GANConfig,
+    "gan-discriminator": DiscriminatorConfig,
     "classifier": ClassifierConfig,
 }
 
 __all__ = [
     "VAE", "VAEConfig", "Autoencoder", "AutoencoderConfig", "Generator", "Discriminator",
-    "GANConfig", "Classifier", "ClassifierConfig", "MODEL_CLASSES", "load_model",
+    "GANConfig", "DiscriminatorConfig", "Classifier", "ClassifierConfig", "MODEL_CLASSES", "load_model",
     "ModelLoadError",
 ]
 
 REPO_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
-WEIGHTS_FILE = "model.safetensors"
-CONFIG_FILE = "config.json"
 
 
 class ModelLoadError(RuntimeError):
@@ -55,11 +53,9 @@ class ModelLoadError(RuntimeError):
 
 def _read_config(path: Path) -> dict:
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise ModelLoadError(f"{path} is not valid JSON: {err}") from err
-    if not isinstance(config, dict):
-        raise ModelLoadError(f"{path} is not a JSON object")
+        config = read_json(path)
+    except ValueError as err:  # not JSON, or not an object
+        raise ModelLoadError(str(err)) from err
     model_type = config.get("model_type")
     if model_type not in MODEL_CLASSES:
         raise ModelLoadError(f"{path}: model_type {model_type!r} is not one of {sorted(MODEL_CLASSES)}")

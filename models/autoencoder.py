@@ -25,7 +25,7 @@ class AutoencoderConfig:
     binarized: bool = True  # trained on dynamically binarized pixels
 
 
-class Autoencoder(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", license="mit",
+class Autoencoder(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
                   tags=["mnist", "autoencoder", "vae-vs-gan-lab"]):
     """x -> encode -> z -> decode -> Bernoulli means; trained on reconstruction alone."""
 

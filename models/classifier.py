@@ -24,7 +24,7 @@ class ClassifierConfig:
     dataset: str = "mnist"  # the data set it was trained on
 
 
-class Classifier(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", license="mit",
+class Classifier(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
                  tags=["mnist", "image-classification", "vae-vs-gan-lab"]):
     """`(B, 1, 28, 28)` images in [0, 1] -> `(B, num_classes)` logits."""
 

@@ -7,7 +7,7 @@ Only the generator is needed to sample; the discriminator ships separately.
 """
 
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn as nn
@@ -26,18 +26,30 @@ class GANConfig:
     upsample: str = "deconv"  # generator: "deconv", a 4x4 transposed conv per 2x upsampling (DCGAN);
     # "deconv-conv3", each followed by a 3x3 conv, which smooths the transposed convs' uneven overlap
     # (the checkerboard artefacts of Odena et al. 2016, https://distill.pub/2016/deconv-checkerboard/)
-    d_classifier: bool = False  # discriminator: also a head that names an image's class, trained on real images;
-    # G is then also trained to make its samples name their class (AC-GAN, Odena et al. 2017, arXiv:1610.09585)
 
     def __post_init__(self):
         if self.upsample not in UPSAMPLE:
             raise ValueError(f"upsample must be one of {', '.join(UPSAMPLE)}, got {self.upsample!r}")
 
 
+@dataclass
+class DiscriminatorConfig(GANConfig):
+    """The generator's fields (the pair trains together), and what only the discriminator has."""
+
+    model_type: str = "gan-discriminator"
+    d_classifier: bool = False  # also a head that names an image's class, trained on real images; G is then
+    # also trained to make its samples name their class (AC-GAN, Odena et al. 2017, arXiv:1610.09585)
+
+    @classmethod
+    def for_generator(cls, config: GANConfig, d_classifier: bool = False) -> "DiscriminatorConfig":
+        """The discriminator that trains beside a generator of `config`: the same sizes, data set and class count."""
+        return cls(**{**asdict(config), "model_type": "gan-discriminator"}, d_classifier=d_classifier)
+
+
 UPSAMPLE = ("deconv", "deconv-conv3")
 
 
-class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", license="mit",
+class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
                 tags=["mnist", "gan", "dcgan", "conditional", "generative", "vae-vs-gan-lab"]):
     """(z, label) -> `(B, 1, 28, 28)`; `forward` gives tanh outputs in [-1, 1], `sample` [0, 1]."""
 
@@ -123,11 +135,11 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", 
 
 
 class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
-                    license="mit", tags=["mnist", "gan", "discriminator", "vae-vs-gan-lab"]):
+                    tags=["mnist", "gan", "discriminator", "vae-vs-gan-lab"]):
     """(`(B, 1, 28, 28)` in [-1, 1], label) -> `(B,)` logits of "real"."""
 
 
-    def __init__(self, config: GANConfig):
+    def __init__(self, config: DiscriminatorConfig):
         super().__init__()
         self.config = config
         c = config.channels

@@ -64,7 +64,7 @@ class Decoder(nn.Module):
         return self.deconv(h)
 
 
-class VAE(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab", license="mit",
+class VAE(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
           tags=["mnist", "vae", "generative", "vae-vs-gan-lab"]):
     """Gaussian encoder q(z|x), standard normal prior p(z), Bernoulli decoder p(x|z)."""
 

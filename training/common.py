@@ -1,5 +1,5 @@
 """Pieces every training script shares: arguments, seeding, batching, checkpoints,
-history files, sample grids and the upload to the Hugging Face Hub."""
+history files and sample grids. What a run does when it ends is in training/finish.py."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ import numpy as np
 import torch
 from torchvision.utils import save_image
 
-from lab.models_panel import missing_app_files
-from training.model_card import write_model_card
+from models.registry import DATASETS
 
 DEFAULT_CHECKPOINT_ROOT = Path(os.environ.get("LAB_CHECKPOINT_DIR", "~/.cache/vae-vs-gan-lab")).expanduser()
 
@@ -32,7 +31,7 @@ def positive_int(text: str) -> int:
 def base_parser(description: str, epochs: int, batch_size: int, lr: float) -> argparse.ArgumentParser:
     """The flags every training script takes."""
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
+    p.add_argument("--dataset", default="mnist", choices=list(DATASETS.values()))
     p.add_argument("--data-root", default="data",
                    help="folder holding MNIST/raw or FashionMNIST/raw (downloaded there if missing)")
     p.add_argument("--out", required=True, help="weights folder to write, e.g. weights/vae-mnist")
@@ -184,38 +183,3 @@ def save_grid(images: torch.Tensor, path: Path, nrow: int = 10) -> None:
     """A small PNG grid of `(B, 1, 28, 28)` images in [0, 1], white ink on black."""
     path.parent.mkdir(parents=True, exist_ok=True)
     save_image(images.clamp(0, 1).cpu(), path, nrow=nrow, padding=1, pad_value=0.25)
-
-
-def finish(out: Path, args: argparse.Namespace, history: History, metrics: dict) -> Path:
-    """After training: write `history.json`, `metrics.json` and the model card beside the saved
-    model; with --push-to-hub, evaluate the folder (the app needs what that writes) and upload it."""
-    history.write(out, args)
-    write_json(out / "metrics.json", metrics)
-    write_model_card(out)
-    if args.push_to_hub:
-        if args.dry_run:
-            print(f"--dry-run: not evaluated, so not pushed to {args.push_to_hub}", flush=True)
-            return out
-        from training import evaluate
-
-        evaluate.main([str(out), "--data-root", args.data_root, "--threads", str(args.threads)])
-        push_to_hub(out, args.push_to_hub)
-    return out
-
-
-def push_to_hub(folder: str | Path, repo_id: str, api=None, private: bool = False) -> str:
-    """Upload an evaluated weights folder to a Hub model repo in one commit; returns the commit.
-
-    Refuses (FileNotFoundError naming the files) a folder that lacks a file the app reads, or whose
-    metrics.json is not from `training.evaluate`. The token comes from `HF_TOKEN` or `hf auth login`.
-    `api` is an `HfApi` (tests pass a double). To publish every model, tagged, and the Space:
-    `python -m training.publish`.
-    """
-    from training.publish import hub_api, model_upload, push
-
-    folder = Path(folder)
-    missing = missing_app_files(folder)
-    if missing:
-        raise FileNotFoundError(f"{folder} is not ready for the Hub, it lacks: {'; '.join(missing)}. "
-                                "Evaluate it, then push it or run `python -m training.publish`.")
-    return push(model_upload(folder, repo_id), api or hub_api(), private=private)

@@ -12,15 +12,15 @@ from pathlib import Path
 import torch
 from torchvision import datasets
 
-DATASETS = {
-    "mnist": datasets.MNIST,
-    "fashion-mnist": datasets.FashionMNIST,
-}
+from models.registry import DATASET_TITLES
+
+TORCHVISION = {"mnist": datasets.MNIST, "fashion-mnist": datasets.FashionMNIST}  # data set name -> its reader
+
 
 def check_dataset(name: str) -> str:
     """Return `name` if it is a data set we know, else raise a clear error."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(DATASETS)}")
+    if name not in DATASET_TITLES:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {sorted(DATASET_TITLES)}")
     return name
 
 
@@ -31,7 +31,7 @@ def load_split(name: str, root: str | Path = "data", train: bool = True,
     `root` is the folder holding `MNIST/raw` or `FashionMNIST/raw`; with
     `download=True` torchvision fetches the files there when they are missing.
     """
-    dataset_cls = DATASETS[check_dataset(name)]
+    dataset_cls = TORCHVISION[check_dataset(name)]
     try:
         ds = dataset_cls(root=str(root), train=train, download=download)
     except RuntimeError as err:  # torchvision: "Dataset not found. You can use download=True"

@@ -51,6 +51,7 @@ from models.metrics import (
     sharpness_ratio,
     speckle_share,
 )
+from models.registry import model_name
 from models.vae import VAE, iwae_log_likelihood, negative_elbo, refine_posterior
 from training.common import pick_device, positive_int, write_json
 from training.data import binarize, load_split, to_float
@@ -200,7 +201,7 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
         return {"test_accuracy": round((predict(model, x_test) == y_test).float().mean().item(), 4),
                 "real_laplacian_variance": round(laplacian_variance(x_test).mean().item(), 6)}
 
-    classifier = load_model(classifier_path or f"weights/classifier-{dataset}").to(device)
+    classifier = load_model(classifier_path or Path("weights") / model_name("classifier", dataset)).to(device)
     test_feats = classifier_features(classifier, x_test)
     real_feats = classifier_features(classifier, x_real)
     real_precision, real_recall = precision_recall(test_feats, real_feats, k=PR_K)

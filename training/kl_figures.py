@@ -5,7 +5,7 @@
 For `weights/vae2d-mnist` and `weights/ae2d-mnist` it writes `kl_figures.json`: the KL of a Gaussian fitted
 to the test digits' codes (from the shipped `latent_map.npz`, which `training.evaluate` writes) to N(0, I),
 the codes' spread, and what 10,000 draws z ~ N(0, I) (seed 0) decode to, judged by weights/classifier-mnist
-(see lab/kl.py for the definitions). Needs no data set: the codes are in `latent_map.npz`.
+(see models/kl.py for the definitions). Needs no data set: the codes are in `latent_map.npz`.
 """
 
 import argparse
@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lab.kl import MODELS, code_spread, gaussian_kl_to_prior, prior_codes, prior_decodes
 from models import load_model
+from models.kl import MODELS, code_spread, gaussian_kl_to_prior, prior_codes, prior_decodes
+from models.registry import KL_FIGURES_FILE, model_name
 from training.common import write_json
 
 DRAWS = 10_000
@@ -50,10 +51,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--weights", default="weights")
     args = p.parse_args(argv)
     torch.set_grad_enabled(False)
-    classifier = load_model(Path(args.weights) / "classifier-mnist")
+    classifier = load_model(Path(args.weights) / model_name("classifier", "mnist"))
     for name in MODELS:
         figures = kl_figures(Path(args.weights) / name, classifier)
-        write_json(Path(args.weights) / name / "kl_figures.json", figures)
+        write_json(Path(args.weights) / name / KL_FIGURES_FILE, figures)
         print(f"{name}: KL {figures['aggregate_kl']} nats, std {figures['spread']['std']}, "
               f"inside 2 sigma {figures['spread']['share_inside_2_sigma']:.0%}, "
               f"prior decodes recognised {figures['prior_decodes']['recognised']:.1%}, "

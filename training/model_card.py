@@ -4,19 +4,21 @@ as a `model-index` evaluation result (metric name and data set), which the Hub r
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
-from lab.models_panel import figures, load_lines
 from models import MODEL_CLASSES
+from models.card import figures, load_lines, recorded_flag
+from models.registry import CARD_FILE, DATASET_TITLES, read_json
 from training.report import label
 
-DATA = {  # dataset in config.json -> (name, Hub dataset id, licence of the data, credit line)
-    "mnist": ("MNIST", "ylecun/mnist", "cc-by-sa-3.0",
+DATA = {  # dataset in config.json -> (Hub dataset id, licence of the data, credit line)
+    "mnist": ("ylecun/mnist", "cc-by-sa-3.0",
               "MNIST, Y. LeCun and C. Cortes, [CC BY-SA 3.0](https://creativecommons.org/licenses/by-sa/3.0/)"),
-    "fashion-mnist": ("Fashion-MNIST", "zalando-datasets/fashion_mnist", "mit",
+    "fashion-mnist": ("zalando-datasets/fashion_mnist", "mit",
                       "Fashion-MNIST, Zalando SE, [MIT](https://github.com/zalandoresearch/fashion-mnist)"),
 }
 
@@ -39,7 +41,7 @@ HUB_NAMESPACE = "vae-vs-gan-lab"  # where the README's Space expects the models
 
 
 def _read(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return read_json(path) if path.exists() else {}
 
 
 def metric_name(key: str, metrics: dict) -> str:
@@ -51,7 +53,8 @@ def card_data(folder: Path, config: dict, metrics: dict) -> ModelCardData:
     """Metadata: the model class's own (library, tags, as `save_pretrained` writes them), the data set
     and its licence, and one `model-index` result per figure in metrics.json."""
     kind = config["model_type"]
-    data_name, hf_dataset, license_id, _ = DATA[config.get("dataset", "mnist")]
+    dataset = config.get("dataset", "mnist")
+    data_name, (hf_dataset, license_id, _) = DATASET_TITLES[dataset], DATA[dataset]
     mixin = MODEL_CLASSES[kind]._hub_mixin_info.model_card_data
     results = [EvalResult(task_type=TASKS[kind], dataset_type=hf_dataset, dataset_name=data_name, dataset_split="test",
                           metric_type=key, metric_name=metric_name(key, metrics), metric_value=value)
@@ -87,10 +90,11 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     history = _read(folder / "history.json")
     metrics = _read(folder / "metrics.json")
     kind = config["model_type"]
-    data_name, _, _, data_credit = DATA[config.get("dataset", "mnist")]
+    dataset = config.get("dataset", "mnist")
+    data_name, (_, _, data_credit) = DATASET_TITLES[dataset], DATA[dataset]
     describe = "gan-unconditional" if kind == "gan" and config.get("num_classes") == 1 else kind
     design = DESCRIPTION[describe].format(**config)
-    if config.get("d_classifier"):
+    if float(recorded_flag(history.get("command"), "--aux-weight") or 0) > 0:  # train_gan --aux-weight
         design += (" Its discriminator also names the class of real images, and the generator is trained to make "
                    "samples that it names as asked (an auxiliary classifier, AC-GAN, Odena et al. 2017).")
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
@@ -140,7 +144,7 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
             f"over {len(history['epochs'])} epochs (per-epoch figures in `history.json`).",
             "- Minutes are wall-clock time on the machine as it was: the lab's shipped models were trained on a "
             "2-core CPU, some two at a time with one thread each, some beside other jobs. "
-            "`python benchmarks/train_speed.py` measures each model's training speed on a machine to itself.",
+            "`python -m benchmarks train_speed` measures each model's training speed on a machine to itself.",
         ]
     lines += [
         f"- Config: `{json.dumps(config, sort_keys=True)}`",
@@ -156,6 +160,19 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
 
 def write_model_card(folder: str | Path, repo_id: str | None = None, revision: str | None = None,
                      space: str | None = None) -> Path:
-    path = Path(folder) / "README.md"
+    path = Path(folder) / CARD_FILE
     path.write_text(str(model_card(folder, repo_id, revision, space)), encoding="utf-8")
     return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m training.model_card weights/<name> ...`: rewrite each folder's card from its files."""
+    p = argparse.ArgumentParser(description="Rewrite the model card (README.md) of weights folders from their "
+                                            "config.json, history.json and metrics.json.")
+    p.add_argument("folders", nargs="+", help="weights folders, e.g. weights/gan-mnist")
+    for folder in p.parse_args(argv).folders:
+        print(f"wrote {write_model_card(folder)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,7 @@ tagged; and optionally the app itself as a Gradio Space that loads those repos a
     python -m training.publish --namespace NS --revision v1 --space NS/vae-vs-gan-lab --dry-run
     python -m training.publish --namespace NS --revision v1 --space NS/vae-vs-gan-lab
 
-Nothing is uploaded unless every model folder holds every file the app reads (`lab.models_panel.app_files`)
+Nothing is uploaded unless every model folder holds every file the app reads (`models.registry.app_files`)
 and its metrics.json comes from `python -m training.evaluate`. The token comes from `HF_TOKEN` or
 `hf auth login` and is never printed; `--dry-run` lists what would go where without a token or the network.
 
@@ -21,8 +21,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lab.loading import MODEL_NAMES
-from lab.models_panel import CARD_FILE, app_files, missing_app_files
+from models.registry import CARD_FILE, MODEL_NAMES, app_files, missing_app_files
 from training.model_card import model_card
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,6 +148,22 @@ def hub_api():
     if not get_token():
         raise SystemExit("publish: no Hub token: set HF_TOKEN or run `hf auth login`")
     return HfApi()
+
+
+def push_to_hub(folder: str | Path, repo_id: str, api=None, private: bool = False) -> str:
+    """Upload an evaluated weights folder to a Hub model repo in one commit; returns the commit.
+
+    Refuses (FileNotFoundError naming the files) a folder that lacks a file the app reads, or whose
+    metrics.json is not from `training.evaluate`. The token comes from `HF_TOKEN` or `hf auth login`.
+    `api` is an `HfApi` (tests pass a double). A training script's --push-to-hub calls this
+    (training/finish.py); to publish every model, tagged, and the Space: `python -m training.publish`.
+    """
+    folder = Path(folder)
+    missing = missing_app_files(folder)
+    if missing:
+        raise FileNotFoundError(f"{folder} is not ready for the Hub, it lacks: {'; '.join(missing)}. "
+                                "Evaluate it, then push it or run `python -m training.publish`.")
+    return push(model_upload(folder, repo_id), api or hub_api(), private=private)
 
 
 def publish(namespace: str, revision: str | None = None, space: str | None = None, dry_run: bool = False,

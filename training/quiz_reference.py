@@ -1,7 +1,8 @@
 """Write what the quiz ships in `lab/quiz_data/`, then measure how often each source "looks real".
 
     python -m training.quiz_reference --data-root ../shared/data
-    python -m training.quiz_reference --table   # only print the README's table from quiz_figures.json
+    python -m training.quiz_reference --table   # only print the table of quiz_figures.json
+                                                # (docs/training-notes.md, Quiz)
 
 Per data set (`mnist`, `fashion-mnist`):
 - `quiz_real_<name>.npz`: `--per-class` real test images of each class (uint8 `images` (N, 28, 28),
@@ -12,7 +13,7 @@ Per data set (`mnist`, `fashion-mnist`):
   of the distance from each of the 10,000 test images to its nearest training image in that projection;
   `sharpness_band` (2,) the 5th and 95th percentile of the training images' per-image Laplacian variance.
 Then `quiz_figures.json`: the share of `--measure` real test images, VAE samples and GAN samples that
-the quiz's realness readout (`lab.quiz.measure`) calls real, on the models in `--weights`, and how well
+the quiz's realness readout (`models.quiz.measure`) calls real, on the models in `--weights`, and how well
 distances in the projection track exact pixel distances (`projection`).
 """
 
@@ -25,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lab.loading import DATASETS, load_lab
-from lab.quiz import COPY_PERCENTILE, DATA, measure, read_quiz_files
-from models.metrics import laplacian_variance
+from models import load_model
+from models.metrics import CONFIDENT, laplacian_variance
+from models.quiz import COPY_PERCENTILE, DATA, measure, read_quiz_files
+from models.registry import DATASETS, METRICS_FILE, WEIGHTS_FILE, model_name, read_json
 from training.common import positive_int
 from training.data import load_split, to_float
 from training.evaluate import sha256
@@ -77,30 +79,33 @@ def pca_reference(train: torch.Tensor, test: torch.Tensor, k: int) -> dict[str, 
 
 
 @torch.no_grad()
-def realness_figures(lab, dataset: str, test: torch.Tensor, n: int, seed: int) -> dict:
-    """Share of `n` real test images, VAE samples and GAN samples (random classes) that look real."""
+def realness_figures(weights: Path, files: dict[str, np.ndarray], dataset: str, test: torch.Tensor, n: int,
+                     seed: int) -> dict:
+    """Share of `n` real test images, VAE samples and GAN samples (random classes) that look real, by the
+    data set's VAE, GAN and classifier in `weights` and its quiz `files` (`read_quiz_files`)."""
     g = torch.Generator().manual_seed(seed)
-    name = DATASETS[dataset]
+    names = {kind: model_name(kind, dataset) for kind in ("vae", "gan", "classifier")}
+    vae, gan, classifier = (load_model(weights / name) for name in names.values())
+    real_sharpness = read_json(weights / names["classifier"] / METRICS_FILE)["real_laplacian_variance"]
     batches = {"real": test[torch.randperm(len(test), generator=g)[:n]],
-               "vae": lab.model(f"vae-{name}").sample(n, generator=g),
-               "gan": lab.model(f"gan-{name}").sample(n, generator=g)}
+               "vae": vae.sample(n, generator=g),
+               "gan": gan.sample(n, generator=g)}
     figures = {}
     for source, images in batches.items():
-        m = measure(lab, dataset, images)
+        m = measure(classifier, files, real_sharpness, images)
         figures[source] = {
             "looks_real": round(float(m["looks_real"].mean()), 3),
-            "confident": round(float((m["confidence"] >= 0.9).mean()), 3),
+            "confident": round(float((m["confidence"] >= CONFIDENT).mean()), 3),
             "sharp_like_real": round(float(m["sharp_like_real"].mean()), 3),
             "maybe_copies": round(float((m["nearest_percentile"] <= COPY_PERCENTILE).mean()), 3),
             "median_sharpness": round(float(np.median(m["sharpness"])), 3),
         }
-    figures["models"] = {f"{kind}-{name}": sha256(lab.models[f"{kind}-{name}"].folder / "model.safetensors")
-                         for kind in ("vae", "gan", "classifier")}
+    figures["models"] = {name: sha256(weights / name / WEIGHTS_FILE) for name in names.values()}
     return figures
 
 
 def figures_table(figures: dict) -> str:
-    """The README's table of `quiz_figures.json`: the share of each source the readout calls real."""
+    """The table of `quiz_figures.json` in docs/training-notes.md: the share of each source the readout calls real."""
     rows = ["| data set | real test images | VAE samples | GAN samples | GAN samples that may be copies |",
             "|---|---|---|---|---|"]
     for dataset in DATASETS:
@@ -121,18 +126,19 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--measure", type=positive_int, default=1000, help="images of each source to measure")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch CPU threads")
-    p.add_argument("--table", action="store_true", help="only print the README's table from quiz_figures.json")
+    p.add_argument("--table", action="store_true",
+                   help="only print the table of quiz_figures.json (docs/training-notes.md, Quiz)")
     args = p.parse_args(argv)
     if args.table:
-        print(figures_table(json.loads((Path(args.out) / "quiz_figures.json").read_text(encoding="utf-8"))))
+        print(figures_table(read_json(Path(args.out) / "quiz_figures.json")))
         return
     torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
     figures = {"command": "python -m training.quiz_reference " + shlex.join(sys.argv[1:] if argv is None else argv),
-               "readout": "looks real: the classifier's top class has probability >= 0.9 and the image's Laplacian "
-                          "variance lies between the 5th and 95th percentile of the training images'",
+               "readout": f"looks real: the classifier's top class has probability >= {CONFIDENT} and the image's "
+                          "Laplacian variance lies between the 5th and 95th percentile of the training images'",
                "measured": args.measure, "seed": args.seed}
     for dataset, name in DATASETS.items():
         train, _ = load_split(name, args.data_root, train=True, download=False)
@@ -145,9 +151,8 @@ def main(argv: list[str] | None = None) -> None:
         for kind in ("real", "reference"):
             path = out / f"quiz_{kind}_{name}.npz"
             print(f"wrote {path} ({path.stat().st_size / 1e6:.2f} MB)")
-        lab = load_lab(args.weights, namespace="", names=[f"{m}-{name}" for m in ("vae", "gan", "classifier")])
-        lab.files[("quiz", dataset)] = read_quiz_files(out, dataset)  # measure with the files just written
-        figures[dataset] = realness_figures(lab, dataset, test, args.measure, args.seed)
+        files = read_quiz_files(out, dataset)  # measure with the files just written
+        figures[dataset] = realness_figures(Path(args.weights), files, dataset, test, args.measure, args.seed)
         figures[dataset]["projection"] = projection_check(to_float(train), test, args.components)
         print(dataset, json.dumps({k: v for k, v in figures[dataset].items() if k != "models"}))
     (out / "quiz_figures.json").write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -13,8 +13,9 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from models.classifier import Classifier, ClassifierConfig
-from training.common import Checkpointer, History, base_parser, batches, epoch_generator, finish, setup
+from training.common import Checkpointer, History, base_parser, batches, epoch_generator, setup
 from training.data import load_split, to_float
+from training.finish import finish
 
 
 def random_shift(x: torch.Tensor, max_shift: int, generator: torch.Generator) -> torch.Tensor:
@@ -46,7 +47,7 @@ def accuracy(model: Classifier, x: torch.Tensor, y: torch.Tensor, batch_size: in
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """This script's flags (benchmarks/train_speed.py parses a model card's command with it)."""
+    """This script's flags (`python -m benchmarks train_speed` parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=8, batch_size=128, lr=2e-3)
     p.add_argument("--channels", type=int, default=16, help="width of the first conv layer")
     p.add_argument("--max-shift", type=int, default=2, help="random shift augmentation in pixels")

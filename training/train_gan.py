@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import copy
 import math
-from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -28,21 +27,22 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm import tqdm
 
-from models.gan import UPSAMPLE, Discriminator, GANConfig, Generator
+from models.gan import UPSAMPLE, Discriminator, DiscriminatorConfig, GANConfig, Generator
 from models.metrics import class_coverage, class_histogram, predict
+from models.registry import model_name
 from training.common import (
     Checkpointer,
     History,
     base_parser,
     batches,
     epoch_generator,
-    finish,
     noise_generator,
     positive_int,
     save_grid,
     setup,
 )
 from training.data import load_split, to_float
+from training.finish import finish
 
 
 @torch.no_grad()
@@ -155,7 +155,7 @@ def class_record(G: Generator, classifier, n: int = 1000, seed: int = 0) -> dict
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """This script's flags (benchmarks/train_speed.py parses a model card's command with it)."""
+    """This script's flags (`python -m benchmarks train_speed` parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=20, batch_size=128, lr=2e-4)
     p.add_argument("--latent-dim", type=int, default=64)
     p.add_argument("--channels", type=int, default=32, help="conv width at 14x14")
@@ -165,7 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     # The defaults are the first design (DCGAN's), so older recorded commands, such as the collapse run's, still
     # reproduce their models. A measured search (issue 11) favours --upsample deconv-conv3 --ema 0.999
     # --lr-decay linear --aux-weight 1 and a peak --lr of 8e-4, four times the default, for a 16-epoch run (the
-    # README's GAN section has every run's figures; the shipped commands are in its "Train and evaluate").
+    # docs/training-notes.md has every run's figures; the shipped commands are in the README's "Train and evaluate").
     p.add_argument("--upsample", choices=UPSAMPLE, default="deconv",
                    help="generator upsampling (models/gan.py): deconv, or deconv-conv3 (a 3x3 conv after each)")
     p.add_argument("--ema", type=float, default=0.0,
@@ -214,11 +214,11 @@ def main(argv: list[str] | None = None) -> Path:
 
     config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset,
                        num_classes=1 if args.unconditional else 10, batchnorm=not args.no_batchnorm,
-                       upsample=args.upsample, d_classifier=args.aux_weight > 0)
+                       upsample=args.upsample)
     G = Generator(config).to(device)
-    D = Discriminator(replace(config, model_type="gan-discriminator")).to(device)
+    D = Discriminator(DiscriminatorConfig.for_generator(config, d_classifier=args.aux_weight > 0)).to(device)
     # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae
-    # (compare: python benchmarks/train_speed.py --models gan-mnist --layout nchw, then --layout channels_last)
+    # (compare: python -m benchmarks train_speed --models gan-mnist --layout nchw, then --layout channels_last)
     G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
     x_train = x_train.contiguous(memory_format=torch.channels_last)
     G_avg = copy.deepcopy(G) if args.ema else None
@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> Path:
     shipped = G_avg if G_avg is not None else G  # the generator the grids, accuracies and weights show
 
     classifier = None
-    clf_path = Path(args.classifier or f"weights/classifier-{args.dataset}")
+    clf_path = Path(args.classifier or Path("weights") / model_name("classifier", args.dataset))
     if (clf_path / "model.safetensors").exists():
         from models import load_model
         classifier = load_model(clf_path)
@@ -330,9 +330,7 @@ def main(argv: list[str] | None = None) -> Path:
             f"training images, so an epoch is {steps_per_epoch} batches.",
             "class_coverage (classes with at least half their fair share), class_entropy (nats; log 10 = 2.303 "
             f"for ten equal classes) and class_histogram: 1,000 samples of the last epoch read by {clf_path}; "
-            "every epoch's are in history.json.",
-            "Trained with one torch thread on a 2-core CPU shared with other people's jobs: its minutes are "
-            "mostly waiting for the CPU.",
+            "every epoch's are in history.json (with the run's minutes and threads).",
         ]
     return finish(out, args, history, metrics)
 

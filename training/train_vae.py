@@ -27,12 +27,12 @@ from training.common import (
     base_parser,
     batches,
     epoch_generator,
-    finish,
     noise_generator,
     save_grid,
     setup,
 )
 from training.data import binarize, load_split, to_float
+from training.finish import finish
 
 
 def lr_at(step: int, total: int, warmup: int) -> float:
@@ -80,7 +80,7 @@ def test_loss(model, x_test: torch.Tensor, binarized: bool, batch_size: int = 10
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """This script's flags (benchmarks/train_speed.py parses a model card's command with it)."""
+    """This script's flags (`python -m benchmarks train_speed` parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=40, batch_size=128, lr=1.5e-3)
     p.add_argument("--latent-dim", type=int, default=32)
     p.add_argument("--channels", type=int, default=32, help="conv width at 14x14")
@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> Path:
     model = (Autoencoder(AutoencoderConfig(**common)) if args.autoencoder
              else VAE(VAEConfig(**common))).to(device)
     # channels_last lets oneDNN pick faster conv kernels on the CPU
-    # (compare: python benchmarks/train_speed.py --models vae-mnist --layout nchw, then --layout channels_last)
+    # (compare: python -m benchmarks train_speed --models vae-mnist --layout nchw, then --layout channels_last)
     model = model.to(memory_format=torch.channels_last)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     steps_per_epoch = max(1, len(x_train) // args.batch_size)

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from lab.loading import ANOMALY_SCORES, load_lab
+from lab.loading import load_lab
 from models import VAE, Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, GANConfig, Generator, VAEConfig
+from models.registry import ANOMALY_SCORES
 
 
 def write_tiny_weights(root):
@@ -49,8 +50,3 @@ def tiny_weights(tmp_path_factory):
 def tiny_lab(tiny_weights):
     return load_lab(tiny_weights, namespace="")
 
-
-@pytest.fixture(scope="session")
-def shipped_lab():
-    """Every shipped model from weights/, with the reference files beside them."""
-    return load_lab("weights", namespace="")

@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from lab.arena import (
+    COVERAGE_SERIES,
+    LOSS_SERIES,
     MAX_STEPS,
     MODE_STD,
     PRESETS,
@@ -19,6 +21,7 @@ from lab.arena import (
     reference_points,
     render,
     run,
+    series,
     settings_from,
     toy_data,
     train,
@@ -111,8 +114,12 @@ def test_frames_and_outputs():
     assert frames[1].figures["loss_d"] > 0 and frames[1].figures["g_grad_norm"] > 0
     image, losses, cover, meter, figures = arena_outputs(last, settings)
     assert image.size == (650, 348)
-    assert len(losses) == 3 * 4 and set(losses["series"]) == {"D loss", "G loss", "D(real)", "D(fake)"}
-    assert len(cover) == 4 * 2 and cover["value"].between(0, 1).all()
+    assert losses.shape == (200, 440, 3) and cover.shape == (184, 440, 3)  # charts drawn by lab.plots
+    curves = series(last.history, LOSS_SERIES, skip_start=True)  # what the losses chart draws
+    assert list(curves) == ["D loss", "G loss", "D(real)", "D(fake)"] and curves["D loss"][0] == [20, 40, 60]
+    assert curves["D(real)"][1] == [f["d_real"] for f in last.history[1:]]
+    coverage = series(last.history, COVERAGE_SERIES)
+    assert coverage["GAN"][0] == [0, 20, 40, 60] and all(0 <= v <= 1 for v in coverage["VAE"][1])
     assert "Coverage at step 60" in meter and figures["settings"]["steps"] == 60
     # the same seed gives the same run
     again = run(settings)

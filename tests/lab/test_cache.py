@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from lab.anomaly import anomaly_roc, auroc, reference_rocs, reference_scores, roc_curve
+from lab.anomaly import anomaly_roc, reference_rocs, reference_scores
 from lab.cache import BoundedCache, cached
 from lab.generate import generate, generated
 from lab.kl import ae_vs_vae, ae_vs_vae_draws
@@ -20,6 +20,7 @@ from lab.latent import (
     vae_class_code,
 )
 from lab.loading import load_lab
+from models.anomaly import auroc, roc_curve
 
 
 @pytest.fixture

@@ -4,15 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab.kl import ae_vs_vae, gaussian_kl_to_prior
-
-
-def test_gaussian_kl_to_prior_closed_form():
-    rng = np.random.default_rng(0)
-    assert gaussian_kl_to_prior(rng.normal(size=(200_000, 2))) == pytest.approx(0.0, abs=0.001)
-    codes = rng.normal(size=(200_000, 2)) * [2.0, 1.0] + [1.0, 0.0]  # N((1, 0), diag(4, 1))
-    expected = 0.5 * (4 + 1 + 1 - 2 - np.log(4))  # 1/2 (tr S + m^T m - d - ln det S)
-    assert gaussian_kl_to_prior(codes) == pytest.approx(expected, rel=0.01)
+from lab.kl import ae_vs_vae
+from models.kl import gaussian_kl_to_prior
 
 
 def test_shipped_figures_show_what_the_kl_term_does(shipped_lab):

@@ -5,7 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lab.loading import MODEL_NAMES, REFERENCE_FILES, StartupError, load_lab
+from lab.loading import StartupError, load_lab
+from models.registry import MODEL_NAMES, REFERENCE_FILES
 
 
 def test_local_weights_load_once_with_their_origin(tiny_weights):

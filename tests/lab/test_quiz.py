@@ -5,12 +5,11 @@ import numpy as np
 import pytest
 import torch
 
-from lab.loading import DATASETS, load_lab
 from lab.quiz import (
     SOURCES,
     answer,
     explanation_text,
-    measure,
+    measure_images,
     new_round,
     new_state,
     parse_guess,
@@ -19,6 +18,7 @@ from lab.quiz import (
     score_text,
     start_round,
 )
+from models.registry import model_name
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,12 +28,6 @@ def seeds_by_source(lab, dataset="MNIST", first=0, count=40) -> dict[str, list[i
     for seed in range(first, first + count):
         found[new_round(lab, seed, dataset)[1]].append(seed)
     return found
-
-
-@pytest.fixture(scope="module")
-def shipped_lab():
-    return load_lab(ROOT / "weights", namespace="",
-                    names=["vae-mnist", "gan-mnist", "classifier-mnist", "classifier-fashion-mnist"])
 
 
 @pytest.mark.parametrize("dataset", ["MNIST", "Fashion-MNIST"])
@@ -66,8 +60,9 @@ def test_score_and_streak(tiny_lab):
     assert score_text(state) == "**Score 3 / 4** · streak 1 · best streak 2"
     with pytest.raises(ValueError, match="No round is running"):  # one guess per round
         answer(tiny_lab, state, "GAN")
-    with pytest.raises(ValueError, match="Guess one of Real, VAE, GAN"):
+    with pytest.raises(ValueError, match="Unknown guess 'Diffusion': choose Real, VAE or GAN."):
         parse_guess("Diffusion")
+    assert parse_guess(" gan ") == "GAN"
     with pytest.raises(ValueError, match="seed"):
         start_round(tiny_lab, state, -3, "MNIST")
 
@@ -90,12 +85,12 @@ def test_readouts_of_known_images(shipped_lab):
     """Real MNIST test digits look real, blurry VAE samples do not, and a training image counts as a copy."""
     data = np.load(ROOT / "tests" / "fixtures" / "mnist_test_200.npz")
     real = torch.from_numpy(data["images"]).unsqueeze(1).float() / 255.0  # (200, 1, 28, 28)
-    m = measure(shipped_lab, "MNIST", real)
+    m = measure_images(shipped_lab, "MNIST", real)
     assert (m["confidence"] >= 0.9).mean() >= 0.95  # the classifier knows real digits
     assert 0.8 <= m["looks_real"].mean() <= 0.97  # ~89 % over 1,000 (lab/quiz_data/quiz_figures.json)
     assert (m["nearest_percentile"] <= 1.0).mean() <= 0.05  # real test digits are not copies
     vae = shipped_lab.model("vae-mnist").sample(200, generator=torch.Generator().manual_seed(0))
-    v = measure(shipped_lab, "MNIST", vae)
+    v = measure_images(shipped_lab, "MNIST", vae)
     assert np.median(v["sharpness"]) < 0.75 and v["looks_real"].mean() < 0.6  # blurry: 0.60 x real, 47 %
 
     blank = readouts(shipped_lab, "MNIST", torch.zeros(1, 1, 28, 28))
@@ -135,7 +130,7 @@ def test_quiz_figures_describe_the_shipped_models():
     figures = json.loads((ROOT / "lab" / "quiz_data" / "quiz_figures.json").read_text(encoding="utf-8"))
     for dataset in ("MNIST", "Fashion-MNIST"):
         kinds = ("classifier", "gan", "vae")
-        assert sorted(figures[dataset]["models"]) == [f"{kind}-{DATASETS[dataset]}" for kind in kinds]
+        assert sorted(figures[dataset]["models"]) == [model_name(kind, dataset) for kind in kinds]
         for name, digest in figures[dataset]["models"].items():
             metrics = json.loads((ROOT / "weights" / name / "metrics.json").read_text(encoding="utf-8"))
             assert metrics["provenance"]["model_sha256"] == digest, name

@@ -10,8 +10,9 @@ import pytest
 from lab.loading import Lab, Loaded
 from lab.time_machine import (
     COLLAPSE_RUN,
-    MARK,
     RUNS,
+    average_lag,
+    chart,
     curves,
     entropy,
     load_history,
@@ -49,41 +50,54 @@ def test_load_history_says_what_is_missing(tmp_path):
 def test_parse_epoch():
     assert parse_epoch(3, 20) == 3 and parse_epoch(3.0, 20) == 3 and parse_epoch("20", 20) == 20
     for bad in (0, 21, 2.5, "x", None):
-        with pytest.raises(ValueError, match="epoch must be a whole number from 1 to 20"):
+        with pytest.raises(ValueError, match="The epoch must be a whole number from 1 to 20, got "):
             parse_epoch(bad, 20)
 
 
-def test_curves_mark_the_epoch_across_the_range():
+def test_curves_and_the_chart_with_the_epochs_line():
     history = {"epochs": [{"epoch": 1, "loss_d": 0.2, "loss_g": 3.0}, {"epoch": 2, "loss_d": 0.4, "loss_g": 2.0}]}
-    frame = curves(history, [("loss_d", "D loss"), ("loss_g", "G loss"), ("absent", "absent")], epoch=2)
-    assert list(frame.columns) == ["x", "value", "series"]
-    assert set(frame["series"]) == {"D loss", "G loss", MARK}
-    mark = frame[frame["series"] == MARK]
-    assert list(mark["x"]) == [2.0, 2.0] and list(mark["value"]) == [0.2, 3.0]
+    found = curves(history, [("loss_d", "D loss"), ("loss_g", "G loss"), ("absent", "absent")])
+    assert found == {"D loss": ([1.0, 2.0], [0.2, 0.4]), "G loss": ([1.0, 2.0], [3.0, 2.0])}  # absent: left out
     # step records, when asked for and present, replace the per-epoch means
     history["steps"] = [{"step": 100, "epoch": 0.5, "loss_d": 0.1, "loss_g": 4.0}]
-    assert list(curves(history, [("loss_d", "D loss")], steps=True)["x"]) == [0.5]
+    assert curves(history, [("loss_d", "D loss")], steps=True) == {"D loss": ([0.5], [0.1])}
+    image = chart(history, 0, epoch=2)
+    assert image.shape == (200, 460, 3)
+    white = (image == 255).all(axis=2)  # the epoch's line: white, the full height of the plot, at x = 2 (the right)
+    assert white[:, 420:].sum(axis=0).max() > 60 and white[:, 100:400].sum(axis=0).max() < 40
+
+
+def test_the_weight_average_lag_is_beta_to_the_g_steps():
+    history = {"command": "python -m training.train_gan --ema 0.99 --epochs 4",
+               "steps": [{"step": 100, "epoch": 0.5}, {"step": 400, "epoch": 2.0}], "epochs": [{}] * 4}
+    assert average_lag(history, 1) == {"ema_beta": 0.99, "g_steps": 200, "random_start_share": round(0.99 ** 200, 4)}
+    assert average_lag({**history, "command": "python -m training.train_gan"}, 1) is None  # no average
+    assert average_lag({"command": "--ema 0.99", "epochs": [{}]}, 1) is None  # no step records to count steps
 
 
 def test_time_machine_on_the_shipped_vae(folders_lab):
     grid, first, second, figures = time_machine(folders_lab, "vae-mnist", 5)
     history = load_history(WEIGHTS / "vae-mnist")
-    assert grid.size[0] > 200
-    reconstruction = first[first["series"] == "reconstruction (test)"]
-    assert len(reconstruction) == len(history["epochs"])
-    assert reconstruction["value"].iloc[4] == history["epochs"][4]["test_reconstruction"]
-    assert set(second["series"]) == {"KL (train)", "KL (test)", MARK}
+    assert grid.size[0] > 200 and first.shape == second.shape == (200, 460, 3)
+    reconstruction = curves(history, [("test_reconstruction", "reconstruction (test)")])["reconstruction (test)"]
+    assert len(reconstruction[1]) == len(history["epochs"])
+    assert reconstruction[1][4] == history["epochs"][4]["test_reconstruction"]
     assert figures["epoch"]["epoch"] == 5 and figures["final_model_evaluation"]["class_coverage"] == 10
+    assert "weight_average" not in figures  # a VAE has no weight average
 
 
 def test_time_machine_on_the_shipped_gan(folders_lab):
     last = len(folders_lab.json("gan-mnist", "history.json")["epochs"])
     _, first, second, figures = time_machine(folders_lab, "gan-mnist", last)
-    assert {"D loss", "G loss"} <= set(first["series"])
-    accuracy = second[second["series"] == "conditional accuracy"]["value"]
-    assert accuracy.iloc[-1] == figures["epoch"]["conditional_accuracy"] > 0.9
+    history = load_history(WEIGHTS / "gan-mnist")
+    accuracy = curves(history, [("conditional_accuracy", "conditional accuracy")])["conditional accuracy"][1]
+    assert accuracy[-1] == figures["epoch"]["conditional_accuracy"] > 0.9
     assert figures["final_model_evaluation"]["conditional_accuracy"] > 0.98
-    with pytest.raises(ValueError, match="unknown run 'gan-cifar'"):
+    # the shipped GAN's grids are its weight average: at epoch 1 it still holds most of the random start
+    first_epoch = time_machine(folders_lab, "gan-mnist", 1)[3]
+    assert first_epoch["weight_average"]["random_start_share"] > 0.5 > figures["weight_average"]["random_start_share"]
+    assert first_epoch["epoch"]["conditional_accuracy"] < 0.5  # and the classifier reads few of its samples
+    with pytest.raises(ValueError, match="Unknown run 'gan-cifar': choose vae-mnist, gan-mnist, "):
         time_machine(folders_lab, "gan-cifar", 1)
     with pytest.raises(ValueError, match=f"from 1 to {last}"):
         time_machine(folders_lab, "gan-mnist", last + 1)
@@ -104,12 +118,11 @@ def test_the_shipped_collapse_run_collapses(folders_lab):
 
     n = len(history["epochs"])
     collapsed, healthy, collapse_hist, healthy_hist, figures = mode_collapse(folders_lab, n)
-    assert collapsed.size == healthy.size
-    assert list(collapse_hist["class"]) == [str(d) for d in range(10)]
-    assert list(collapse_hist["share"]) == last["class_histogram"]
+    assert collapsed.size == healthy.size and collapse_hist.shape == healthy_hist.shape == (190, 300, 3)
+    assert figures["collapse"]["class_histogram"] == last["class_histogram"]  # the bars drawn
     assert figures["healthy"]["class_coverage"] == 10 and figures["collapse"]["class_coverage"] <= 4 or \
         figures["collapse"]["class_entropy"] < 0.5 * math.log(10)
-    assert healthy_hist["share"].min() > 0.09  # the conditional GAN with uniform labels covers all ten
+    assert min(figures["healthy"]["class_histogram"]) > 0.09  # the conditional GAN with uniform labels: all ten
 
 
 def test_the_shipped_collapse_generator_still_collapses():

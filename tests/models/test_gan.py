@@ -1,7 +1,9 @@
+from dataclasses import fields
+
 import pytest
 import torch
 
-from models.gan import Discriminator, GANConfig, Generator
+from models.gan import Discriminator, DiscriminatorConfig, GANConfig, Generator
 
 
 @pytest.fixture
@@ -47,7 +49,8 @@ def test_bad_labels_give_a_clear_error(generator, labels, message):
 def test_discriminator_scores_one_logit_per_image():
     torch.manual_seed(0)
     config = GANConfig(latent_dim=8, channels=4, embed_dim=4)
-    G, D = Generator(config), Discriminator(config)
+    G, D = Generator(config), Discriminator(DiscriminatorConfig.for_generator(config))
+    assert D.config.model_type == "gan-discriminator" and D.config.latent_dim == 8 and not D.config.d_classifier
     labels = torch.tensor([1, 2, 3])
     scores = D(G(torch.randn(3, 8), labels), labels)
     assert scores.shape == (3,)
@@ -87,19 +90,20 @@ def test_the_shipped_layout_keeps_its_keys_and_no_batchnorm_drops_them(tmp_path)
     assert loaded.config.batchnorm is False and loaded.num_classes == 1
     z = torch.randn(3, 8)
     assert torch.equal(loaded(z, torch.zeros(3, dtype=torch.long)), plain(z, torch.zeros(3, dtype=torch.long)))
-    D = Discriminator(GANConfig(channels=4, embed_dim=4, batchnorm=False))
+    D = Discriminator(DiscriminatorConfig(channels=4, embed_dim=4, batchnorm=False))
     assert D(torch.zeros(2, 1, 28, 28), torch.zeros(2, dtype=torch.long)).shape == (2,)
 
 
 def test_a_discriminator_with_a_class_head_names_classes_and_round_trips(tmp_path):
     from models import load_model
 
-    assert GANConfig().d_classifier is False  # what configs written before the option mean
+    assert DiscriminatorConfig().d_classifier is False  # what configs written before the option mean
+    assert "d_classifier" not in {f.name for f in fields(GANConfig)}  # the generator's config: its own fields
     torch.manual_seed(0)
     x, y = torch.randn(3, 1, 28, 28), torch.tensor([0, 5, 9])
-    plain = Discriminator(GANConfig(model_type="gan-discriminator", channels=4, embed_dim=4)).eval()
+    plain = Discriminator(DiscriminatorConfig(channels=4, embed_dim=4)).eval()
     assert plain.judge(x, y)[1] is None and "classify.weight" not in plain.state_dict()
-    D = Discriminator(GANConfig(model_type="gan-discriminator", channels=4, embed_dim=4, d_classifier=True)).eval()
+    D = Discriminator(DiscriminatorConfig(channels=4, embed_dim=4, d_classifier=True)).eval()
     logit, classes = D.judge(x, y)
     assert logit.shape == (3,) and classes.shape == (3, 10)
     assert torch.equal(D(x, y), logit)  # forward is the real/fake verdict alone, as before

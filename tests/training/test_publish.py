@@ -21,9 +21,11 @@ from huggingface_hub.file_download import repo_folder_name
 
 from lab.generate import generate
 from lab.latent import latent_maps, manifold
-from lab.loading import MODEL_NAMES, load_lab
-from lab.models_panel import app_files, figures, model_info
+from lab.loading import load_lab
+from lab.models_panel import model_info
 from lab.reconstruct import reconstruct
+from models.card import figures
+from models.registry import MODEL_NAMES, app_files
 from training import publish
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -283,7 +285,9 @@ def test_card_says_when_the_discriminator_had_a_class_head(tmp_path):
 
     folder = tmp_path / "gan-mnist"
     shutil.copytree(WEIGHTS / "gan-mnist", folder, ignore=shutil.ignore_patterns("epochs"))
-    config = json.loads((folder / "config.json").read_text())
-    for has_head in (False, True):
-        (folder / "config.json").write_text(json.dumps({**config, "d_classifier": has_head}))
+    history = json.loads((folder / "history.json").read_text())
+    assert "--aux-weight 1" in history["command"]  # the shipped GAN's recorded command says so
+    for command, has_head in ((history["command"], True), (history["command"].replace("--aux-weight 1", ""), False),
+                              (history["command"].replace("--aux-weight 1", "--aux-weight 0"), False)):
+        (folder / "history.json").write_text(json.dumps({**history, "command": command}))
         assert ("auxiliary classifier, AC-GAN, Odena et al. 2017" in model_card(folder).text) is has_head

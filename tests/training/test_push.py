@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from models import VAE, VAEConfig
-from training.common import push_to_hub
+from training.publish import push_to_hub
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 
@@ -55,11 +55,11 @@ def test_push_refuses_a_folder_that_is_not_evaluated(tmp_path):
 
 
 def test_training_script_evaluates_then_pushes(tiny_data_root, tmp_path, monkeypatch):
-    from training import common, evaluate, train_classifier
+    from training import evaluate, finish, train_classifier
 
     steps = []
     monkeypatch.setattr(evaluate, "main", lambda argv: steps.append(("evaluate", argv)))
-    monkeypatch.setattr(common, "push_to_hub", lambda folder, repo_id: steps.append(("push", folder, repo_id)))
+    monkeypatch.setattr(finish, "push_to_hub", lambda folder, repo_id: steps.append(("push", folder, repo_id)))
     torch.manual_seed(0)
     out = tmp_path / "classifier"
     train_classifier.main(["--data-root", str(tiny_data_root), "--out", str(out), "--epochs", "1", "--threads", "1",
@@ -69,10 +69,10 @@ def test_training_script_evaluates_then_pushes(tiny_data_root, tmp_path, monkeyp
 
 
 def test_dry_run_neither_evaluates_nor_pushes(tiny_data_root, tmp_path, monkeypatch, capsys):
-    from training import common, evaluate, train_vae
+    from training import evaluate, finish, train_vae
 
     monkeypatch.setattr(evaluate, "main", lambda argv: pytest.fail("a dry run evaluates nothing"))
-    monkeypatch.setattr(common, "push_to_hub", lambda folder, repo_id: pytest.fail("a dry run pushes nothing"))
+    monkeypatch.setattr(finish, "push_to_hub", lambda folder, repo_id: pytest.fail("a dry run pushes nothing"))
     train_vae.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "vae"), "--dry-run", "--channels",
                     "4", "--hidden-dim", "8", "--push-to-hub", "lab/vae-test"])
     assert "--dry-run: not evaluated, so not pushed to lab/vae-test" in capsys.readouterr().out

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 
-from lab.quiz import read_quiz_files
+from models.quiz import read_quiz_files
 from training import quiz_reference
 from training.data import load_split
 

@@ -108,7 +108,10 @@ def test_unconditional_gan_with_more_d_steps_records_the_class_histogram(tiny_da
     assert len(record["class_histogram"]) == 10 and sum(record["class_histogram"]) == pytest.approx(1, abs=1e-3)
     assert 1 <= record["class_coverage"] <= 10 and 0 <= record["class_entropy"] <= 2.303
     assert "conditional_accuracy" not in record
-    assert read(out / "metrics.json")["class_coverage"] == record["class_coverage"]
+    metrics = read(out / "metrics.json")
+    assert metrics["class_coverage"] == record["class_coverage"]
+    # the figures the script records itself name the weights they describe, as training.evaluate's do
+    assert metrics["provenance"]["model_sha256"] == evaluate.sha256(out / "model.safetensors")
 
 
 def test_evaluate_vae(tiny_data_root, tiny_classifier, tmp_path):
@@ -264,12 +267,12 @@ def test_gan_rejects_a_bad_ema(tiny_data_root, tmp_path, capsys):
 def test_gan_aux_weight_adds_the_class_cross_entropy_to_both_losses():
     import torch.nn.functional as F
 
-    from models.gan import GANConfig
+    from models.gan import DiscriminatorConfig
 
     torch.manual_seed(0)
     x, fake, y = torch.randn(4, 1, 28, 28), torch.randn(4, 1, 28, 28), torch.tensor([3, 1, 4, 1])
-    D = Discriminator(GANConfig(channels=4, embed_dim=4, d_classifier=True)).eval()  # eval: batch norm fixed
-    assert Discriminator(GANConfig(channels=4, embed_dim=4)).judge(x, y)[1] is None
+    D = Discriminator(DiscriminatorConfig(channels=4, embed_dim=4, d_classifier=True)).eval()  # batch norm fixed
+    assert Discriminator(DiscriminatorConfig(channels=4, embed_dim=4)).judge(x, y)[1] is None
     opt = torch.optim.SGD(D.parameters(), lr=0.0)
     (real_logit, real_class), (fake_logit, fake_class) = D.judge(x, y), D.judge(fake, y)
     assert real_class.shape == (4, 10)
@@ -290,7 +293,9 @@ def test_gan_aux_weight_trains_a_class_head_and_refuses_nonsense(tiny_data_root,
                     "--aux-weight", "0.5", "--save-discriminator"])
     D = load_model(f"{out}-discriminator")
     assert D.config.d_classifier and D.classify.out_features == 10
-    assert load_model(out).config.d_classifier  # the generator's config records how it was trained
+    generator_config = json.loads((out / "config.json").read_text())  # the generator's fields only (the card
+    assert "d_classifier" not in generator_config and generator_config["model_type"] == "gan"  # reads --aux-weight
+    # from the command in history.json: tests/training/test_publish.py)
     for flags in (["--aux-weight", "-1"], ["--aux-weight", "0.5", "--unconditional"]):
         with pytest.raises(SystemExit):
             train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", *flags])
