@@ -9,15 +9,16 @@ import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no calls home at import or launch
 # Gradio's queue keeps every event's timings in memory (10,000 by default) and summarises all of them with
-# pandas after each event: keep 1,000 and summarise every 100 events (benchmarks/soak.py measures memory)
+# pandas after each event: keep 1,000 and summarise every 100 events (`python -m benchmarks memory soak`
+# measures memory)
 os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1000")
 os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "100")
 
 from lab.memory import limit_fragmentation  # noqa: E402
 
 # Before torch and Gradio start threads: two malloc arenas for all threads, buffers from 1 MB up unmapped when
-# freed (lab/memory.py says why). python benchmarks/soak.py --requests 2000 --clients 20 --cache-seconds 60:
-# server RSS growth from before the first request +387 MB without, +102, +90, +92 MB with (README, "Operating").
+# freed (lab/memory.py says why). python -m benchmarks memory soak --requests 2000 --clients 20 --cache-seconds 60:
+# server RSS growth from before the first request +387 MB without, +102, +90, +92 MB with (docs/benchmarks.md, memory).
 limit_fragmentation()
 
 import gradio as gr  # noqa: E402
@@ -40,21 +41,31 @@ from ui import reconstruct as reconstruct_tab  # noqa: E402
 from ui import time_machine as time_machine_tab  # noqa: E402
 from ui.common import friendly, keep_cache_bounded  # noqa: E402
 
-CSS = "img { image-rendering: pixelated; }\n" + presenter.CSS  # keep upscaled 28x28 pixels square in the browser
+CSS = (
+    "img { image-rendering: pixelated; }\n"  # keep upscaled 28x28 pixels square in the browser
+    # a result picture's label on a line of its own above it, its buttons on that line too, so neither covers the
+    # top row of a sample grid (Gradio floats both over the picture's top corners); uploads keep Gradio's layout
+    ".block:has(> .image-container):not(:has(input[type=file])) > label[data-testid='block-label'].float "
+    "{ position: static; }\n"
+    ".block:not(:has(input[type=file])) > .image-container > .icon-button-wrapper.top-panel "
+    "{ transform: translateY(-100%); }\n"
+    + presenter.CSS
+)
 # launch() settings, shared with the tests' app. show_error: a value the page never sends (a word for a slider,
 # not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
 LAUNCH = {"css": CSS, "max_file_size": f"{MAX_UPLOAD_MB}mb", "show_error": True}
 CACHE_SECONDS = int(os.environ.get("LAB_CACHE_SECONDS", "3600"))  # uploads and results are deleted at this age
-# torch's threads while Gradio runs events in parallel threads. `python benchmarks/threads.py --workers 4
+# torch's threads while Gradio runs events in parallel threads. `python -m benchmarks threads --workers 4
 # --requests 36 --rounds 2` on the shared 2-core machine: 1 thread 2.38, 2.26 s; 2 threads 1.92, 2.53 s: no clear
-# winner, so 1 (no oversubscription; the arena runs on one thread anyway). README "Performance".
+# winner, so 1 (no oversubscription; the arena runs on one thread anyway). docs/benchmarks.md, threads.
 TORCH_THREADS = 1
 # Events of one kind that compute at once (Gradio's default: 1; the arena keeps its own limit of 1), one per core,
-# each on TORCH_THREADS. `python benchmarks/load.py` (40 students x 10 clicks), no other jobs on the machine:
+# each on TORCH_THREADS. `python -m benchmarks serving classroom` (40 students x 10 clicks), no other jobs on the
+# machine:
 # 1: 2.67 clicks/s, light clicks' p95 1.42x the floor's, /generate p95 26.2 s, 2 errors; 2: 2.87-3.7 clicks/s,
 # 0.86-0.88x, 14.4-17.2 s, 0 errors (two runs); with the handlers on ui/common.py's compute threads: 2.61 clicks/s,
 # 0.94x, 17.6 s, 0 errors.
-# GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides it (load.py --env measures other values). README "Performance".
+# GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides it (`serving classroom --env` measures other values). docs/benchmarks.md.
 CONCURRENCY = 2
 
 
@@ -112,8 +123,9 @@ def build_demo(lab: Lab) -> gr.Blocks:
 
         for api_name, event in rec.done:
             event.success(friendly(show_details), rec.details, [rec.error, rec.steps, lat.vae_map],
-                          api_name=f"{api_name}_details")
-        demo.load(friendly(lambda n: manifold(lab, n)), lat.grid_size, lat.grid, api_name="manifold_on_load")
+                          api_name=f"{api_name}_details", api_visibility="undocumented")
+        demo.load(friendly(lambda n: manifold(lab, n)), lat.grid_size, lat.grid, api_name="manifold_on_load",
+                  api_visibility="undocumented")
         presenter.wire(demo, switch, seeds=[gen.seed, kl.seed, *lat.seeds])  # fixed in presenter mode
     demo.queue(default_concurrency_limit=event_concurrency())
     keep_cache_bounded(demo, CACHE_SECONDS)

@@ -68,12 +68,27 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url():
-    """The whole app on the shipped weights, on a free loopback port, launched once per test session."""
-    from app import LAUNCH, build_demo
+def shipped_lab():
+    """Every shipped model from weights/, with the reference files beside them: loaded once per test session,
+    for every test that needs the shipped weights."""
     from lab.loading import load_lab
 
-    demo = build_demo(load_lab("weights", namespace=""))
+    return load_lab("weights", namespace="")  # relative, as the app names it: "weights/<name>"
+
+
+@pytest.fixture(scope="session")
+def demo(shipped_lab):
+    """The whole page (app.build_demo) on the shipped weights, built once per test session."""
+    from app import build_demo
+
+    return build_demo(shipped_lab)
+
+
+@pytest.fixture(scope="session")
+def app_url(demo):
+    """The whole app on the shipped weights, on a free loopback port, launched once per test session."""
+    from app import LAUNCH
+
     port = free_port()
     demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **LAUNCH)
     try:
@@ -90,12 +105,23 @@ def client(app_url):
     return Client(app_url, verbose=False, download_files=True)
 
 
+def missing(reason: str) -> None:
+    """A test's missing part (a browser, a server): under CI (`CI=true`) the run fails; elsewhere it skips."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: nothing may be skipped for want of it)", pytrace=False)
+    pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium driven by Playwright (no browser download); skips where either is missing."""
+    """Debian's Chromium driven by Playwright (no browser download); skips where either is missing, fails
+    under CI."""
     if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements-dev.txt)")
+        missing("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing("playwright is not installed (requirements-dev.txt)")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -3,7 +3,17 @@
 import numpy as np
 from PIL import Image
 
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, ROOT
+
+README_SCREENSHOT = ROOT / "docs" / "images" / "lab.png"  # the README's picture
+
+
+def test_the_readme_shows_a_screenshot_of_the_page_the_browser_test_makes():
+    """docs/images/lab.png is tests/ui/test_presenter_browser.py's screenshot of the Generate tab after Generate
+    at a projector's 1280x720, copied when the page changes:
+    `cp test-artifacts/presenter-generate-1280x720.png docs/images/lab.png`."""
+    with Image.open(README_SCREENSHOT) as shot:
+        assert shot.size == (1280, 720)
 
 
 def test_generate_and_reconstruct_in_the_browser(app_url, browser, mnist_fixture, tmp_path):

@@ -9,8 +9,9 @@ import numpy as np
 from lab import examples as ex
 from lab.anomaly import anomaly_roc, nalisnick_figure, reference_scores
 from lab.denoise import NOISE_TYPES, denoise
-from lab.loading import DATASETS, Lab
-from ui.common import ImageUpload, examples, friendly
+from lab.loading import Lab
+from models.registry import DATASETS
+from ui.common import ImageUpload, bring_into_view, examples, friendly
 from ui.presenter import explain
 
 ANOMALY_HELP = """### 1 · Anomaly detection (below: 2 · denoising, measured)
@@ -98,9 +99,9 @@ def build(lab: Lab) -> SimpleNamespace:
                                          elem_id="anomaly-upload")
             with gr.Row(elem_id="anomaly-charts"):
                 histogram = gr.Image(first[0], label="Scores of each test set", format="png", interactive=False,
-                                     height=360, elem_id="anomaly-histogram")
+                                     show_label=False, height=360, elem_id="anomaly-histogram")
                 roc = gr.Image(first[1], label="ROC curve (dots: the threshold above)", format="png",
-                               interactive=False, height=360, elem_id="anomaly-roc")
+                               interactive=False, show_label=False, height=360, elem_id="anomaly-roc")
             examples([[e.path] for e in ex.ANOMALY], [upload],
                      "Place an example on the histogram: MNIST test digits, a (simulated) photo of a 3, a drawn 4, "
                      "a house (not a digit), an ankle boot (Fashion-MNIST)", "anomaly-examples")
@@ -109,7 +110,7 @@ def build(lab: Lab) -> SimpleNamespace:
                     gr.Markdown(nalisnick_text(summary), elem_id="nalisnick")
                 with gr.Column(scale=3):
                     gr.Image(nalisnick_chart, label="Fashion-MNIST VAE: MNIST digits look likelier?", format="png",
-                             interactive=False, height=300)
+                             interactive=False, show_label=False, height=300, elem_id="nalisnick-chart")
             with gr.Accordion("All figures (JSON, as the /anomaly_roc API returns them)", open=False):
                 result = gr.JSON(first[2], label="Result", max_height=300)
 
@@ -130,13 +131,14 @@ def build(lab: Lab) -> SimpleNamespace:
                                       label="Noise level (std, share of pixels, or block side / 28)")
                     dataset.render()
                     denoise_button = gr.Button("Add noise and denoise", variant="primary")
-            with gr.Row():
-                noisy = gr.Image(label="Noisy input", format="png", interactive=False, height=224,
-                                 elem_id="denoise-noisy")
-                denoised = gr.Image(label="VAE output", format="png", interactive=False, height=224,
-                                    elem_id="denoise-output")
-                clean = gr.Image(label="Clean input", format="png", interactive=False, height=224)
-            denoise_readout = gr.Markdown(elem_id="denoise-readout")
+            with gr.Column(elem_id="denoise-results"):
+                with gr.Row():
+                    noisy = gr.Image(label="Noisy input", format="png", interactive=False, height=224,
+                                     elem_id="denoise-noisy")
+                    denoised = gr.Image(label="VAE output", format="png", interactive=False, height=224,
+                                        elem_id="denoise-output")
+                    clean = gr.Image(label="Clean input", format="png", interactive=False, height=224)
+                denoise_readout = gr.Markdown(elem_id="denoise-readout")
             with gr.Accordion("All figures (JSON, as the /denoise API returns them)", open=False):
                 denoise_result = gr.JSON(label="Result", max_height=300)
 
@@ -145,6 +147,8 @@ def build(lab: Lab) -> SimpleNamespace:
         roc_text, result, readout, api_name=False)
     upload.change(on_roc, [threshold, upload], roc_outputs, api_name=False).then(
         roc_text, result, readout, api_name=False)
-    denoise_button.click(on_denoise, [clean_upload, dataset, kind, level], [noisy, denoised, clean, denoise_result],
-                         api_name="denoise").then(denoise_text, denoise_result, denoise_readout, api_name=False)
+    denoised_event = denoise_button.click(on_denoise, [clean_upload, dataset, kind, level],
+                                          [noisy, denoised, clean, denoise_result], api_name="denoise")
+    denoised_event.then(denoise_text, denoise_result, denoise_readout, api_name=False)
+    bring_into_view(denoised_event, "denoise-results")
     return SimpleNamespace(threshold=threshold, upload=upload, result=result, denoise_result=denoise_result)

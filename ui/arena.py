@@ -22,7 +22,7 @@ from lab.arena import (
 from lab.loading import Lab
 from ui.presenter import explain
 
-ARENA_CONCURRENCY = 1  # arena runs at once, app-wide; the rest wait in the queue (see benchmarks/arena_load.py)
+ARENA_CONCURRENCY = 1  # arena runs at once, app-wide; the rest wait in the queue (`python -m benchmarks arena queue`)
 
 HELP = """**Why does a GAN need a discriminator?** Left, the GAN: its discriminator D colours the plane
 **green** where it says "real" and **purple** where it says "fake"; black dots are real data, **red** dots
@@ -44,9 +44,7 @@ def build(lab: Lab) -> SimpleNamespace:
             raise gr.Error("This browser already has a run going: wait for it to finish or press Stop.")
         try:
             for frame in train(settings):
-                image, losses, cover, meter, figures = arena_outputs(frame, settings)
-                # no losses before the first step: an empty first plot would fix the chart's axes wrongly
-                yield image, losses if len(losses) else gr.skip(), cover, meter, figures
+                yield arena_outputs(frame, settings)
         finally:
             guard.release(session)
 
@@ -76,12 +74,10 @@ def build(lab: Lab) -> SimpleNamespace:
             with gr.Column(scale=2):
                 story = gr.Markdown(PRESET_STORY[first], elem_id="arena-story")
                 meter = gr.Markdown("Press **Train** to start.", elem_id="arena-meter")
-                losses = gr.LinePlot(x="step", y="value", color="series", title="GAN: losses and D's verdicts",
-                                     x_title="G step", y_title="loss · probability", height=200,
-                                     elem_id="arena-losses")
-                cover = gr.LinePlot(x="step", y="value", color="series", y_lim=[0, 1],
-                                    title="Mode coverage (1 = everything covered)", x_title="G step",
-                                    y_title="coverage", height=180, elem_id="arena-coverage")
+                losses = gr.Image(label="GAN: losses and D's verdicts", format="png", interactive=False,
+                                  show_label=False, height=200, elem_id="arena-losses")
+                cover = gr.Image(label="Mode coverage of GAN and VAE", format="png", interactive=False,
+                                 show_label=False, height=184, elem_id="arena-coverage")
         with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True,
                           elem_classes=["presenter-hide"]):
             with gr.Row():

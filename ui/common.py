@@ -20,9 +20,9 @@ log = logging.getLogger("lab")
 BAD_INPUT = (ValueError, FileNotFoundError)  # raised with a message for the page (PreprocessError is a ValueError)
 # Handlers run on these long-lived threads, not on whichever of Gradio's worker threads (up to 40, started and
 # ended as traffic comes and goes) picks up the event: each thread that has run the models keeps about 5 MB for
-# as long as it lives (most likely oneDNN's per-thread scratchpad). `python benchmarks/thread_memory.py
+# as long as it lives (most likely oneDNN's per-thread scratchpad). `python -m benchmarks memory per-thread
 # --threads 30`: requests run by 30 live threads themselves +146 MB (4.9 MB a thread); the same requests handed
-# to these 4 threads +27 MB (README, "Operating the Space"). Four: on two cores, one computing and one waiting each.
+# to these 4 threads +27 MB (docs/benchmarks.md, memory). Four: on two cores, one computing and one waiting each.
 COMPUTE_THREADS = 4
 COMPUTE_PREFIX = "lab-compute"
 _compute = ThreadPoolExecutor(max_workers=COMPUTE_THREADS, thread_name_prefix=COMPUTE_PREFIX)
@@ -56,6 +56,15 @@ def clear_on_failure(event, outputs: list) -> None:
     """When `event` fails, empty `outputs`, so no result of an earlier request stays beside the error."""
     event.failure(lambda: None if len(outputs) == 1 else [None] * len(outputs), None, outputs,
                   api_visibility="private", queue=False)
+
+
+def bring_into_view(event, elem_id: str) -> None:
+    """When `event` succeeds, scroll its result (the element `elem_id`) into the window, so that an action low
+    on a tab shows its result on a projector without anyone scrolling. `block: "nearest"`: the page does not
+    move when the result is already in view; again after 500 ms, once the result's pictures have loaded."""
+    scroll = f"document.getElementById('{elem_id}')?.scrollIntoView({{block: 'nearest'}})"
+    event.success(None, None, None, queue=False, api_visibility="private",
+                  js=f"() => {{ {scroll}; setTimeout(() => {scroll}, 500); }}")
 
 
 def uploaded(path: str) -> str:
@@ -137,8 +146,8 @@ def examples(rows: list, inputs: list, label: str, elem_id: str, visible_columns
 def delete_old_files(demo: gr.Blocks, age: float) -> int:
     """Delete the uploads and results `demo` cached more than `age` seconds ago; returns how many.
     Gradio's own `delete_cache` does this too, but it loops over the live sets that request threads add
-    to, and the first "Set changed size during iteration" stops it for good (seen in benchmarks/soak.py):
-    this loops over copies."""
+    to, and the first "Set changed size during iteration" stops it for good (seen in `python -m benchmarks memory
+    soak`): this loops over copies."""
     keep = set().union(*(getattr(block, "keep_in_cache", set()) for block in demo.blocks.values()))
     now, deleted = time.time(), 0
     for files in demo.temp_file_sets:

@@ -5,8 +5,10 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from lab.generate import MAX_COUNT, generate, parse_dataset, readout_text
-from lab.loading import CLASS_NAMES, DATASETS, Lab
+from lab.generate import MAX_COUNT, generate, readout_text
+from lab.inputs import parse_dataset
+from lab.loading import Lab
+from models.registry import CLASS_NAMES, DATASETS
 from ui.common import clear_on_failure, friendly
 from ui.presenter import explain
 
@@ -50,8 +52,10 @@ def build(lab: Lab) -> SimpleNamespace:
         with gr.Accordion("All figures (JSON, as the /generate API returns them)", open=False):
             stats = gr.JSON(label="Readouts", elem_id="generate-stats", max_height=300)
 
-    dataset.change(friendly(label_choices), dataset, label, api_name="generate_classes")
-    dice.click(lambda: int.from_bytes(os.urandom(3), "big"), None, seed, api_name="random_seed")
+    dataset.change(friendly(label_choices), dataset, label, api_name="generate_classes",
+                   api_visibility="undocumented")
+    dice.click(lambda: int.from_bytes(os.urandom(3), "big"), None, seed, api_name="random_seed",
+               api_visibility="undocumented")
     event = button.click(on_generate, [dataset, label, count, seed], [vae, gan, stats], api_name="generate")
     event.success(friendly(lambda s: (readout_text(s, "vae"), readout_text(s, "gan"))), stats,
                   [vae_readout, gan_readout], api_name="generate_readouts")

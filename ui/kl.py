@@ -10,7 +10,7 @@ from lab.invert import DEFAULT_STEPS, MAX_STEPS, STARTS, invert
 from lab.kl import MAX_DRAWS, ae_vs_vae, figures_text
 from lab.learn import kl_answer
 from lab.loading import Lab
-from ui.common import ImageUpload, examples, friendly, ready_to_draw
+from ui.common import ImageUpload, bring_into_view, examples, friendly, ready_to_draw
 from ui.presenter import explain, explanation
 
 KL_HELP = """### 1 · What the KL term does (below: 2 · a GAN has no encoder)
@@ -72,11 +72,11 @@ def build(lab: Lab) -> SimpleNamespace:
                 table = gr.Markdown(figures_text(first[5]), elem_id="kl-figures")
             with gr.Row(elem_id="kl-grids"):
                 vae_grid = gr.Image(first[2], label="The random codes through the VAE's decoder", format="png",
-                                    interactive=False, height=250)
+                                    interactive=False, height=250, scale=1)
                 ae_grid = gr.Image(first[3], label="The same codes through the autoencoder's decoder", format="png",
-                                   interactive=False, height=250)
+                                   interactive=False, height=250, scale=1)
                 chart = gr.Image(first[4], label="Which digits N(0, I) reaches", format="png", interactive=False,
-                                 height=250)
+                                 show_label=False, height=250, scale=2, elem_id="kl-chart")
             with gr.Accordion("All figures (JSON, as the /ae_vs_vae API returns them)", open=False):
                 figures = gr.JSON(first[5], label="Figures", max_height=300)
 
@@ -102,7 +102,7 @@ def build(lab: Lab) -> SimpleNamespace:
                     steps = gr.Slider(1, MAX_STEPS, value=DEFAULT_STEPS, step=1,
                                       label=f"GAN search: Adam steps (at most {MAX_STEPS})")
                     readout = gr.Markdown(elem_id="invert-readout")
-            with gr.Row():
+            with gr.Row(elem_id="invert-results"):
                 model_input = gr.Image(label="Your digit (28×28, what both models get)", format="png",
                                        interactive=False, height=224)
                 vae_out = gr.Image(label="VAE: one pass", format="png", interactive=False, height=224,
@@ -116,8 +116,8 @@ def build(lab: Lab) -> SimpleNamespace:
     button.click(on_ae_vs_vae, [count, seed], [vae_map, ae_map, vae_grid, ae_grid, chart, figures],
                  api_name="ae_vs_vae").then(figures_text, figures, table, api_name=False)
     outputs = [model_input, vae_out, gan_out, result]
-    upload_button.click(on_invert, [upload, steps], outputs, api_name="invert").then(
-        invert_text, result, readout, api_name=False)
-    sketch_button.click(on_invert, [sketch, steps], outputs, api_name="invert_drawing").then(
-        invert_text, result, readout, api_name=False)
+    for event in (upload_button.click(on_invert, [upload, steps], outputs, api_name="invert"),
+                  sketch_button.click(on_invert, [sketch, steps], outputs, api_name="invert_drawing")):
+        event.then(invert_text, result, readout, api_name=False)
+        bring_into_view(event, "invert-results")
     return SimpleNamespace(count=count, seed=seed, figures=figures, upload=upload, result=result)

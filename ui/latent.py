@@ -5,10 +5,11 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab import examples as ex
-from lab.generate import parse_dataset
+from lab.inputs import parse_dataset
 from lab.latent import interpolate, latent_maps, manifold
-from lab.loading import CLASS_NAMES, DATASETS, Lab
-from ui.common import ImageUpload, clear_on_failure, examples, friendly
+from lab.loading import Lab
+from models.registry import CLASS_NAMES, DATASETS
+from ui.common import ImageUpload, bring_into_view, clear_on_failure, examples, friendly
 from ui.presenter import explain
 
 HELP = """**Latent space.** Here the code is only 2 numbers, so we can draw it. Each dot is one MNIST
@@ -62,14 +63,17 @@ def build(lab: Lab) -> SimpleNamespace:
                      "Example pairs: a 1 to a 7, a (simulated) photo of a 3 to a drawn 4, trousers to an ankle boot",
                      "interpolate-examples")
         button = gr.Button("Interpolate", variant="primary")
-        vae_path = gr.Image(label="Through the VAE's latent space", format="png", interactive=False)
-        gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)
-        note = gr.Markdown()
+        with gr.Column(elem_id="latent-walks"):
+            vae_path = gr.Image(label="Through the VAE's latent space", format="png", interactive=False)
+            gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)
+            note = gr.Markdown()
 
     decoded = grid_button.click(friendly(lambda n: manifold(lab, n)), grid_size, grid, api_name="manifold")
     clear_on_failure(decoded, [grid])
-    dataset.change(friendly(pair_choices), dataset, [label_a, label_b], api_name="interpolate_classes")
+    dataset.change(friendly(pair_choices), dataset, [label_a, label_b], api_name="interpolate_classes",
+                   api_visibility="undocumented")
     walked = button.click(on_interpolate, [dataset, label_a, seed_a, label_b, seed_b, steps, image_a, image_b],
                           [vae_path, gan_path, note], api_name="interpolate")
     clear_on_failure(walked, [vae_path, gan_path, note])
+    bring_into_view(walked, "latent-walks")
     return SimpleNamespace(vae_map=vae_map, grid_size=grid_size, grid=grid, seeds=[seed_a, seed_b])

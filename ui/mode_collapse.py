@@ -32,8 +32,6 @@ def build(lab: Lab) -> SimpleNamespace:
         first = show(n)
     except (FileNotFoundError, ValueError) as err:  # a weights folder without the collapse run: say so
         n, first = 1, (None, None, None, None, None, f"**Notice:** {err}")
-    bars = dict(x="class", y="share", y_lim=[0, 1], x_title="digit, as the classifier reads it",
-                y_title="share of samples", height=250, sort=None)
     with gr.Tab("Mode collapse", id="mode-collapse", elem_id="tab-mode-collapse"):
         explain(HELP, "Explanation: the two GANs")
         epoch = gr.Slider(1, max(n, 2), value=n, step=1, label=f"Epoch of the collapsing GAN (1–{n})",
@@ -42,12 +40,14 @@ def build(lab: Lab) -> SimpleNamespace:
         with gr.Row(equal_height=False):
             collapsed = gr.Image(first[0], label="Collapsing GAN", format="png",
                                  interactive=False, height=280, elem_id="mode-collapse-grid")
-            collapse_hist = gr.BarPlot(first[2], title="Collapsing GAN: 1,000 samples", **bars,
-                                       elem_id="mode-collapse-histogram")
+            collapse_hist = gr.Image(first[2], label="Collapsing GAN: digits the classifier reads", format="png",
+                                     interactive=False, show_label=False, height=280,
+                                     elem_id="mode-collapse-histogram")
             healthy = gr.Image(first[1], label="Healthy GAN, same epoch", format="png",
                                interactive=False, height=280, elem_id="mode-collapse-healthy")
-            healthy_hist = gr.BarPlot(first[3], title="Healthy GAN (final): 10,000 samples", **bars,
-                                      elem_id="mode-collapse-healthy-histogram")
+            healthy_hist = gr.Image(first[3], label="Healthy GAN: digits the classifier reads", format="png",
+                                    interactive=False, show_label=False, height=280,
+                                    elem_id="mode-collapse-healthy-histogram")
         with gr.Accordion("Figures (JSON)", open=False):
             figures = gr.JSON(first[4], label="Figures", max_height=300)
 

@@ -54,11 +54,6 @@ body.presenter #reconstruct-upload, body.presenter #reconstruct-drawing { height
 /* tables: compact cells, no word broken in two */
 body.presenter .prose td, body.presenter .prose th { padding: 3px 8px !important; line-height: 1.2;
   overflow-wrap: normal !important; word-break: normal !important; }
-/* charts: their text at a size their height can hold */
-body.presenter #arena-losses, body.presenter #arena-coverage, body.presenter #time-machine-chart-1,
-body.presenter #time-machine-chart-2, body.presenter #mode-collapse-histogram,
-body.presenter #mode-collapse-healthy-histogram { --text-xxs: 12px; --text-xs: 13px; --text-sm: 14px;
-  --text-md: 16px; --text-lg: 18px; --block-label-text-size: 16px; --block-title-text-size: 16px; }
 /* KL & encoder: the two maps narrow, the figures beside them wide; the decodes below */
 body.presenter #kl-maps > .block:not(#kl-figures) { flex: 0 0 235px !important; height: 245px !important; }
 body.presenter #kl-grids > .block { height: 175px !important; }

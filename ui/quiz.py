@@ -5,8 +5,9 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from lab.loading import DATASETS, Lab
+from lab.loading import Lab
 from lab.quiz import SOURCES, answer, explanation_text, new_state, score_text, start_round
+from models.registry import DATASETS
 from ui.common import friendly
 from ui.presenter import explain
 

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab import examples as ex
-from lab.loading import DATASETS, Lab
+from lab.loading import Lab
 from lab.reconstruct import reconstruct, verdict_text
+from models.registry import DATASETS
 from ui.common import Drawing, ImageUpload, clear_on_failure, examples, friendly, ready_to_draw
 from ui.presenter import explain
 

@@ -44,7 +44,7 @@ def test_invert_a_fixture_digit(client):
 def test_anomaly_roc(client):
     histogram, roc, result = client.predict(300, handle_file(DIGIT), api_name="/anomaly_roc")
     result = as_dict(result)
-    assert Image.open(histogram).size == (640, 360) and Image.open(roc).size == (480, 360)
+    assert Image.open(histogram).size == (480, 270) and Image.open(roc).size == (400, 270)
     assert result["false_positive_rate_mnist"] < 0.001 and result["auroc_fashion-mnist"] > 0.99
     assert result["your_score"] < 300 and result["your_picture_flagged"] is False
 

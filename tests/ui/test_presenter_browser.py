@@ -97,6 +97,81 @@ def main_action(page, tab: str, digit: Path) -> None:
     settle(page, RESULTS[tab][0])
 
 
+# The actions further down a tab (its second section): tab name -> [(what to do, the result's elements)]. After
+# each, its result must be in the window as the page then stands: the page brings it into view itself.
+def interpolate(page) -> None:
+    page.get_by_role("button", name="Interpolate", exact=True).click()
+    page.locator("#latent-walks img").first.wait_for(timeout=60_000)
+
+
+def encode_example(page) -> None:
+    page.locator("#invert-examples .gallery-item").first.click()
+    page.locator("#invert-upload img").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Encode the upload", exact=True).click()
+    page.locator("#invert-readout").get_by_text("GAN: error").wait_for(timeout=60_000)
+
+
+def denoise_example(page) -> None:
+    page.locator("#denoise-examples .gallery-item").first.click()
+    page.locator("#denoise-upload img").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Add noise and denoise", exact=True).click()
+    page.locator("#denoise-readout").get_by_text("PSNR noisy vs clean").wait_for(timeout=60_000)
+
+
+SECOND_ACTIONS = {
+    "Latent space": [(interpolate, ["#latent-walks"])],
+    "KL & encoder": [(encode_example, ["#invert-results"])],
+    "Anomalies & denoising": [(denoise_example, ["#denoise-results"])],
+}
+
+
+def outside_window(page, selectors: list[str], width: int = 1280, height: int = 720) -> list[str]:
+    """The selectors whose element is not wholly inside the window as the page is scrolled now (to the pixel:
+    a box's edges fall on fractions of one)."""
+    problems = []
+    for selector in selectors:
+        box = page.locator(selector).bounding_box()
+        if box is None or box["y"] < -1 or box["y"] + box["height"] > height + 1 or box["x"] + box["width"] > width + 1:
+            problems.append(f"{selector} at {box}")
+    return problems
+
+
+CHARTS = ["#arena-losses", "#arena-coverage", "#time-machine-chart-1", "#time-machine-chart-2",
+          "#mode-collapse-histogram", "#mode-collapse-healthy-histogram", "#anomaly-histogram", "#anomaly-roc",
+          "#nalisnick-chart", "#kl-chart"]  # every chart on the page: PIL pictures (lab/plots.py)
+MIN_CHART_PX = 16  # chart text (titles, axes, legends) as the page shows it
+
+
+def small_charts(page, tab_id: str) -> list[str]:
+    """The tab's visible charts whose smallest text (lab.plots.TEXT_PX at the picture's own size) the page
+    shows under MIN_CHART_PX: the picture is scaled by min(shown / natural) of its sides (object-fit: contain)."""
+    from lab.plots import TEXT_PX
+
+    scales = page.evaluate(f"""() => Object.fromEntries({CHARTS}.map(id => [id, document.querySelector(
+        '#{tab_id} ' + id + ' img')]).filter(([, img]) => img && img.offsetParent !== null && img.naturalWidth)
+        .map(([id, img]) => [id, Math.min(img.clientWidth / img.naturalWidth,
+                                          img.clientHeight / img.naturalHeight)]))""")
+    return [f"{chart}: text at {TEXT_PX * scale:.1f} px" for chart, scale in scales.items()
+            if TEXT_PX * scale < MIN_CHART_PX]
+
+
+def covered_pictures(page, tab_id: str) -> list[str]:
+    """The tab's visible result pictures (not uploads) that their own label or buttons overlap (Gradio floats both
+    over the picture's top corners unless app.CSS moves them)."""
+    return page.evaluate(f"""() => [...document.querySelectorAll(
+        '#{tab_id} .block:has(> .image-container):not(:has(input[type=file]))')]
+        .filter(b => b.offsetParent !== null && b.querySelector('img'))
+        .flatMap(b => {{
+            const img = b.querySelector('.image-container img').getBoundingClientRect();
+            return [...b.querySelectorAll(':scope > label[data-testid=block-label], .icon-button-wrapper.top-panel')]
+                .filter(e => e.offsetParent !== null)
+                .map(e => [e, e.getBoundingClientRect()])
+                .filter(([e, r]) => r.width && Math.min(r.right, img.right) - Math.max(r.left, img.left) > 1
+                                    && Math.min(r.bottom, img.bottom) - Math.max(r.top, img.top) > 1)
+                .map(([e]) => (b.id || 'a picture') + ': ' + (e.innerText.trim() || 'its buttons'));
+        }})""")
+
+
 def small_text(page, tab_id: str) -> list[str]:
     """The visible paragraphs, list items, table cells and labels of the tab whose font is under MIN_PX."""
     return page.evaluate(f"""() => [...document.querySelectorAll(
@@ -125,11 +200,16 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
         page.evaluate("window.scrollTo(0, 0)")  # what the room sees without anyone scrolling
         page.wait_for_timeout(200)
         page.screenshot(path=str(ARTIFACTS / f"presenter-{tab_id[4:]}-1280x720.png"))
-        for selector in results:
-            box = page.locator(selector).bounding_box()
-            if box is None or box["y"] < 0 or box["y"] + box["height"] > 720 or box["x"] + box["width"] > 1280:
-                problems.append(f"{tab}: {selector} at {box}")
+        problems += [f"{tab}: {where}" for where in outside_window(page, results)]
         problems += [f"{tab}: text under {MIN_PX} px: {text}" for text in small_text(page, tab_id)]
+        problems += [f"{tab}: {chart}" for chart in small_charts(page, tab_id)]
+        problems += [f"{tab}: covered by its label: {what}" for what in covered_pictures(page, tab_id)]
+        for number, (action, second_results) in enumerate(SECOND_ACTIONS.get(tab, []), start=2):
+            action(page)
+            settle(page, tab_id)
+            page.wait_for_timeout(800)  # the scroll into view (ui.common.bring_into_view: again at 500 ms)
+            page.screenshot(path=str(ARTIFACTS / f"presenter-{tab_id[4:]}-action{number}-1280x720.png"))
+            problems += [f"{tab}, {action.__name__}: {where}" for where in outside_window(page, second_results)]
     page.close()
     assert not problems, "\n".join(problems)
 

@@ -6,10 +6,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from lab.loading import load_lab
 from lab.quiz import SOURCES, new_round
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def scores(text: str) -> tuple[int, int, int]:
@@ -17,14 +14,13 @@ def scores(text: str) -> tuple[int, int, int]:
     return int(score), int(answered), int(streak)
 
 
-def test_quiz_round_and_answer(client):
+def test_quiz_round_and_answer(client, shipped_lab):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert [p["parameter_name"] for p in endpoints["/quiz_round"]["parameters"]] == ["seed", "dataset"]
     assert [p["parameter_name"] for p in endpoints["/quiz_answer"]["parameters"]] == ["guess"]
     assert endpoints["/quiz_answer"]["parameters"][0]["type"]["enum"] == list(SOURCES)
 
-    lab = load_lab(ROOT / "weights", namespace="", names=["vae-mnist", "gan-mnist", "classifier-mnist"])
-    answers = {seed: new_round(lab, seed, "MNIST")[1] for seed in range(12)}
+    answers = {seed: new_round(shipped_lab, seed, "MNIST")[1] for seed in range(12)}
     prompts = {}
     for seed in (min(s for s, a in answers.items() if a == source) for source in SOURCES):
         picture, prompt, next_seed, verdict = client.predict(seed, "MNIST", api_name="/quiz_round")

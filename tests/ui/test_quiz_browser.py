@@ -2,25 +2,19 @@
 at a projector's 1280x720 and at desktop size; screenshots go to test-artifacts/."""
 
 import re
-from pathlib import Path
 
 import pytest
 
-from lab.loading import DATASETS, load_lab
 from lab.quiz import new_round
 from tests.conftest import ARTIFACTS
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("width, height, dataset, source", [(1280, 720, "MNIST", "Real"),
                                                             (1600, 1000, "Fashion-MNIST", "GAN")])
-def test_quiz_in_the_browser(app_url, browser, width, height, dataset, source):
+def test_quiz_in_the_browser(app_url, browser, shipped_lab, width, height, dataset, source):
     from playwright.sync_api import expect  # here: the `browser` fixture skips where playwright is missing
 
-    name = DATASETS[dataset]
-    lab = load_lab(ROOT / "weights", namespace="", names=[f"vae-{name}", f"gan-{name}", f"classifier-{name}"])
-    seed = next(s for s in range(5, 50) if new_round(lab, s, dataset)[1] == source)
+    seed = next(s for s in range(5, 50) if new_round(shipped_lab, s, dataset)[1] == source)
     page = browser.new_page(viewport={"width": width, "height": height})  # a new page: a new session, score 0
     page.goto(app_url)
     page.get_by_role("tab", name="Quiz").click()

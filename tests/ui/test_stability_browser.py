@@ -26,8 +26,11 @@ def test_the_stability_tabs_in_the_browser(app_url, browser, size):
 
     page.get_by_role("tab", name="Time machine").click()
     page.locator("#time-machine-grid img").wait_for(timeout=30_000)
-    page.locator("#time-machine-chart-1").get_by_text("D and G losses").wait_for(timeout=30_000)
+    page.locator("#time-machine-chart-1 img").wait_for(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / f"time-machine-{size}.png"))
+    grid = page.locator("#time-machine-grid").bounding_box()  # the whole grid without scrolling, normal mode too
+    assert grid["y"] >= 0 and grid["y"] + grid["height"] <= SIZES[size]["height"], grid
 
     page.get_by_role("tab", name="Mode collapse").click()
     page.locator("#mode-collapse-grid img").wait_for(timeout=30_000)
