@@ -10,6 +10,8 @@ import sys
 import time
 import urllib.request
 
+import pytest
+
 from tests.conftest import ROOT, free_port
 
 WEIGHTS = ROOT / "weights"
@@ -43,26 +45,47 @@ def widen(folder):  # config.json no longer matches the weights
     (folder / "config.json").write_text(json.dumps({**config, "hidden_dim": config["hidden_dim"] * 2}))
 
 
+def check_line(stderr: str, tmp_path, name: str, expected: str) -> None:
+    """The one line `main` prints when the weights in `tmp_path/weights-<name>` stop it."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    assert lines[0].startswith("VAE vs GAN Lab cannot start: ") and expected in lines[0]
+    folder = tmp_path / f"weights-{name}" / name
+    assert f"Fix: `git checkout {folder}` restores the shipped copy, or " in lines[0]
+    recorded = "history.json" if "model.safetensors" in expected else "metrics.json"
+    assert json.loads((WEIGHTS / name / recorded).read_text())["command"] in lines[0]
+
+
 def test_broken_weights_stop_the_app_with_one_line(tmp_path):
-    cases = [  # (model, damage, what the line must say)
-        ("gan-mnist", truncate, "gan-mnist/model.safetensors is not a readable safetensors file"),
-        ("vae-mnist", widen, "vae-mnist/model.safetensors do not match its config.json"),
-        ("vae2d-mnist", lambda f: (f / "latent_map.npz").unlink(), "vae2d-mnist/latent_map.npz is missing"),
-    ]
-    runs = [(subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=app_env(LAB_WEIGHTS_DIR=broken_weights(tmp_path, name, damage),
-                                                     GRADIO_SERVER_PORT=str(free_port()))), name, expected)
-            for name, damage, expected in cases]  # started together: the three start-ups share the wait
-    for process, name, expected in runs:
-        stdout, stderr = process.communicate(timeout=300)
-        assert process.returncode == 1, (stdout, stderr)
-        lines = stderr.strip().splitlines()
-        assert len(lines) == 1 and "Traceback" not in stdout + stderr, stderr
-        assert lines[0].startswith("VAE vs GAN Lab cannot start: ") and expected in lines[0]
-        folder = tmp_path / f"weights-{name}" / name
-        assert f"Fix: `git checkout {folder}` restores the shipped copy, or " in lines[0]
-        recorded = "history.json" if "model.safetensors" in expected else "metrics.json"
-        assert json.loads((WEIGHTS / name / recorded).read_text())["command"] in lines[0]
+    """A real `python app.py` on truncated weights: exit status 1 and one line on stderr."""
+    weights = broken_weights(tmp_path, "gan-mnist", truncate)
+    process = subprocess.run([sys.executable, "app.py"], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                             env=app_env(LAB_WEIGHTS_DIR=weights, GRADIO_SERVER_PORT=str(free_port())))
+    assert process.returncode == 1, (process.stdout, process.stderr)
+    assert "Traceback" not in process.stdout
+    check_line(process.stderr, tmp_path, "gan-mnist", "gan-mnist/model.safetensors is not a readable safetensors file")
+
+
+@pytest.mark.parametrize("name, damage, expected", [
+    ("vae-mnist", widen, "vae-mnist/model.safetensors do not match its config.json"),
+    ("vae2d-mnist", lambda f: (f / "latent_map.npz").unlink(), "vae2d-mnist/latent_map.npz is missing"),
+])
+def test_other_broken_weights_stop_main_with_one_line(tmp_path, monkeypatch, capsys, name, damage, expected):
+    """The same `app.main` in this process (no second start-up of torch and Gradio) on other damage."""
+    import torch
+
+    import app
+
+    monkeypatch.setenv("LAB_WEIGHTS_DIR", broken_weights(tmp_path, name, damage))
+    monkeypatch.setenv("LAB_HUB_NAMESPACE", "")
+    threads = torch.get_num_threads()  # main sets the serving threads: the rest of the suite keeps its own
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            app.main()
+    finally:
+        torch.set_num_threads(threads)
+    assert stopped.value.code == 1
+    check_line(capsys.readouterr().err, tmp_path, name, expected)
 
 
 def test_unreachable_hub_falls_back_to_local_weights_with_a_visible_notice(tmp_path):

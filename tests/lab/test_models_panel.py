@@ -28,8 +28,9 @@ def test_local_model_info(gan_lab):
     assert info["parameters"] == sum(p.numel() for p in gan_lab.model("gan-mnist").parameters()) == 307_793
     assert info["weights_bytes"] == (WEIGHTS / "gan-mnist" / "model.safetensors").stat().st_size
     assert info["weights"].read_bytes() == (WEIGHTS / "gan-mnist" / "model.safetensors").read_bytes()
-    assert info["hub"] is None and source_markdown(info) == f"Loaded from the local folder `{WEIGHTS / 'gan-mnist'}`."
-    assert info["code"].splitlines()[1] == f'model = load_model("{WEIGHTS / "gan-mnist"}")'
+    folder = Path("weights") / "gan-mnist"  # as the shipped_lab fixture loads it, relative to the repository
+    assert info["hub"] is None and source_markdown(info) == f"Loaded from the local folder `{folder}`."
+    assert info["code"].splitlines()[1] == f'model = load_model("{folder}")'
     summary = summary_markdown(info)
     for key, value in figures(metrics).items():
         assert f"{key} | **{value}**" in summary

@@ -8,7 +8,8 @@ import pytest
 from tests.conftest import ARTIFACTS, ROOT
 
 
-@pytest.mark.parametrize("width,height", [(1280, 720), (1600, 1000)])
+# desktop size: the slow mark (python -m pytest -m slow); the projector's 1280x720 checks every part by default
+@pytest.mark.parametrize("width,height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
 def test_lesson_tabs_in_the_browser(app_url, browser, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url)

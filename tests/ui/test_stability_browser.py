@@ -8,7 +8,8 @@ from tests.conftest import ARTIFACTS
 SIZES = {"1280x720": {"width": 1280, "height": 720}, "1600x1000": {"width": 1600, "height": 1000}}
 
 
-@pytest.mark.parametrize("size", SIZES)
+# desktop size: the slow mark (python -m pytest -m slow); the projector's 1280x720 checks every part by default
+@pytest.mark.parametrize("size", ["1280x720", pytest.param("1600x1000", marks=pytest.mark.slow)])
 def test_the_stability_tabs_in_the_browser(app_url, browser, size):
     page = browser.new_page(viewport=SIZES[size])
     page.goto(app_url)
