@@ -43,10 +43,12 @@ from ui.common import friendly, keep_cache_bounded  # noqa: E402
 
 CSS = (
     "img { image-rendering: pixelated; }\n"  # keep upscaled 28x28 pixels square in the browser
-    # a result picture's label on a line of its own above it, its buttons on that line too, so neither covers the
-    # top row of a sample grid (Gradio floats both over the picture's top corners); uploads keep Gradio's layout
-    ".block:has(> .image-container):not(:has(input[type=file])) > label[data-testid='block-label'].float "
-    "{ position: static; }\n"
+    # a result picture's label on a line of its own above it and its buttons on that line too, so neither covers
+    # the top row of a sample grid (Gradio floats both over the picture's top corners); a picture of fixed height
+    # gives the label's line back (font x 1.5 + padding); uploads keep Gradio's layout
+    ".block:not(:has(input[type=file])) > label[data-testid='block-label'].float:not(.sr-only) { position: static; }\n"
+    ".block:not(:has(input[type=file])) > label[data-testid='block-label'].float:not(.sr-only) ~ .image-container "
+    "{ height: calc(100% - var(--block-label-text-size) * 1.5 - 14px); }\n"
     ".block:not(:has(input[type=file])) > .image-container > .icon-button-wrapper.top-panel "
     "{ transform: translateY(-100%); }\n"
     + presenter.CSS
