@@ -149,6 +149,7 @@ def build(lab: Lab) -> SimpleNamespace:
         roc_text, result, readout, api_name=False)
     denoised_event = denoise_button.click(on_denoise, [clean_upload, dataset, kind, level],
                                           [noisy, denoised, clean, denoise_result], api_name="denoise")
-    denoised_event.then(denoise_text, denoise_result, denoise_readout, api_name=False)
-    bring_into_view(denoised_event, "denoise-results")
+    # into view once the readout under the pictures is written too (it makes the result taller)
+    bring_into_view(denoised_event.then(denoise_text, denoise_result, denoise_readout, api_name=False),
+                    "denoise-results")
     return SimpleNamespace(threshold=threshold, upload=upload, result=result, denoise_result=denoise_result)

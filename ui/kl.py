@@ -100,7 +100,7 @@ def build(lab: Lab) -> SimpleNamespace:
                                                  elem_id="invert-drawing-clear")
                 with gr.Column():
                     steps = gr.Slider(1, MAX_STEPS, value=DEFAULT_STEPS, step=1,
-                                      label=f"GAN search: Adam steps (at most {MAX_STEPS})")
+                                      label=f"GAN search: Adam steps (at most {MAX_STEPS})", elem_id="invert-steps")
                     readout = gr.Markdown(elem_id="invert-readout")
             with gr.Row(elem_id="invert-results"):
                 model_input = gr.Image(label="Your digit (28×28, what both models get)", format="png",
@@ -118,6 +118,6 @@ def build(lab: Lab) -> SimpleNamespace:
     outputs = [model_input, vae_out, gan_out, result]
     for event in (upload_button.click(on_invert, [upload, steps], outputs, api_name="invert"),
                   sketch_button.click(on_invert, [sketch, steps], outputs, api_name="invert_drawing")):
-        event.then(invert_text, result, readout, api_name=False)
-        bring_into_view(event, "invert-results")
+        # into view once the readout above the pictures is written too (it moves them down)
+        bring_into_view(event.then(invert_text, result, readout, api_name=False), "invert-results")
     return SimpleNamespace(count=count, seed=seed, figures=figures, upload=upload, result=result)
