@@ -99,6 +99,6 @@ def nalisnick_figure(lab: Lab) -> tuple[np.ndarray, dict]:
     scores = reference_scores(lab, "vae-fashion-mnist")
     summary = anomaly_summary(lab)
     chart = histogram_chart({SETS[k]: (scores[k], COLOURS[k]) for k in ("fashion-mnist", "mnist")}, [],
-                            title="Fashion-MNIST VAE: -ELBO (nats, log scale)", legend_left=True, width=530,
+                            title="Fashion-MNIST VAE: -ELBO (nats, log scale)", width=530,
                             height=300)
     return chart, summary

@@ -30,18 +30,8 @@ def _canvas(width: int, height: int, title: str, top: int = MARGIN["top"], botto
     return image, draw, box
 
 
-def _legend(draw, box, entries: list[tuple[str, tuple]], top: int | None = None, left: bool = False) -> None:
-    y = top if top is not None else box[1] + 8
-    x = box[0] + 10 if left else box[2] - 250
-    for name, colour in entries:
-        draw.rectangle([x, y + 4, x + 14, y + 18], fill=colour)
-        draw.text((x + 20, y), name, fill=TEXT, font=font(TEXT_PX))
-        y += 24
-
-
 def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tuple[float, str, tuple]],
-                    title: str, bins: int = 60, width: int = 640, height: int = 360,
-                    legend_left: bool = False) -> np.ndarray:
+                    title: str, bins: int = 60, width: int = 640, height: int = 360) -> np.ndarray:
     """Overlaid outline histograms (share of each set per bin) on a log x axis; `marks`: (value, label,
     colour) drawn as vertical lines."""
     values = np.concatenate([v for v, _ in series.values()] + [np.array([m[0] for m in marks])])
@@ -49,7 +39,8 @@ def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tup
     edges = np.linspace(low, high, bins + 1)
     shares = {name: np.histogram(np.log10(np.maximum(v, 1e-3)), edges)[0] / len(v) for name, (v, _) in series.items()}
     top = max(s.max() for s in shares.values()) * 1.1
-    image, draw, (x0, y0, x1, y1) = _canvas(width, height, title)
+    rows = _legend_rows(list(series), width - 20)
+    image, draw, (x0, y0, x1, y1) = _canvas(width, height, title, top=MARGIN["top"] + 24 * len(rows))
 
     def px(log_value):
         return x0 + (log_value - low) / (high - low) * (x1 - x0)
@@ -78,15 +69,15 @@ def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tup
                   fill=colour, font=font(TEXT_PX))
     draw.text((x0, y1 + 32), "share per bin · higher = less like the training data",
               fill=AXES, font=font(TEXT_PX))
-    _legend(draw, (x0, y0, x1, y1), [(name, colour) for name, (_, colour) in series.items()], top=y0 + 50,
-            left=legend_left)
+    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, colour) in series.items()})
     return np.asarray(image)
 
 
 def line_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, tuple]], points: list[tuple[float, float, tuple]],
                title: str, x_label: str, y_label: str, width: int = 480, height: int = 360) -> np.ndarray:
     """Curves on [0, 1] x [0, 1] (ROC) with the chance diagonal and marked points."""
-    image, draw, (x0, y0, x1, y1) = _canvas(width, height, title)
+    rows = _legend_rows(list(curves), width - 20)
+    image, draw, (x0, y0, x1, y1) = _canvas(width, height, title, top=MARGIN["top"] + 24 * len(rows))
 
     def px(x, y):
         return x0 + x * (x1 - x0), y1 - y * (y1 - y0)
@@ -102,7 +93,7 @@ def line_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, tuple]], points: 
         draw.text((x0 - 30, px(0, t)[1] - 10), f"{t:g}", fill=TEXT, font=font(TEXT_PX))
     draw.text((x0 + 40, y1 + 28), x_label, fill=AXES, font=font(TEXT_PX))
     draw.text((x0 + 8, y0 + 6), y_label, fill=AXES, font=font(TEXT_PX))
-    _legend(draw, (x0, y0, x1, y1), [(name, colour) for name, (_, _, colour) in curves.items()], top=y1 - 60)
+    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, _, colour) in curves.items()})
     return np.asarray(image)
 
 
