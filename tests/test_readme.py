@@ -294,3 +294,14 @@ def test_operating_limits_name_constants_that_are_where_it_says():
         for name in where:
             if re.fullmatch(r"[A-Z][A-Z_]+", name):
                 assert name in sources, (row[0], name)
+
+
+def test_the_readme_shows_a_screenshot_of_the_page_the_browser_test_makes():
+    """docs/images/lab.png is tests/ui/test_presenter_browser.py's screenshot of the Generate tab after Generate
+    at a projector's 1280x720, copied when the page changes:
+    `cp test-artifacts/presenter-generate-1280x720.png docs/images/lab.png`."""
+    from PIL import Image
+
+    assert "docs/images/lab.png" in README
+    with Image.open(DOCS / "images" / "lab.png") as shot:
+        assert shot.size == (1280, 720)

@@ -6,6 +6,10 @@ def click_example(page, examples_id: str, index: int) -> None:
     page.locator(f"#{examples_id}").locator("button.gallery-item, tr.tr-body").nth(index).click()
 
 
+MOVES = 4  # pointer moves per segment of a stroke: the pad joins them with straight lines, and each move
+# redraws the canvas (about 0.35 s in a software-rendered headless Chromium)
+
+
 def draw(page, pad_id: str, points: list[tuple[float, float]]) -> None:
     """One stroke through `points` (fractions of the drawing area), without touching the pad's toolbar first.
     The drawing area is the square in the middle of the editor's canvas (a stroke must start on it)."""
@@ -16,8 +20,8 @@ def draw(page, pad_id: str, points: list[tuple[float, float]]) -> None:
     page.mouse.move(*xy[0])
     page.mouse.down()
     for (x0, y0), (x1, y1) in zip(xy, xy[1:], strict=False):
-        for k in range(1, 11):
-            page.mouse.move(x0 + (x1 - x0) * k / 10, y0 + (y1 - y0) * k / 10)
+        for k in range(1, MOVES + 1):
+            page.mouse.move(x0 + (x1 - x0) * k / MOVES, y0 + (y1 - y0) * k / MOVES)
     page.mouse.up()
 
 

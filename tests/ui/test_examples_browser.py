@@ -50,23 +50,28 @@ def test_examples_on_reconstruct_and_anomalies(app_url, browser, width, height):
 
 
 def test_the_pads_draw_at_once_and_after_clear(app_url, browser):
+    """The sketchpad sends its canvas as blobs; ui/common.py Drawing hands them to lab/preprocess.py as bytes, and
+    the stroke is read as the digit drawn: at once, after Clear, and with the brush picked first."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(app_url)
     page.get_by_role("tab", name="Reconstruct").click()
-    page.wait_for_timeout(1000)
+    page.locator("#reconstruct-drawing canvas").last.wait_for(timeout=30_000)
     draw(page, "reconstruct-drawing", [(0.5, 0.15), (0.5, 0.85)])  # a "1", no click on the brush first
     text = verdict_after(page, "Reconstruct the drawing", "redraws this as a 1 (")
     assert "Your input itself" not in text, text  # the drawing itself is read as a 1 too
+    page.screenshot(path=str(ARTIFACTS / "examples-drawing-1-1280x720.png"))
 
     page.locator("#reconstruct-drawing-clear").click()
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(500)
+    # already selected: a click on "Brush" shows "Brush Size" too, and the pad still draws
+    page.locator("#reconstruct-drawing").get_by_role("button", name="Brush", exact=True).click()
     draw(page, "reconstruct-drawing", [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)])  # a "7" on the cleared pad
     verdict_after(page, "Reconstruct the drawing", "redraws this as a 7 (")  # a 7 alone: the 1 was cleared
     page.locator("#reconstruct-drawing").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(ARTIFACTS / "examples-drawing-7-1280x720.png"))
 
     page.get_by_role("tab", name="KL & encoder").click()
-    page.wait_for_timeout(1000)
+    page.locator("#invert-drawing canvas").last.wait_for(timeout=30_000)
     page.locator("#invert-drawing").scroll_into_view_if_needed()
     draw(page, "invert-drawing", [(0.5, 0.15), (0.5, 0.85)])
     steps = page.locator("#invert-steps input[type=number]")  # one Adam step: the pad is under test, not the search

@@ -16,6 +16,7 @@ MIN_PX = 22  # body text in presenter mode, at 1280x720
 
 
 def digit_file(mnist_fixture, folder: Path) -> Path:
+    """The first MNIST test digit of the fixture (a 7), as a 140x140 PNG to upload."""
     images, _ = mnist_fixture
     path = folder / "digit.png"
     Image.fromarray((images[0, 0].numpy() * 255).astype(np.uint8)).resize((140, 140)).save(path)
@@ -187,7 +188,7 @@ def digit(mnist_fixture, tmp_path_factory):
     return digit_file(mnist_fixture, tmp_path_factory.mktemp("presenter"))
 
 
-def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, browser, digit):
+def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, browser, digit, mnist_fixture):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(app_url + "?presenter=1")
     page.wait_for_function("document.body.classList.contains('presenter')", timeout=30_000)
@@ -198,6 +199,10 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
     for tab, (tab_id, results) in RESULTS.items():
         page.get_by_role("tab", name=tab, exact=True).click()
         main_action(page, tab, digit)
+        if tab == "Reconstruct":  # the upload is read as its digit, with its anomaly percentile
+            verdict = page.locator("#reconstruct-verdict").inner_text()
+            assert f"redraws this as a {int(mnist_fixture[1][0])} (" in verdict, verdict
+            assert "real test digits reconstruct better" in verdict, verdict
         page.evaluate("window.scrollTo(0, 0)")  # what the room sees without anyone scrolling
         page.wait_for_timeout(200)
         page.screenshot(path=str(ARTIFACTS / f"presenter-{tab_id[4:]}-1280x720.png"))
