@@ -27,6 +27,7 @@ import torch  # noqa: E402
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, StartupError, load_lab  # noqa: E402
 from lab.preprocess import MAX_UPLOAD_MB  # noqa: E402
+from ui import access, links, presenter  # noqa: E402
 from ui import anomaly as anomaly_tab  # noqa: E402
 from ui import arena as arena_tab  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
@@ -35,7 +36,6 @@ from ui import latent as latent_tab  # noqa: E402
 from ui import learn as learn_tab  # noqa: E402
 from ui import mode_collapse as mode_collapse_tab  # noqa: E402
 from ui import models as models_tab  # noqa: E402
-from ui import presenter  # noqa: E402
 from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
 from ui import time_machine as time_machine_tab  # noqa: E402
@@ -51,11 +51,14 @@ CSS = (
     "{ height: calc(100% - var(--block-label-text-size) * 1.5 - 14px); }\n"
     ".block:not(:has(input[type=file])) > .image-container > .icon-button-wrapper.top-panel "
     "{ transform: translateY(-100%); }\n"
+    + access.CSS
     + presenter.CSS
 )
 # launch() settings, shared with the tests' app. show_error: a value the page never sends (a word for a slider,
 # not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
-LAUNCH = {"css": CSS, "max_file_size": f"{MAX_UPLOAD_MB}mb", "show_error": True}
+# theme and head: ui/access.py (contrast, and repairs to Gradio's markup for screen readers).
+LAUNCH = {"css": CSS, "theme": access.THEME, "head": access.HEAD, "max_file_size": f"{MAX_UPLOAD_MB}mb",
+          "show_error": True}
 CACHE_SECONDS = int(os.environ.get("LAB_CACHE_SECONDS", "3600"))  # uploads and results are deleted at this age
 # torch's threads while Gradio runs events in parallel threads. `python -m benchmarks threads --workers 4
 # --requests 36 --rounds 2` on the shared 2-core machine: 1 thread 2.38, 2.26 s; 2 threads 1.92, 2.53 s: no clear
@@ -104,6 +107,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
         for notice in lab.notices:
             gr.Markdown(f"**Notice:** {notice}")
         switch = presenter.switch()
+        link_note = links.note()  # what a link to a view got wrong, above the tabs; hidden for a good link
         with gr.Tabs() as tabs:
             learn_tab.build(lab, tabs)
             gen = generate_tab.build(lab)
@@ -111,10 +115,10 @@ def build_demo(lab: Lab) -> gr.Blocks:
             lat = latent_tab.build(lab)
             kl = kl_tab.build(lab)
             anomaly_tab.build(lab)
-            arena_tab.build(lab)
-            time_machine_tab.build(lab)
-            mode_collapse_tab.build(lab)
-            quiz_tab.build(lab)
+            arena = arena_tab.build(lab)
+            time_machine = time_machine_tab.build(lab)
+            mode_collapse = mode_collapse_tab.build(lab)
+            quiz = quiz_tab.build(lab)
             models_tab.build(lab)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.
@@ -128,7 +132,10 @@ def build_demo(lab: Lab) -> gr.Blocks:
                           api_name=f"{api_name}_details", api_visibility="undocumented")
         demo.load(friendly(lambda n: manifold(lab, n)), lat.grid_size, lat.grid, api_name="manifold_on_load",
                   api_visibility="undocumented")
-        presenter.wire(demo, switch, seeds=[gen.seed, kl.seed, *lat.seeds])  # fixed in presenter mode
+        switched = presenter.wire(demo, switch, seeds=[gen.seed, kl.seed, *lat.seeds])  # fixed in presenter mode
+        links.wire(demo, lab, tabs, link_note, switch, switched, gen=gen, arena=arena, time_machine=time_machine,
+                   mode_collapse=mode_collapse, quiz=quiz)  # ?tab=...: the URL opens a view; a link on every tab
+        arena_tab.wire(demo, arena)  # prefers-reduced-motion: fewer frames
     demo.queue(default_concurrency_limit=event_concurrency())
     keep_cache_bounded(demo, CACHE_SECONDS)
     return demo

@@ -23,6 +23,7 @@ import contextlib
 import functools
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 
@@ -234,7 +235,7 @@ PRESETS: dict[str, ArenaSettings] = {
     "frozen D": replace(HEALTHY, freeze_d=True),
 }
 PRESET_STORY = {
-    "healthy": "**Healthy.** Both networks learn at the same pace; the GAN's red dots spread over all eight "
+    "healthy": "**Healthy.** Both networks learn at the same pace; the GAN's red crosses spread over all eight "
                "modes, D's colours fade towards 0.5 (white) as it can no longer tell real from fake.",
     "mode collapse": "**Mode collapse.** D trains 5 times per G step and faster. G finds a couple of modes "
                      "that fool D and piles every sample there. The losses look calm: watch the coverage "
@@ -448,6 +449,46 @@ class RunGuard:
             self._running.discard(session)
 
 
+class ReducedMotion:
+    """The browser sessions whose visitor asked for less motion (the CSS media feature `prefers-reduced-motion:
+    reduce`), so that their runs stream fewer frames. The newest `limit` sessions are remembered."""
+
+    def __init__(self, limit: int = 10_000):
+        self._lock = threading.Lock()
+        self._sessions: OrderedDict[str, None] = OrderedDict()
+        self.limit = limit
+
+    def remember(self, session: str | None, reduce: bool) -> None:
+        if session is None:
+            return
+        with self._lock:
+            self._sessions.pop(session, None)
+            if reduce:
+                self._sessions[session] = None
+                while len(self._sessions) > self.limit:
+                    self._sessions.popitem(last=False)
+
+    def __contains__(self, session: str | None) -> bool:
+        with self._lock:
+            return session in self._sessions
+
+
+REDUCED_MOTION_STRIDE = 5  # with reduced motion: one frame in five is shown (the first and the last always)
+
+
+def thinned(frames, stride: int):
+    """Every `stride`-th of `frames`, and always the first and the last: the same run, fewer pictures."""
+    held = None
+    for i, frame in enumerate(frames):
+        if i % stride == 0:
+            held = None
+            yield frame
+        else:
+            held = frame
+    if held is not None:
+        yield held
+
+
 LOSS_SERIES = {"loss_d": "D loss", "loss_g": "G loss", "d_real": "D(real)", "d_fake": "D(fake)"}
 COVERAGE_SERIES = {"gan_coverage": "GAN", "vae_coverage": "VAE"}
 
@@ -507,20 +548,32 @@ def to_pixels(points: np.ndarray) -> np.ndarray:
     return np.stack([px, py], axis=1)
 
 
+# D(x)'s heat map: light blue where D says "real", light yellow where it says "fake", white at 0.5. Blue against
+# yellow stays apart for the common colour-vision deficiencies (green against purple, used before, does not for
+# red-green ones); both are light, so the points on them keep their contrast. tests/lab/test_arena.py checks it.
+HEAT_REAL, HEAT_FAKE = (175, 215, 245), (250, 235, 150)  # red crosses on either: >= 3.3:1
+
+
 def heat_map(values: np.ndarray) -> Image.Image:
-    """D(x) in [0, 1] as colours: green where D says "real", purple where it says "fake", white at 0.5."""
+    """D(x) in [0, 1] as colours: HEAT_REAL where D says "real", HEAT_FAKE where it says "fake", white at 0.5."""
     v = values[..., None]
-    real, fake, white = np.array([120, 200, 120]), np.array([190, 150, 220]), np.array([255, 255, 255])
+    real, fake, white = np.array(HEAT_REAL), np.array(HEAT_FAKE), np.array([255, 255, 255])
     t = np.abs(v - 0.5) * 2  # 0 at 0.5, 1 at the extremes
     rgb = np.where(v >= 0.5, white + t * (real - white), white + t * (fake - white))
     return Image.fromarray(rgb.astype(np.uint8)).resize((PANEL, PANEL), Image.BILINEAR)
 
 
-def draw_points(draw: ImageDraw.ImageDraw, points: np.ndarray, colour, radius: float = 2.0) -> None:
-    """Dots; points beyond the plane are drawn on its edge, so a generator that runs away stays visible."""
+def draw_points(draw: ImageDraw.ImageDraw, points: np.ndarray, colour, radius: float = 2.0,
+                cross: bool = False) -> None:
+    """Dots, or crosses (`cross`: a model's samples, so that they differ from the real data by shape as well as
+    colour); points beyond the plane are drawn on its edge, so a generator that runs away stays visible."""
     pixels = np.clip(np.nan_to_num(to_pixels(points), nan=0.0), radius, PANEL - 1 - radius)
     for x, y in pixels:
-        draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=colour)
+        if cross:
+            draw.line([x - radius, y - radius, x + radius, y + radius], fill=colour, width=2)
+            draw.line([x - radius, y + radius, x + radius, y - radius], fill=colour, width=2)
+        else:
+            draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=colour)
 
 
 def render(frame: Frame) -> Image.Image:
@@ -533,7 +586,7 @@ def render(frame: Frame) -> Image.Image:
     for panel, samples, colour in [(gan_panel, frame.gan, GAN_COLOUR), (vae_panel, frame.vae, VAE_COLOUR)]:
         draw = ImageDraw.Draw(panel)
         draw_points(draw, frame.real, REAL_COLOUR, 1.5)
-        draw_points(draw, samples, colour, 2.0)
+        draw_points(draw, samples, colour, 3.0, cross=True)
         draw.rectangle([0, 0, PANEL - 1, PANEL - 1], outline=(120, 120, 120))
     image.paste(gan_panel, (0, title))
     image.paste(vae_panel, (PANEL + 10, title))

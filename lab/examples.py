@@ -18,6 +18,17 @@ class Example:
     def path(self) -> str:
         return str(EXAMPLES_DIR / self.file)
 
+    @property
+    def description(self) -> str:
+        """What the picture shows, in words (a screen reader reads it for the example's thumbnail)."""
+        if self.label is None:
+            return "a house drawn in ink, not a digit"
+        if self.kind == "garment":
+            return f"a Fashion-MNIST test image of a {self.label.lower()}"
+        return {"test digit": f"an MNIST test digit, a {self.label}",
+                "photo": f"a photo of a handwritten {self.label} on paper",
+                "drawing": f"a {self.label} drawn on a transparent canvas"}[self.kind]
+
 
 DIGITS = [Example(f"mnist_test{i}_{label}.png", "MNIST", label, "test digit")
           for i, label in [(0, "7"), (1, "2"), (2, "1"), (3, "0"), (4, "4"), (7, "9")]]
@@ -27,6 +38,9 @@ HOUSE = Example("house.png", "MNIST", None, "not a digit")
 GARMENTS = [Example("fashion_test1_trouser.png", "Fashion-MNIST", "Trouser", "garment"),
             Example("fashion_test6_sneaker.png", "Fashion-MNIST", "Sneaker", "garment"),
             Example("fashion_test0_ankle-boot.png", "Fashion-MNIST", "Ankle boot", "garment")]
+
+# file name -> what it shows (ui/access.py names the example thumbnails with it)
+DESCRIPTIONS = {example.file: example.description for example in [*DIGITS, PHOTO, DRAWING, HOUSE, *GARMENTS]}
 
 # Per tab: the examples it offers, in the order shown
 RECONSTRUCT = [*DIGITS[:4], PHOTO, DRAWING, HOUSE, *GARMENTS[:2]]  # with their data set

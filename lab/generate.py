@@ -1,5 +1,7 @@
 """Tab 1, "Generate": the VAE's and the GAN's samples for the same request."""
 
+from collections import Counter
+
 import numpy as np
 import torch
 
@@ -8,7 +10,7 @@ from lab.images import image_grid
 from lab.inputs import parse_dataset, parse_int, parse_label, parse_seed
 from lab.loading import Lab
 from models.metrics import CONFIDENT, laplacian_variance
-from models.registry import CLASS_NAMES, model_name
+from models.registry import CLASS_NAMES, NOUNS, model_name
 
 MAX_COUNT = 64
 VAE_DRAW_BUDGET = 4096  # prior draws the VAE may make to find samples of the asked class
@@ -116,10 +118,32 @@ def generated(lab: Lab, dataset: str, label_index: int | None, count: int, seed:
         else f"{count} samples of uniformly random classes"
     stats = {"dataset": dataset, "label": "any" if label_index is None else CLASS_NAMES[dataset][label_index],
              "count": count, "seed": seed, "vae": vae_stats, "gan": gan_stats}
+    for model in ("vae", "gan"):
+        stats[model]["description"] = describe(stats, model)
     def tiles(images: torch.Tensor) -> np.ndarray:  # (B, 1, 28, 28) in [0, 1] -> uint8, as the grid shows it
         return (images.clamp(0, 1) * 255 + 0.5).to(torch.uint8).numpy()
 
     return tiles(vae_images), tiles(gan_images), stats
+
+
+def describe(stats: dict, model: str) -> str:
+    """The grid of `model` ("vae" or "gan") in one sentence, for a screen reader and the API, e.g. "A grid of 16
+    GAN samples of the digit 7 (MNIST, seed 3), 8 to a row; the classifier reads 14 of 16 as a 7." """
+    figures, dataset, label = stats[model], stats["dataset"], stats["label"]
+    predicted, noun = figures["predicted"], NOUNS[dataset]
+    n = len(predicted)
+    what = f"{noun}s of any class" if label == "any" else f"the {noun} {label}" if noun == "digit" \
+        else f"the class {label}"
+    if n == 0:
+        return f"No {model.upper()} samples of {what} ({dataset}, seed {stats['seed']}): {figures['how']}"
+    text = (f"A grid of {n} {model.upper()} samples of {what} ({dataset}, seed {stats['seed']}), "
+            f"{min(8, n)} to a row; ")
+    if label == "any":
+        counts = Counter(predicted).most_common(3)
+        read = ", ".join(f"{c} as {name}" for name, c in counts)
+        rest = n - sum(c for _, c in counts)
+        return text + f"the classifier reads {read}" + (f" and {rest} as other classes." if rest else ".")
+    return text + f"the classifier reads {predicted.count(label)} of {n} as {label}."
 
 
 def readout_text(stats: dict | None, model: str) -> str:

@@ -135,3 +135,34 @@ def exercises_markdown(lab: Lab) -> str:
         block = "\n".join(commands)
         parts.append(f"**{i}. {title}**\n\n```bash\n{block}\n```\n{look}")
     return "\n\n".join(parts)
+
+
+# The lesson plan's short version on the Learn tab; the whole plan, with what to point at in each result, is
+# docs/lesson-plan.md, one step here per step there (tests/test_readme.py checks that they agree and that every
+# link opens its view). (minutes, step, the link to its view, what to ask the room before showing it)
+LESSON_STEPS = [
+    (5, "Generative vs discriminative", "?tab=learn", "what would a model have to know to draw a new digit?"),
+    (7, "Output quality", "?tab=generate&dataset=mnist&label=7&count=16&seed=0",
+     "two models drew these 7s from noise: which grid is the VAE's?"),
+    (5, "Real, VAE or GAN?", "?tab=quiz&dataset=mnist&seed=42", "everyone presses New round: hands up, which is it?"),
+    (8, "Stability", "?tab=time-machine&model=vae-mnist&epoch=1",
+     "if a network's loss goes up while it trains, is it getting worse?"),
+    (8, "Why GANs need a discriminator", "?tab=arena&preset=healthy&seed=0",
+     "the generator has no target image: what tells it where the data is?"),
+    (5, "Mode collapse", "?tab=arena&preset=mode-collapse&seed=0",
+     "can a GAN fool its critic while drawing only a couple of kinds of thing?"),
+    (8, "Latent space: what KL enforces", "?tab=kl", "without the KL term, what do random codes decode to?"),
+    (5, "Use case", "?tab=anomalies", "a digit model sees a shoe: can it tell? Can a GAN?"),
+    (4, "The three exercises", "?tab=learn", "before you train: what will your first epochs look like?"),
+]
+
+
+def lesson_plan_markdown() -> str:
+    """The Learn tab's short lesson plan: one line per step, its link, and the question to ask first."""
+    total = sum(minutes for minutes, *_ in LESSON_STEPS)
+    lines = [f"About {total} minutes; each link opens the step's tab and settings in a new browser tab (add "
+             f"`&presenter=1` for the projector). The whole plan, with what to point at in each result, is "
+             f"`docs/lesson-plan.md` in the lab's repository.", ""]
+    lines += [f"{i}. **[{step}]({link})** ({minutes} min). Ask first: {ask}"
+              for i, (minutes, step, link, ask) in enumerate(LESSON_STEPS, 1)]
+    return "\n".join(lines)

@@ -7,7 +7,7 @@ from lab.images import error_heatmap, framed, to_uint8, upscale
 from lab.inputs import parse_dataset, parse_number
 from lab.loading import Lab
 from lab.preprocess import preprocess
-from models.registry import CLASS_NAMES, model_name
+from models.registry import CLASS_NAMES, NOUNS, model_name
 
 SCALE = 8  # 28x28 -> 224x224 on the page, nearest neighbour
 FIT_BOX = {"MNIST": 20, "Fashion-MNIST": 28}  # MNIST digits sit in a 20x20 box; garments fill the frame
@@ -56,6 +56,15 @@ def reconstruct(lab: Lab, image, dataset: str, noise=0.0):
     }
     if noise > 0:
         result["error_vs_clean_input"] = round((x_hat - prepared.x).pow(2).mean().item(), 5)
+    # the two pictures in words, for a screen reader (the page's alt texts) and the API
+    noun, label, seen = NOUNS[dataset], result["predicted_label"], result["input_predicted_label"]
+    result["input_description"] = (f"Your picture as the {dataset} VAE gets it, 28 by 28 pixels, white on black"
+                                   f"{f' with noise {noise:g}' if noise else ''}: the classifier reads it as "
+                                   f"{a(seen)} {seen}.")
+    result["description"] = (f"The VAE's reconstruction of your {noun}: the classifier reads it as {a(label)} "
+                             f"{label} ({result['confidence'] * 100:.0f} % sure); mean squared error "
+                             f"{result['reconstruction_error']:g} ({result['anomaly_percentile']:g} % of real test "
+                             f"{noun}s reconstruct better).")
     if dataset == "MNIST":
         mu, _ = lab.model("vae2d-mnist").encode(x)
         result["latent_2d"] = [round(v, 3) for v in mu[0].tolist()]
@@ -64,7 +73,6 @@ def reconstruct(lab: Lab, image, dataset: str, noise=0.0):
             result, steps)
 
 
-NOUNS = {"MNIST": "digit", "Fashion-MNIST": "garment"}
 # anomaly percentiles from which the verdict calls a picture unusual, and unlike the training data
 UNUSUAL, ANOMALY = 90.0, 99.0
 

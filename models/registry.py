@@ -20,6 +20,7 @@ CLASS_NAMES = {  # per title: the name of each class, by class index
     "Fashion-MNIST": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
 }
+NOUNS = {"MNIST": "digit", "Fashion-MNIST": "garment"}  # per title: what one of its images is, in a word
 # the first part of a model's name -> the `model_type` its config.json must hold
 KINDS = {"vae": "vae", "gan": "gan", "classifier": "classifier", "vae2d": "vae", "ae2d": "autoencoder"}
 LATENT_2D = ("vae2d", "ae2d")  # kinds with a 2-D code, for the latent maps

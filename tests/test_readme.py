@@ -305,3 +305,88 @@ def test_the_readme_shows_a_screenshot_of_the_page_the_browser_test_makes():
     assert "docs/images/lab.png" in README
     with Image.open(DOCS / "images" / "lab.png") as shot:
         assert shot.size == (1280, 720)
+
+
+# ---------------------------------------------------------------------------------- links to a view, lesson plan
+
+LESSON_PLAN = DOCS / "lesson-plan.md"
+
+
+def link_query(link: str) -> dict[str, str]:
+    """A link's query ("?tab=kl&..." or a whole URL) as the page's request has it."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(link).query, keep_blank_values=True))
+
+
+def link_epochs() -> dict[str, int]:
+    """The epochs a link can open, from the shipped runs' history.json, as the app reads them (lab.links)."""
+    from lab.links import run_epochs
+    from lab.loading import Lab, Loaded
+    from lab.time_machine import RUNS
+
+    return run_epochs(Lab({name: Loaded(None, WEIGHTS / name, "test") for name in RUNS}))
+
+
+def plan_steps() -> list[tuple[str, int, list[str]]]:
+    """The lesson plan's steps: (heading, minutes, the links in its section in order)."""
+    text = LESSON_PLAN.read_text(encoding="utf-8")
+    sections = re.split(r"^## ", text, flags=re.M)[1:]
+    steps = []
+    for body in sections:
+        heading = body.splitlines()[0]
+        minutes = re.search(r"\((\d+) min", heading)
+        assert minutes, f"no minutes in the step {heading!r}"
+        steps.append((heading, int(minutes.group(1)), re.findall(r"`(\?tab=[^`]*)`", body)))
+    return steps
+
+
+def test_every_lesson_plan_link_opens_its_view_without_a_note():
+    from lab.learn import LESSON_STEPS
+    from lab.links import parse_view
+
+    epochs = link_epochs()
+    text = LESSON_PLAN.read_text(encoding="utf-8")
+    links = re.findall(r"`(\?tab=[^`]*)`", text) + [link for _, _, link, _ in LESSON_STEPS]
+    readme_links = re.findall(r"`(\?tab=[^`]*)`", README)
+    api_links = re.findall(r"^    (http://\S+\?tab=\S+)$", API_DOC.read_text(encoding="utf-8"), flags=re.M)
+    assert len(links) > 20 and readme_links and len(api_links) == 3
+    for link in [*links, *readme_links, *api_links]:
+        query = link_query(link)
+        view = parse_view(query, epochs)
+        assert view.notes == [] and view.tab == query["tab"], (link, view.notes)
+
+
+def test_the_lesson_plan_covers_the_lesson_in_45_to_60_minutes(shipped_lab):
+    """Each row of the Learn tab's table, its two questions and its three exercises have a step; each step has
+    its link, what to ask and what to point at; the Learn tab's short version has the same steps and links."""
+    from lab.learn import DISCRIMINATOR_ANSWER, EXERCISES, LESSON_STEPS, comparison_rows, kl_answer
+    from lab.links import parse_view
+
+    text = LESSON_PLAN.read_text(encoding="utf-8")
+    steps = plan_steps()
+    assert 45 <= sum(minutes for _, minutes, _ in steps) <= 60
+    for body in re.split(r"^## ", text, flags=re.M)[1:]:
+        assert "**Link:**" in body and "**Ask first:**" in body and "**Point at:**" in body, body.splitlines()[0]
+    epochs = link_epochs()
+    opened = {parse_view(link_query(link), epochs).tab for _, _, links in steps for link in links}
+    for row in comparison_rows(shipped_lab):
+        assert f"\"{row['row']}\" row" in text and row["tab"] in opened, row["row"]
+    headings = " ".join(heading for heading, _, _ in steps)
+    for answer in (DISCRIMINATOR_ANSWER, kl_answer(shipped_lab)):  # the questions, as the Learn tab asks them
+        question = re.match(r"\*\*(.+?\?)\*\*", answer).group(1)
+        assert question.lower() in headings.lower(), question
+    for title, *_ in EXERCISES:
+        assert f"*{title}*" in text, title
+    assert [(minutes, links[0]) for _, minutes, links in steps] == [(m, link) for m, _, link, _ in LESSON_STEPS]
+
+
+def test_docs_api_lists_the_tab_ids_and_settings_links_take():
+    from lab.links import SETTINGS, TABS
+
+    body = section(API_DOC.read_text(encoding="utf-8"), "## Links to a view (URL parameters)")
+    rows = table_rows(body)
+    assert [row[0] for row in rows] == [f"`{tab}`" for tab in TABS]
+    for row in rows:
+        named = tuple(re.findall(r"`(\w+)` \(", row[2]))
+        assert named == SETTINGS.get(row[0].strip("`"), ()), row

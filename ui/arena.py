@@ -13,24 +13,33 @@ from lab.arena import (
     MAX_STEPS,
     PRESET_STORY,
     PRESETS,
+    REDUCED_MOTION_STRIDE,
     TOY_DATASETS,
+    ReducedMotion,
     RunGuard,
     arena_outputs,
     settings_from,
+    thinned,
     train,
 )
 from lab.loading import Lab
+from ui.access import ALT_TEXT
 from ui.presenter import explain
 
 ARENA_CONCURRENCY = 1  # arena runs at once, app-wide; the rest wait in the queue (`python -m benchmarks arena queue`)
 
 HELP = """**Why does a GAN need a discriminator?** Left, the GAN: its discriminator D colours the plane
-**green** where it says "real" and **purple** where it says "fake"; black dots are real data, **red** dots
-G's samples, which only ever move towards green. Right: a **VAE** (blue), same data, same seed, no opponent."""
+**blue** where it says "real" and **yellow** where it says "fake"; black dots are real data, **red crosses**
+G's samples, which only ever move towards blue. Right: a **VAE** (blue crosses), same data, same seed, no
+opponent."""
+
+
+# Runs in the browser when the page loads: whether the visitor asked their system for less motion.
+REDUCED_MOTION_JS = "() => [window.matchMedia('(prefers-reduced-motion: reduce)').matches]"
 
 
 def build(lab: Lab) -> SimpleNamespace:
-    guard = RunGuard()
+    guard, reduced = RunGuard(), ReducedMotion()
 
     def on_train(preset, dataset, lr_g, lr_d, d_steps, noise_dim, hidden, batch_size, g_loss, seed, steps,
                  freeze_d, request: gr.Request):
@@ -42,8 +51,11 @@ def build(lab: Lab) -> SimpleNamespace:
         session = request.session_hash if request is not None else None
         if not guard.acquire(session):
             raise gr.Error("This browser already has a run going: wait for it to finish or press Stop.")
+        frames = train(settings)
+        if session in reduced:  # the same run, one picture in REDUCED_MOTION_STRIDE
+            frames = thinned(frames, REDUCED_MOTION_STRIDE)
         try:
-            for frame in train(settings):
+            for frame in frames:
                 yield arena_outputs(frame, settings)
         finally:
             guard.release(session)
@@ -69,14 +81,17 @@ def build(lab: Lab) -> SimpleNamespace:
                     train_button = gr.Button("Train", variant="primary", elem_id="arena-train", scale=1,
                                              min_width=90)
                     stop_button = gr.Button("Stop", elem_id="arena-stop", scale=1, min_width=90)
-                image = gr.Image(label="GAN (left) and VAE (right), live", format="png", interactive=False,
+                image = gr.Image(label="GAN (left) and VAE (right), live", format="png",
+                                 alt_text=ALT_TEXT["arena-image"], interactive=False,
                                  height=330, show_label=False, elem_id="arena-image")
             with gr.Column(scale=2):
                 story = gr.Markdown(PRESET_STORY[first], elem_id="arena-story")
                 meter = gr.Markdown("Press **Train** to start.", elem_id="arena-meter")
-                losses = gr.Image(label="GAN: losses and D's verdicts", format="png", interactive=False,
+                losses = gr.Image(label="GAN: losses and D's verdicts", format="png",
+                                  alt_text=ALT_TEXT["arena-losses"], interactive=False,
                                   show_label=False, height=200, elem_id="arena-losses")
-                cover = gr.Image(label="Mode coverage of GAN and VAE", format="png", interactive=False,
+                cover = gr.Image(label="Mode coverage of GAN and VAE", format="png",
+                                 alt_text=ALT_TEXT["arena-coverage"], interactive=False,
                                  show_label=False, height=184, elem_id="arena-coverage")
         with gr.Accordion("Knobs (moving one switches the preset to custom)", open=True,
                           elem_classes=["presenter-hide"]):
@@ -104,5 +119,17 @@ def build(lab: Lab) -> SimpleNamespace:
                                    api_name="arena", concurrency_limit=ARENA_CONCURRENCY,
                                    concurrency_id="arena")
     stop_button.click(None, None, None, cancels=[run_event])
-    return SimpleNamespace(preset=preset, knobs=knobs, train=train_button, stop=stop_button, image=image,
-                           losses=losses, cover=cover, meter=meter, figures=figures, guard=guard)
+    return SimpleNamespace(preset=preset, story=story, knobs=knobs, train=train_button, stop=stop_button, image=image,
+                           losses=losses, cover=cover, meter=meter, figures=figures, guard=guard, reduced=reduced)
+
+
+def wire(demo: gr.Blocks, arena: SimpleNamespace) -> None:
+    """When the page loads, tell the server whether this browser prefers reduced motion (`arena.reduced`)."""
+
+    def remember(reduce, request: gr.Request):
+        arena.reduced.remember(request.session_hash if request is not None else None, bool(reduce))
+
+    # the browser sets the hidden checkbox; its change tells the server (a load event's `js` does not reach `fn`)
+    motion = gr.Checkbox(False, visible=False, label="Reduced motion", elem_id="arena-reduced-motion")
+    demo.load(None, None, motion, js=REDUCED_MOTION_JS, queue=False, api_visibility="private")
+    motion.change(remember, motion, None, queue=False, api_visibility="private")

@@ -9,6 +9,7 @@ from lab.generate import MAX_COUNT, generate, readout_text
 from lab.inputs import parse_dataset
 from lab.loading import Lab
 from models.registry import CLASS_NAMES, DATASETS
+from ui.access import ALT_TEXT
 from ui.common import clear_on_failure, friendly
 from ui.presenter import explain
 
@@ -28,6 +29,10 @@ def build(lab: Lab) -> SimpleNamespace:
     def on_generate(dataset, label, count, seed):
         return generate(lab, dataset, label, count, seed)
 
+    def described(stats):
+        """Each grid's sentence for a screen reader, from the stats (the API returns it as their "description")."""
+        return (gr.update(alt_text=stats["vae"]["description"]), gr.update(alt_text=stats["gan"]["description"]))
+
     def label_choices(dataset):
         return gr.Dropdown(choices=["any", *CLASS_NAMES[parse_dataset(dataset)]], value="any")
 
@@ -44,21 +49,25 @@ def build(lab: Lab) -> SimpleNamespace:
         button = gr.Button("Generate", variant="primary")
         with gr.Row(elem_id="generate-result"):
             with gr.Column():
-                vae = gr.Image(label="VAE samples", format="png", interactive=False, elem_id="generate-vae")
+                vae = gr.Image(label="VAE samples", format="png",
+                               alt_text=ALT_TEXT["generate-vae"], interactive=False, elem_id="generate-vae")
                 vae_readout = gr.Markdown(elem_id="generate-vae-readout")
             with gr.Column():
-                gan = gr.Image(label="GAN samples", format="png", interactive=False, elem_id="generate-gan")
+                gan = gr.Image(label="GAN samples", format="png",
+                               alt_text=ALT_TEXT["generate-gan"], interactive=False, elem_id="generate-gan")
                 gan_readout = gr.Markdown(elem_id="generate-gan-readout")
         with gr.Accordion("All figures (JSON, as the /generate API returns them)", open=False):
             stats = gr.JSON(label="Readouts", elem_id="generate-stats", max_height=300)
 
-    dataset.change(friendly(label_choices), dataset, label, api_name="generate_classes",
-                   api_visibility="undocumented")
+    # on the user's change only: a link (ui/links.py) sets the data set and its class together
+    dataset.input(friendly(label_choices), dataset, label, api_name="generate_classes",
+                  api_visibility="undocumented")
     dice.click(lambda: int.from_bytes(os.urandom(3), "big"), None, seed, api_name="random_seed",
                api_visibility="undocumented")
     event = button.click(on_generate, [dataset, label, count, seed], [vae, gan, stats], api_name="generate")
     event.success(friendly(lambda s: (readout_text(s, "vae"), readout_text(s, "gan"))), stats,
                   [vae_readout, gan_readout], api_name="generate_readouts")
+    event.success(described, stats, [vae, gan], queue=False, api_visibility="private")
     clear_on_failure(event, [vae, gan, stats, vae_readout, gan_readout])
     return SimpleNamespace(dataset=dataset, label=label, count=count, seed=seed, button=button,
                            vae=vae, gan=gan, stats=stats)

@@ -9,6 +9,7 @@ from lab.inputs import parse_dataset
 from lab.latent import interpolate, latent_maps, manifold
 from lab.loading import Lab
 from models.registry import CLASS_NAMES, DATASETS
+from ui.access import ALT_TEXT
 from ui.common import ImageUpload, bring_into_view, clear_on_failure, examples, friendly
 from ui.presenter import explain
 
@@ -42,10 +43,13 @@ def build(lab: Lab) -> SimpleNamespace:
             grid_button = gr.Button("Decode the grid", elem_id="latent-decode")
         with gr.Row(elem_id="latent-result"):
             vae_map = gr.Image(vae_image, label="2-D VAE (vae2d-mnist): test digits by class; ring: your digit",
-                               format="png", interactive=False, elem_id="latent-vae-map")
-            gr.Image(ae_image, label="2-D autoencoder (no KL term)", format="png", interactive=False,
+                               format="png",
+                               alt_text=ALT_TEXT["latent-vae-map"], interactive=False, elem_id="latent-vae-map")
+            gr.Image(ae_image, label="2-D autoencoder (no KL term)", format="png",
+                     alt_text=ALT_TEXT["latent-ae-map"], interactive=False,
                      elem_id="latent-ae-map")
-            grid = gr.Image(label="2-D VAE decoder over the prior", format="png", interactive=False,
+            grid = gr.Image(label="2-D VAE decoder over the prior", format="png",
+                            alt_text=ALT_TEXT["latent-grid"], interactive=False,
                             elem_id="latent-grid")
         gr.Markdown("### Interpolation")
         with gr.Row():
@@ -64,8 +68,10 @@ def build(lab: Lab) -> SimpleNamespace:
                      "interpolate-examples")
         button = gr.Button("Interpolate", variant="primary")
         with gr.Column(elem_id="latent-walks"):
-            vae_path = gr.Image(label="Through the VAE's latent space", format="png", interactive=False)
-            gan_path = gr.Image(label="Through the GAN's noise and class input", format="png", interactive=False)
+            vae_path = gr.Image(label="Through the VAE's latent space", format="png",
+                                alt_text=ALT_TEXT["latent-vae-walk"], interactive=False)
+            gan_path = gr.Image(label="Through the GAN's noise and class input", format="png",
+                                alt_text=ALT_TEXT["latent-gan-walk"], interactive=False)
             note = gr.Markdown()
 
     decoded = grid_button.click(friendly(lambda n: manifold(lab, n)), grid_size, grid, api_name="manifold")

@@ -14,6 +14,7 @@ from lab.learn import (
     comparison_rows,
     exercises_markdown,
     kl_answer,
+    lesson_plan_markdown,
     table_markdown,
 )
 from lab.loading import Lab
@@ -57,4 +58,6 @@ def build(lab: Lab, tabs: gr.Tabs) -> SimpleNamespace:
                 link("See the evidence → KL & encoder tab", "kl")
         with gr.Accordion("Practice exercises: the commands that made the shipped models", open=False):
             gr.Markdown(exercises_markdown(lab))
+        with gr.Accordion("Lesson plan: the lab in one lecture, a link per step", open=False):
+            gr.Markdown(lesson_plan_markdown(), elem_id="learn-lesson-plan")
     return SimpleNamespace(links=links)

@@ -6,6 +6,7 @@ import gradio as gr
 
 from lab.loading import Lab
 from lab.time_machine import COLLAPSE_RUN, load_history, mode_collapse, run_folder
+from ui.access import ALT_TEXT
 from ui.common import friendly
 from ui.presenter import explain
 
@@ -39,13 +40,17 @@ def build(lab: Lab) -> SimpleNamespace:
         text = gr.Markdown(first[5], elem_id="mode-collapse-summary")
         with gr.Row(equal_height=False):
             collapsed = gr.Image(first[0], label="Collapsing GAN", format="png",
+                                 alt_text=ALT_TEXT["mode-collapse-grid"],
                                  interactive=False, height=280, elem_id="mode-collapse-grid")
             collapse_hist = gr.Image(first[2], label="Collapsing GAN: digits the classifier reads", format="png",
+                                     alt_text=ALT_TEXT["mode-collapse-histogram"],
                                      interactive=False, show_label=False, height=280,
                                      elem_id="mode-collapse-histogram")
             healthy = gr.Image(first[1], label="Healthy GAN, same epoch", format="png",
+                               alt_text=ALT_TEXT["mode-collapse-healthy"],
                                interactive=False, height=280, elem_id="mode-collapse-healthy")
             healthy_hist = gr.Image(first[3], label="Healthy GAN: digits the classifier reads", format="png",
+                                    alt_text=ALT_TEXT["mode-collapse-healthy-histogram"],
                                     interactive=False, show_label=False, height=280,
                                     elem_id="mode-collapse-healthy-histogram")
         with gr.Accordion("Figures (JSON)", open=False):
@@ -54,4 +59,4 @@ def build(lab: Lab) -> SimpleNamespace:
     epoch.release(friendly(show), epoch, [collapsed, healthy, collapse_hist, healthy_hist, figures, text],
                   api_name="mode_collapse")
     return SimpleNamespace(epoch=epoch, collapsed=collapsed, healthy=healthy, collapse_hist=collapse_hist,
-                           healthy_hist=healthy_hist, figures=figures, text=text)
+                           healthy_hist=healthy_hist, figures=figures, text=text, show=show)

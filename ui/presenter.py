@@ -105,14 +105,16 @@ def switch() -> gr.Checkbox:
                        elem_id="presenter-switch", container=False)
 
 
-def wire(demo: gr.Blocks, toggle: gr.Checkbox, seeds: list[gr.Number]) -> None:
-    """Wire `toggle` (made by `switch`) to `seeds` and the tabs' explanations, and `?presenter=1` to `toggle`."""
+def wire(demo: gr.Blocks, toggle: gr.Checkbox, seeds: list[gr.Number]) -> gr.events.Dependency:
+    """Wire `toggle` (made by `switch`) to `seeds` and the tabs' explanations, and `?presenter=1` to `toggle`.
+    Returns the switch's event, for what must follow it (ui/links.py: a link's seed after the reset)."""
     explanations = marked(demo, "explain")
     start = [int(seed.value) for seed in seeds]
 
     def from_url(request: gr.Request) -> bool:
         return requested(request.query_params)
 
-    toggle.change(lambda on: mode_updates(on, start, len(explanations)), toggle, [*seeds, *explanations],
-                  js=TOGGLE_JS, queue=False, api_visibility="private")
+    switched = toggle.change(lambda on: mode_updates(on, start, len(explanations)), toggle,
+                             [*seeds, *explanations], js=TOGGLE_JS, queue=False, api_visibility="private")
     demo.load(from_url, None, toggle, queue=False, api_visibility="private")
+    return switched

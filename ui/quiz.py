@@ -8,6 +8,7 @@ import gradio as gr
 from lab.loading import Lab
 from lab.quiz import SOURCES, answer, explanation_text, new_state, score_text, start_round
 from models.registry import DATASETS
+from ui.access import ALT_TEXT
 from ui.common import friendly
 from ui.presenter import explain
 
@@ -34,7 +35,8 @@ def build(lab: Lab) -> SimpleNamespace:
         explain(HELP, "How the quiz works")
         with gr.Row():
             with gr.Column(scale=2, min_width=260):
-                image = gr.Image(label="Real, VAE or GAN?", format="png", interactive=False, height=300,
+                image = gr.Image(label="Real, VAE or GAN?", format="png",
+                                 alt_text=ALT_TEXT["quiz-image"], interactive=False, height=300,
                                  elem_id="quiz-image")
                 prompt = gr.Markdown("Pick a seed and press **New round**.", label="Round", elem_id="quiz-prompt")
             with gr.Column(scale=3):

@@ -8,6 +8,7 @@ from lab import examples as ex
 from lab.loading import Lab
 from lab.reconstruct import reconstruct, verdict_text
 from models.registry import DATASETS
+from ui.access import ALT_TEXT
 from ui.common import Drawing, ImageUpload, clear_on_failure, examples, friendly, ready_to_draw
 from ui.presenter import explain
 
@@ -32,6 +33,10 @@ def build(lab: Lab) -> SimpleNamespace:
     def on_reconstruct(image, dataset, noise):
         model_input, recon, heatmap, result, steps = reconstruct(lab, image, dataset, noise)
         return model_input, recon, result, {"heatmap": heatmap, "steps": steps, "point": result.get("latent_2d")}
+
+    def described(result):
+        """Both pictures' sentences for a screen reader, from the result (the API returns them in it)."""
+        return gr.update(alt_text=result["input_description"]), gr.update(alt_text=result["description"])
 
     dataset = gr.Radio(list(DATASETS), value="MNIST", label="VAE trained on", render=False)
     noise = gr.Slider(0, 1, value=0, step=0.05, label="Noise added to the input", render=False,
@@ -59,11 +64,14 @@ def build(lab: Lab) -> SimpleNamespace:
             dataset.render()
             noise.render()
         with gr.Row(elem_id="reconstruct-results"):
-            model_input = gr.Image(label="What the model sees (28×28)", format="png", interactive=False,
+            model_input = gr.Image(label="What the model sees (28×28)", format="png",
+                                   alt_text=ALT_TEXT["reconstruct-input"], interactive=False,
                                    elem_id="reconstruct-input")
-            recon = gr.Image(label="VAE reconstruction", format="png", interactive=False,
+            recon = gr.Image(label="VAE reconstruction", format="png",
+                             alt_text=ALT_TEXT["reconstruct-output"], interactive=False,
                              elem_id="reconstruct-output")
-            error = gr.Image(label="Error map", format="png", interactive=False, elem_id="reconstruct-error")
+            error = gr.Image(label="Error map", format="png",
+                             alt_text=ALT_TEXT["reconstruct-error"], interactive=False, elem_id="reconstruct-error")
         verdict = gr.Markdown(elem_id="reconstruct-verdict")
         with gr.Accordion("All figures (JSON, as the /reconstruct API returns them)", open=False):
             result = gr.JSON(label="Result", elem_id="reconstruct-result")
@@ -85,6 +93,7 @@ def build(lab: Lab) -> SimpleNamespace:
         public = api_name == "reconstruct"
         event.success(friendly(verdict_text), result, verdict, api_name="reconstruct_verdict" if public else None,
                       api_visibility="public" if public else "private")
+        event.success(described, result, [model_input, recon], queue=False, api_visibility="private")
         clear_on_failure(event, [*outputs, error, steps, verdict])
     return SimpleNamespace(upload=upload, sketch=sketch, dataset=dataset, noise=noise, model_input=model_input,
                            recon=recon, error=error, result=result, verdict=verdict, steps=steps, details=details,

@@ -7,6 +7,7 @@ import gradio as gr
 
 from lab.loading import Lab
 from lab.time_machine import RUNS, load_history, n_epochs, run_folder, run_kind, time_machine
+from ui.access import ALT_TEXT
 from ui.common import friendly
 from ui.presenter import explain
 
@@ -69,15 +70,18 @@ def build(lab: Lab) -> SimpleNamespace:
         grid0, first0, second0, figures0 = time_machine(lab, first_run, 1)
         with gr.Row(equal_height=False):  # the grid beside its controls and curves: all of it above the fold
             grid = gr.Image(grid0, label="The same 100 noise vectors at this epoch", format="png",
+                            alt_text=ALT_TEXT["time-machine-grid"],
                             interactive=False, height=340, elem_id="time-machine-grid")
             with gr.Column():
                 with gr.Row():
                     run = gr.Dropdown(RUNS, value=first_run, label="Training run", elem_id="time-machine-run")
                     epoch = gr.Slider(1, most, value=1, step=1, label=f"Epoch (1–{first_n})",
                                       elem_id="time-machine-epoch")
-                first = gr.Image(first0, label="Chart 1", format="png", interactive=False, show_label=False,
+                first = gr.Image(first0, label="Chart 1", format="png",
+                                 alt_text=ALT_TEXT["time-machine-chart-1"], interactive=False, show_label=False,
                                  height=200, elem_id="time-machine-chart-1")
-                second = gr.Image(second0, label="Chart 2", format="png", interactive=False, show_label=False,
+                second = gr.Image(second0, label="Chart 2", format="png",
+                                  alt_text=ALT_TEXT["time-machine-chart-2"], interactive=False, show_label=False,
                                   height=200, elem_id="time-machine-chart-2")
         note = gr.Markdown(lag_note(figures0) + GAN_NOTE, elem_id="time-machine-note")
         with gr.Accordion("This epoch's figures and the finished model's evaluation (JSON)", open=False):
@@ -85,8 +89,10 @@ def build(lab: Lab) -> SimpleNamespace:
 
     outputs = [grid, first, second, figures, note]
     epoch.release(friendly(show), [run, epoch], outputs, api_name="time_machine")
-    run.change(pick_run, [run, epoch], epoch, api_name="time_machine_epochs",
-               api_visibility="undocumented").then(
+    # on the user's change only: a link (ui/links.py) sets the run, its epoch and what they show together
+    run.input(pick_run, [run, epoch], epoch, api_name="time_machine_epochs",
+              api_visibility="undocumented").then(
         friendly(show), [run, epoch], outputs, api_visibility="private")
     tab.select(pick_run, [run, epoch], epoch, api_visibility="private", queue=False)
-    return SimpleNamespace(run=run, epoch=epoch, grid=grid, first=first, second=second, figures=figures)
+    return SimpleNamespace(run=run, epoch=epoch, grid=grid, first=first, second=second, figures=figures, note=note,
+                           outputs=outputs, show=show, pick_run=pick_run)

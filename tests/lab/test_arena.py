@@ -5,27 +5,39 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from lab.arena import (
     COVERAGE_SERIES,
+    GAN_COLOUR,
+    HEAT_FAKE,
+    HEAT_REAL,
     LOSS_SERIES,
     MAX_STEPS,
     MODE_STD,
     PRESETS,
+    REAL_COLOUR,
     TOY_DATASETS,
+    VAE_COLOUR,
     ArenaSettings,
+    Frame,
+    ReducedMotion,
     RunGuard,
     arena_outputs,
     coverage,
+    draw_points,
+    heat_map,
     mode_centres,
     reference_points,
     render,
     run,
     series,
     settings_from,
+    thinned,
     toy_data,
     train,
 )
+from tests.colour import CVD, contrast, smallest_difference
 
 
 @pytest.mark.parametrize("dataset", TOY_DATASETS)
@@ -144,6 +156,55 @@ def test_render_draws_the_real_points_and_both_models():
     red = (pixels[..., 0] > 180) & (pixels[..., 1] < 80) & (pixels[..., 2] < 80)
     blue = (pixels[..., 2] > 150) & (pixels[..., 0] < 80)
     assert red[:, :320].sum() > 50 and blue[:, 330:].sum() > 50
+
+
+def test_the_heat_map_and_the_points_stay_apart_for_colour_blind_eyes():
+    values = np.array([[1.0, 0.5, 0.0]])  # D says real, undecided, fake
+    heat = np.asarray(heat_map(values).resize((3, 1), Image.NEAREST))
+    assert tuple(heat[0, 0]) == HEAT_REAL and tuple(heat[0, 1]) == (255, 255, 255) and tuple(heat[0, 2]) == HEAT_FAKE
+    for name, matrix in [("normal vision", None), *CVD.items()]:
+        assert smallest_difference([HEAT_REAL, HEAT_FAKE], matrix) >= 20, name  # "real" and "fake" regions
+    for ground in (HEAT_REAL, HEAT_FAKE, (255, 255, 255)):  # the GAN panel's points on all of it: >= 3:1
+        assert min(contrast(colour, ground) for colour in (REAL_COLOUR, GAN_COLOUR)) >= 3
+    assert min(contrast(colour, (248, 248, 248)) for colour in (REAL_COLOUR, VAE_COLOUR)) >= 3  # the VAE panel
+
+
+def test_real_points_are_dots_and_samples_are_crosses():
+    point = np.zeros((1, 2))  # the centre of the plane
+    dot, cross = Image.new("RGB", (320, 320), "white"), Image.new("RGB", (320, 320), "white")
+    draw_points(ImageDraw.Draw(dot), point, (0, 0, 0), 3.0)
+    draw_points(ImageDraw.Draw(cross), point, (0, 0, 0), 3.0, cross=True)
+    dot, cross = np.asarray(dot)[..., 0] < 128, np.asarray(cross)[..., 0] < 128
+    # the plane's centre is pixel 159.5: a dot fills the top of its circle, a cross leaves it empty ...
+    assert dot[156, 158:161].all() and not cross[156, 158:161].any()
+    # ... and a cross's arms reach the corners of its square, which a dot leaves empty
+    for rows, cols in [(slice(155, 157), slice(155, 158)), (slice(162, 164), slice(155, 158))]:
+        assert cross[rows, cols].any() and not dot[rows, cols].any()
+
+
+def test_reduced_motion_shows_the_first_last_and_every_fifth_frame():
+    frames = list(range(11))
+    assert list(thinned(iter(frames), 5)) == [0, 5, 10]
+    assert list(thinned(iter(range(4)), 5)) == [0, 3]  # 300 steps, a frame every 100: the first and the last
+    assert list(thinned(iter([7]), 5)) == [7] and list(thinned(iter([]), 5)) == []
+    reduced = ReducedMotion(limit=2)
+    reduced.remember("a", True)
+    reduced.remember("b", False)
+    reduced.remember(None, True)  # no session (an API call): nothing to remember
+    assert "a" in reduced and "b" not in reduced and None not in reduced
+    reduced.remember("b", True)
+    reduced.remember("c", True)  # over the limit: the oldest is forgotten
+    assert "a" not in reduced and "b" in reduced and "c" in reduced
+    reduced.remember("b", False)
+    assert "b" not in reduced
+
+
+def test_a_reduced_run_ends_where_the_full_one_does():
+    settings = ArenaSettings(steps=40, every=10, hidden=8, batch_size=8)
+    full, reduced = list(train(settings)), list(thinned(train(settings), 5))
+    assert [f.step for f in reduced] == [0, 40]
+    np.testing.assert_array_equal(reduced[-1].gan, full[-1].gan)  # the same run, fewer pictures
+    assert isinstance(reduced[-1], Frame)
 
 
 # --- each preset's named behaviour, on its measured figures ------------------------------------------

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from lab.generate import generate, parse_count, readout_text
+from lab.generate import describe, generate, parse_count, readout_text
 from lab.images import framed, image_grid, upscale
 
 
@@ -50,6 +50,27 @@ def test_generate_is_reproducible_by_seed(tiny_lab):
     assert np.array_equal(a[1], b[1]) and a[2] == b[2]
     assert not np.array_equal(a[1], c[1])
     assert "Bag" in a[2]["gan"]["how"] and a[2]["label"] == "Bag"
+
+
+def test_each_grid_is_described_in_a_sentence_with_its_counts():
+    stats = {"dataset": "MNIST", "label": "7", "seed": 3,
+             "gan": {"predicted": ["7"] * 14 + ["1", "9"], "how": "16 samples"}}
+    assert describe(stats, "gan") == ("A grid of 16 GAN samples of the digit 7 (MNIST, seed 3), 8 to a row; "
+                                      "the classifier reads 14 of 16 as 7.")
+    stats = {"dataset": "Fashion-MNIST", "label": "any", "seed": 0,
+             "vae": {"predicted": ["Bag"] * 3 + ["Coat"] * 2 + ["Dress", "Shirt"], "how": "7 draws"}}
+    assert describe(stats, "vae") == ("A grid of 7 VAE samples of garments of any class (Fashion-MNIST, seed 0), "
+                                      "7 to a row; the classifier reads 3 as Bag, 2 as Coat, 1 as Dress and 1 as "
+                                      "other classes.")
+    stats["vae"]["predicted"] = []
+    assert describe(stats, "vae") == "No VAE samples of garments of any class (Fashion-MNIST, seed 0): 7 draws"
+
+
+def test_generate_returns_the_descriptions(tiny_lab):
+    _, _, stats = generate(tiny_lab, "MNIST", "2", 4, 1)
+    for model in ("vae", "gan"):
+        assert stats[model]["description"] == describe(stats, model)
+        assert "of the digit 2 (MNIST, seed 1)" in stats[model]["description"]
 
 
 def test_vae_class_request_is_honest(tiny_lab):

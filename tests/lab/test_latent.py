@@ -5,6 +5,7 @@ from PIL import Image, ImageDraw
 
 from lab.latent import PALETTE, TEXT, interpolate, latent_map, latent_maps, legend_position, manifold, model_latent_map
 from lab.plots import font
+from tests.colour import CVD, smallest_difference
 
 
 def test_latent_map_draws_points_in_class_colours_and_the_user_point():
@@ -54,34 +55,6 @@ def test_gan_interpolation_ends_are_the_two_conditional_samples(tiny_lab):
     ends = (gan(torch.stack([z0, z1]), torch.tensor([1, 7])) + 1) / 2
     assert strip.shape == (5, 1, 28, 28)
     assert torch.allclose(strip[0], ends[0], atol=1e-6) and torch.allclose(strip[-1], ends[1], atol=1e-6)
-
-
-# Colour-vision deficiency simulation: Machado, Oliveira and Fernandes (2009), "A physiologically-based model for
-# simulation of color vision deficiency", severity 1.0, applied to linear RGB.
-CVD = {
-    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
-    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
-    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
-}
-
-
-def to_lab(rgb: np.ndarray) -> np.ndarray:
-    """Linear RGB (N, 3) in [0, 1] -> CIE L*a*b* (D65)."""
-    xyz = rgb @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
-    f = xyz / np.array([0.95047, 1.0, 1.08883])
-    f = np.where(f > 0.008856, np.cbrt(f), 7.787 * f + 16 / 116)
-    return np.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], axis=1)
-
-
-def smallest_difference(palette, matrix=None) -> float:
-    """The smallest CIE76 Delta E between two colours of `palette`, as seen with the deficiency `matrix`."""
-    c = np.asarray(palette, dtype=np.float64) / 255
-    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
-    if matrix is not None:
-        linear = np.clip(linear @ np.asarray(matrix).T, 0, 1)
-    lab = to_lab(linear)
-    d = np.sqrt(((lab[:, None] - lab[None]) ** 2).sum(-1))
-    return float(d[~np.eye(len(palette), dtype=bool)].min())
 
 
 def test_palette_has_ten_colours_that_stay_apart_for_colour_blind_eyes():

@@ -22,6 +22,12 @@ def test_reconstruct_outputs(tiny_lab):
     assert result["predicted_label"] in [str(d) for d in range(10)]
     assert len(result["latent_2d"]) == 2
     assert len(steps) == 5
+    # both pictures in words, with the figures beside them (the page's alt texts)
+    label, seen = result["predicted_label"], result["input_predicted_label"]
+    assert result["input_description"].startswith("Your picture as the MNIST VAE gets it, 28 by 28 pixels")
+    assert result["input_description"].endswith(f" {seen}.")
+    assert f"the classifier reads it as a{'n' if label == '8' else ''} {label} (" in result["description"]
+    assert f"{result['anomaly_percentile']:g} % of real test digits reconstruct better" in result["description"]
 
 
 def test_noise_changes_the_input_reproducibly(tiny_lab):
