@@ -131,8 +131,21 @@ def time_machine(lab: Lab, run: str, epoch) -> tuple[Image.Image, np.ndarray, np
     epoch = parse_epoch(epoch, len(history["epochs"]))
     metrics_path = folder / "metrics.json"
     metrics = read_json(metrics_path) if metrics_path.is_file() else {}
-    return (epoch_grid(folder, epoch), chart(history, 0, epoch), chart(history, 1, epoch),
-            figures(history, metrics, epoch))
+    shown = figures(history, metrics, epoch)
+    shown["description"] = grid_description(run, epoch, len(history["epochs"]), shown)
+    return epoch_grid(folder, epoch), chart(history, 0, epoch), chart(history, 1, epoch), shown
+
+
+def grid_description(run: str, epoch: int, n: int, shown: dict) -> str:
+    """The epoch's grid in one sentence, for a screen reader and the API (its figures' "description")."""
+    text = f"A grid of 100 samples of {run} from the same noise vectors, at epoch {epoch} of {n}"
+    accuracy = shown["epoch"].get("conditional_accuracy")
+    if accuracy is not None:
+        text += f"; the class accuracy recorded at this epoch: {accuracy * 100:.1f} %"
+    lag = shown.get("weight_average")
+    if lag and lag["random_start_share"] >= 0.1:
+        text += f"; the weight average still holds {lag['random_start_share'] * 100:.0f} % of the random start"
+    return text + "."
 
 
 def n_epochs(lab: Lab, run: str) -> int:
@@ -172,4 +185,18 @@ def mode_collapse(lab: Lab, epoch) -> tuple[Image.Image, Image.Image, np.ndarray
                          "class_entropy": round(entropy(healthy_shares), 4), "class_histogram": healthy_shares,
                          "samples": 10000, "epoch_of_grid": healthy_epoch,
                          "histogram_of": "the final gan-mnist model"},
-             "uniform_entropy": round(math.log(10), 4)})
+             "uniform_entropy": round(math.log(10), 4),
+             "descriptions": {
+                 "collapse": (f"The collapsing GAN's samples at epoch {epoch}: "
+                              + shares_sentence(record["class_histogram"])),
+                 "healthy": (f"The healthy GAN's samples at epoch {healthy_epoch} (its final model: "
+                             + shares_sentence(healthy_shares)[:-1] + ").")}})
+
+
+def shares_sentence(shares: list[float]) -> str:
+    """What the classifier reads in a GAN's samples (`shares` per digit), in words: the most common digit and
+    how many digits make up at least 5 % each. For the grids' descriptions (/mode_collapse's "descriptions")."""
+    top = max(range(len(shares)), key=lambda i: shares[i])
+    common = sum(p >= 0.05 for p in shares)
+    return (f"the classifier reads {shares[top] * 100:.0f} % of them as {CLASS_NAMES['MNIST'][top]}, and "
+            f"{common} of 10 digits make up at least 5 % each.")

@@ -58,5 +58,13 @@ def build(lab: Lab) -> SimpleNamespace:
 
     epoch.release(friendly(show), epoch, [collapsed, healthy, collapse_hist, healthy_hist, figures, text],
                   api_name="mode_collapse")
+
+    def described(shown):
+        """Both grids' sentences for a screen reader, whatever showed the epoch (the slider, a link)."""
+        said = (shown or {}).get("descriptions") or {}
+        return (gr.update(alt_text=said.get("collapse") or ALT_TEXT["mode-collapse-grid"]),
+                gr.update(alt_text=said.get("healthy") or ALT_TEXT["mode-collapse-healthy"]))
+
+    figures.change(described, figures, [collapsed, healthy], queue=False, api_visibility="private")
     return SimpleNamespace(epoch=epoch, collapsed=collapsed, healthy=healthy, collapse_hist=collapse_hist,
                            healthy_hist=healthy_hist, figures=figures, text=text, show=show)

@@ -94,5 +94,8 @@ def build(lab: Lab) -> SimpleNamespace:
               api_visibility="undocumented").then(
         friendly(show), [run, epoch], outputs, api_visibility="private")
     tab.select(pick_run, [run, epoch], epoch, api_visibility="private", queue=False)
+    # the grid's sentence for a screen reader, whatever showed the epoch (a slider, a run, a link)
+    figures.change(lambda f: gr.update(alt_text=(f or {}).get("description") or ALT_TEXT["time-machine-grid"]),
+                   figures, grid, queue=False, api_visibility="private")
     return SimpleNamespace(run=run, epoch=epoch, grid=grid, first=first, second=second, figures=figures, note=note,
                            outputs=outputs, show=show, pick_run=pick_run)

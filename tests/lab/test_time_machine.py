@@ -97,6 +97,14 @@ def test_time_machine_on_the_shipped_gan(folders_lab):
     first_epoch = time_machine(folders_lab, "gan-mnist", 1)[3]
     assert first_epoch["weight_average"]["random_start_share"] > 0.5 > figures["weight_average"]["random_start_share"]
     assert first_epoch["epoch"]["conditional_accuracy"] < 0.5  # and the classifier reads few of its samples
+    # the grid in words (its alt text on the page), with the figures that say why it looks like noise
+    share = first_epoch["weight_average"]["random_start_share"]
+    assert first_epoch["description"] == (
+        f"A grid of 100 samples of gan-mnist from the same noise vectors, at epoch 1 of {last}; the class accuracy "
+        f"recorded at this epoch: {first_epoch['epoch']['conditional_accuracy'] * 100:.1f} %; the weight average "
+        f"still holds {share * 100:.0f} % of the random start.")
+    assert figures["description"].endswith(f"at epoch {last} of {last}; the class accuracy recorded at this "
+                                           f"epoch: {accuracy[-1] * 100:.1f} %.")  # the average has caught up
     with pytest.raises(ValueError, match="Unknown run 'gan-cifar': choose vae-mnist, gan-mnist, "):
         time_machine(folders_lab, "gan-cifar", 1)
     with pytest.raises(ValueError, match=f"from 1 to {last}"):
@@ -123,6 +131,11 @@ def test_the_shipped_collapse_run_collapses(folders_lab):
     assert figures["healthy"]["class_coverage"] == 10 and figures["collapse"]["class_coverage"] <= 4 or \
         figures["collapse"]["class_entropy"] < 0.5 * math.log(10)
     assert min(figures["healthy"]["class_histogram"]) > 0.09  # the conditional GAN with uniform labels: all ten
+    said = figures["descriptions"]  # both grids in words (their alt texts on the page)
+    top = max(range(10), key=lambda d: last["class_histogram"][d])
+    assert said["collapse"].startswith(f"The collapsing GAN's samples at epoch {n}: the classifier reads "
+                                       f"{last['class_histogram'][top] * 100:.0f} % of them as {top}, and ")
+    assert said["healthy"].endswith("10 of 10 digits make up at least 5 % each).")
 
 
 def test_the_shipped_collapse_generator_still_collapses():

@@ -208,6 +208,10 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
         if tab == "Generate":  # each grid says what it shows, to a screen reader
             alt = page.locator("#generate-gan img").get_attribute("alt")
             assert alt.startswith("A grid of 16 GAN samples of digits of any class (MNIST, seed 0)"), alt
+        if tab in ("Time machine", "Mode collapse"):  # the grid of the epoch chosen, in words
+            grid = "#time-machine-grid" if tab == "Time machine" else "#mode-collapse-grid"
+            epoch = "epoch 5 of" if tab == "Time machine" else "epoch 1:"
+            page.wait_for_function(f"document.querySelector('{grid} img').alt.includes('{epoch}')", timeout=10_000)
         if tab == "Reconstruct":  # the upload is read as its digit, with its anomaly percentile, also in words
             verdict = page.locator("#reconstruct-verdict").inner_text()
             assert f"redraws this as a {int(mnist_fixture[1][0])} (" in verdict, verdict
