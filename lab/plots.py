@@ -45,12 +45,16 @@ def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tup
     def px(log_value):
         return x0 + (log_value - low) / (high - low) * (x1 - x0)
 
+    shapes = shapes_of(series)
     for name, (_, colour) in series.items():
         points = []
         for i, share in enumerate(shares[name]):
             y = y1 - share / top * (y1 - y0)
             points += [(px(edges[i]), y), (px(edges[i + 1]), y)]
         draw.line([(px(edges[0]), y1), *points, (px(edges[-1]), y1)], fill=colour, width=3)
+        peak = int(shares[name].argmax())  # each outline's marker on its highest bin
+        marker(draw, px((edges[peak] + edges[peak + 1]) / 2), y1 - shares[name][peak] / top * (y1 - y0),
+               shapes[name], colour, r=6)
     right = -math.inf  # the right end of the last label: a label that would overlap it gets only its tick
     for decade in range(math.floor(low), math.ceil(high) + 1):
         for m in (1, 2, 5):
@@ -69,7 +73,7 @@ def histogram_chart(series: dict[str, tuple[np.ndarray, tuple]], marks: list[tup
                   fill=colour, font=font(TEXT_PX))
     draw.text((x0, y1 + 32), "share per bin · higher = less like the training data",
               fill=AXES, font=font(TEXT_PX))
-    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, colour) in series.items()})
+    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, colour) in series.items()}, shapes)
     return np.asarray(image)
 
 
@@ -83,8 +87,11 @@ def line_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, tuple]], points: 
         return x0 + x * (x1 - x0), y1 - y * (y1 - y0)
 
     draw.line([px(0, 0), px(1, 1)], fill=AXES, width=1)
-    for xs, ys, colour in curves.values():
-        draw.line([px(x, y) for x, y in zip(xs, ys, strict=True)], fill=colour, width=3)
+    shapes = shapes_of(curves)
+    for name, (xs, ys, colour) in curves.items():
+        line = [px(x, y) for x, y in zip(xs, ys, strict=True)]
+        draw.line(line, fill=colour, width=3)
+        curve_markers(draw, line, shapes[name], colour)
     for x, y, colour in points:
         cx, cy = px(x, y)
         draw.ellipse([cx - 7, cy - 7, cx + 7, cy + 7], outline=(255, 255, 255), width=3, fill=colour)
@@ -93,7 +100,7 @@ def line_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, tuple]], points: 
         draw.text((x0 - 30, px(0, t)[1] - 10), f"{t:g}", fill=TEXT, font=font(TEXT_PX))
     draw.text((x0 + 40, y1 + 28), x_label, fill=AXES, font=font(TEXT_PX))
     draw.text((x0 + 8, y0 + 6), y_label, fill=AXES, font=font(TEXT_PX))
-    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, _, colour) in curves.items()})
+    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, _, colour) in curves.items()}, shapes)
     return np.asarray(image)
 
 
@@ -101,6 +108,43 @@ def line_chart(curves: dict[str, tuple[np.ndarray, np.ndarray, tuple]], points: 
 PALETTE = [(230, 159, 0), (86, 180, 233), (0, 170, 125), (240, 228, 66), (204, 121, 167), (213, 94, 0),
            (120, 160, 255)]
 MARK_COLOUR = (255, 255, 255)
+# Each curve of a chart also has its own marker shape (in the legend too), so that colour is never the only
+# way to tell the curves apart (WCAG 1.4.1; docs/accessibility.md). Markers stay at most MAX_MARKERS per curve.
+SHAPES = ["circle", "square", "triangle", "diamond", "cross"]
+MAX_MARKERS = 12
+
+
+def shapes_of(names) -> dict[str, str]:
+    """Each curve's marker shape, in the curves' order."""
+    return {name: SHAPES[i % len(SHAPES)] for i, name in enumerate(names)}
+
+
+def curve_markers(draw, points: list[tuple[float, float]], shape: str, colour) -> None:
+    """At most MAX_MARKERS markers spread evenly along the curve through `points` (by length), its end included."""
+    if not points:
+        return
+    xy = np.asarray(points, dtype=float)
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    if along[-1] == 0:
+        marker(draw, *xy[-1], shape, colour)
+        return
+    for d in np.linspace(along[-1], 0, MAX_MARKERS):
+        marker(draw, np.interp(d, along, xy[:, 0]), np.interp(d, along, xy[:, 1]), shape, colour)
+
+
+def marker(draw, cx: float, cy: float, shape: str, colour, r: float = 5) -> None:
+    """One marker of `shape` (one of SHAPES), centred on (cx, cy)."""
+    if shape == "circle":
+        draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=colour)
+    elif shape == "square":
+        draw.rectangle([cx - r, cy - r, cx + r, cy + r], fill=colour)
+    elif shape == "triangle":
+        draw.polygon([(cx, cy - r - 1), (cx + r + 1, cy + r), (cx - r - 1, cy + r)], fill=colour)
+    elif shape == "diamond":
+        draw.polygon([(cx, cy - r - 1), (cx + r + 1, cy), (cx, cy + r + 1), (cx - r - 1, cy)], fill=colour)
+    else:
+        draw.line([(cx - r, cy - r), (cx + r, cy + r)], fill=colour, width=3)
+        draw.line([(cx - r, cy + r), (cx + r, cy - r)], fill=colour, width=3)
 
 
 def _ticks(low: float, high: float, n: int = 4) -> list[float]:
@@ -160,23 +204,27 @@ def series_chart(series: dict[str, tuple[list[float], list[float], tuple]], titl
         draw.line([(x, y0), (x, y1)], fill=MARK_COLOUR, width=2)
         draw.text((min(x + 5, x1 - 5), y0 + 4), mark[1], fill=MARK_COLOUR, font=font(TEXT_PX),
                   anchor="la" if x + 5 < x1 - 140 else "ra")
-    for xs, ys, colour in drawn.values():
+    shapes = shapes_of(drawn)
+    for name, (xs, ys, colour) in drawn.items():
         points = [px(x, y) for x, y in zip(xs, ys, strict=True) if np.isfinite(y)]
-        if len(points) == 1:
-            (cx, cy), = points
-            draw.ellipse([cx - 4, cy - 4, cx + 4, cy + 4], fill=colour)
-        elif points:
+        if len(points) > 1:
             draw.line(points, fill=colour, width=3)
-    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, _, colour) in drawn.items()})
+        curve_markers(draw, points, shapes[name], colour)
+    _legend_band(draw, 10, y0, rows, {name: colour for name, (_, _, colour) in drawn.items()}, shapes)
     return np.asarray(image)
 
 
-def _legend_band(draw, x0: float, y0: float, rows: list[list[str]], colours: dict[str, tuple]) -> None:
-    """The legend in `rows` (from `_legend_rows`), in the band between the title and the plot's top `y0`."""
+def _legend_band(draw, x0: float, y0: float, rows: list[list[str]], colours: dict[str, tuple],
+                 shapes: dict[str, str] | None = None) -> None:
+    """The legend in `rows` (from `_legend_rows`), in the band between the title and the plot's top `y0`: each
+    name after its colour, as a square or as its curve's marker (`shapes`)."""
     for r, row in enumerate(rows):
         x, y = x0, y0 - 24 * (len(rows) - r) - 6
         for name in row:
-            draw.rectangle([x, y + 4, x + 14, y + 18], fill=colours[name])
+            if shapes:
+                marker(draw, x + 7, y + 11, shapes[name], colours[name], r=6)
+            else:
+                draw.rectangle([x, y + 4, x + 14, y + 18], fill=colours[name])
             draw.text((x + 20, y), name, fill=TEXT, font=font(TEXT_PX))
             x += 20 + font(TEXT_PX).getlength(name) + 18
 

@@ -4,6 +4,7 @@ title in TEXT."""
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from lab import latent, plots
 from tests.colour import contrast
@@ -26,3 +27,25 @@ def test_a_chart_draws_its_title_in_the_text_colour():
                                width=300, height=190)
     title_rows = image[8:34, plots.MARGIN["left"]:plots.MARGIN["left"] + 60]
     assert (np.abs(title_rows.astype(int) - plots.TEXT).sum(-1) < 40).any()
+
+
+def test_each_curve_has_its_own_marker_shape_so_colour_is_not_the_only_cue():
+    assert list(plots.shapes_of(["D loss", "G loss", "D(real)", "D(fake)"]).values()) == \
+        ["circle", "square", "triangle", "diamond"]
+    masks = []
+    for shape in plots.SHAPES:
+        image = Image.new("RGB", (20, 20))
+        plots.marker(ImageDraw.Draw(image), 10, 10, shape, (255, 255, 255), r=6)
+        masks.append(np.asarray(image)[..., 0] > 128)
+    for i in range(len(masks)):
+        for j in range(i + 1, len(masks)):
+            assert (masks[i] != masks[j]).sum() >= 10, (plots.SHAPES[i], plots.SHAPES[j])
+
+
+def test_markers_spread_along_a_curve_and_mark_its_end():
+    image = Image.new("RGB", (200, 20))
+    plots.curve_markers(ImageDraw.Draw(image), [(10, 10), (190, 10)], "square", (255, 255, 255))
+    lit = np.asarray(image)[10, :, 0] > 128
+    starts = np.flatnonzero(lit[1:] & ~lit[:-1]) + 1  # where each square begins
+    assert len(starts) + lit[0] == plots.MAX_MARKERS
+    assert lit[190] and lit[10]  # both ends
