@@ -154,6 +154,12 @@ def _parse_setting(tab: str, name: str, value, chosen: dict, epochs: Mapping[str
     raise ValueError(f"no parser for the setting {name!r}")  # SETTINGS names a setting this function lacks
 
 
+def names_a_view(query: Mapping[str, str]) -> bool:
+    """Whether a URL query says anything about a view: a plain address (or one with only presenter mode or
+    Gradio's own parameters) leaves the page as it opens, tab and settings alike."""
+    return any(name not in IGNORED and not name.startswith("__") for name in query)
+
+
 def parse_view(query: Mapping[str, str], epochs: Mapping[str, int]) -> View:
     """The view a page's URL query asks for (`query`: its parameters, e.g. a gr.Request's query_params), with
     `epochs` from `run_epochs`. An unknown tab opens the first tab; a bad value of a setting gives that setting

@@ -17,6 +17,7 @@ from lab.links import (
     TABS,
     View,
     arena_view_settings,
+    names_a_view,
     page_address,
     parse_view,
     run_epochs,
@@ -106,7 +107,10 @@ def wire(demo: gr.Blocks, lab: Lab, tabs: gr.Tabs, link_note: gr.Markdown, switc
                 *(arena_part or [skip] * (2 + len(arena.knobs))), *tm_part, *mc_part, *(quiz_part or [skip] * 2)]
 
     def open_view(request: gr.Request) -> list:
-        return view_updates(parse_view(dict(request.query_params), epochs))
+        query = dict(request.query_params)
+        if not names_a_view(query):  # a plain address: leave the page be (a visitor may already have picked a tab)
+            return [gr.skip()] * len(outputs)
+        return view_updates(parse_view(query, epochs))
 
     def keep_seed(on: bool, request: gr.Request):
         """After presenter mode put the seeds back to their start values: a Generate link's seed is this page's."""

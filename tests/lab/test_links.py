@@ -13,6 +13,7 @@ from lab.links import (
     TABS,
     View,
     arena_view_settings,
+    names_a_view,
     page_address,
     parse_view,
     run_epochs,
@@ -213,3 +214,8 @@ def test_the_arenas_link_keeps_a_preset_and_a_seed():
     assert settings == {"preset": "healthy", "seed": 9}
     assert warning.startswith("Links keep the arena's preset and seed only: this one opens the healthy preset "
                               "with seed 9")
+
+
+def test_only_a_query_that_names_a_view_changes_the_page():
+    assert not names_a_view({}) and not names_a_view({"presenter": "1", "view": "api", "__theme": "dark"})
+    assert names_a_view({"tab": "kl"}) and names_a_view({"seed": "3"})  # a setting alone: its note shows
