@@ -528,8 +528,19 @@ def meter_text(figures: dict) -> str:
 def arena_outputs(frame: Frame, settings: ArenaSettings) -> tuple:
     """What `/arena` streams per frame: (image, losses chart, coverage chart, coverage meter, figures)."""
     figures = {**frame.figures, "settings": asdict(settings)}
+    figures["description"] = frame_description(figures)
     return (render(frame), losses_chart(frame.history), coverage_chart(frame.history), meter_text(figures),
             figures)
+
+
+def frame_description(figures: dict) -> str:
+    """The frame's picture in one sentence, for a screen reader and the API (/arena's figures, "description")."""
+    data = figures["settings"]["dataset"]
+    text = (f"Step {figures['step']} on the {data} data: the GAN's samples (red crosses, left, over D's map) cover "
+            f"{figures['gan_coverage_text']}, the VAE's (blue crosses, right) {figures['vae_coverage_text']}")
+    if figures.get("d_real") is None or figures.get("d_fake") is None:  # step 0: nothing trained yet
+        return text + "."
+    return text + f"; D gives real points {figures['d_real']:.2f} and fakes {figures['d_fake']:.2f} on average."
 
 
 # ------------------------------------------------------------------------------------------- drawing

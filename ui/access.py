@@ -34,8 +34,8 @@ THEME = gr.themes.Default().set(
 )
 
 # What each picture on the page shows, for a screen reader (gr.Image alt_text), by the picture's elem_id. A
-# result with its own figures (Generate's grids, Reconstruct's pictures, the Time machine's and Mode collapse's
-# grids) replaces it with a sentence about itself, which the API returns too.
+# result with its own figures (Generate's grids, Reconstruct's pictures, the arena's picture, the Time machine's
+# and Mode collapse's grids) replaces it with a sentence about itself, which the API returns too.
 ALT_TEXT = {
     "anomaly-histogram": (
         "Histogram chart: the VAE's anomaly scores of the MNIST test digits, of Fashion-MNIST garments and of"

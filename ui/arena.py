@@ -119,6 +119,9 @@ def build(lab: Lab) -> SimpleNamespace:
                                    api_name="arena", concurrency_limit=ARENA_CONCURRENCY,
                                    concurrency_id="arena")
     stop_button.click(None, None, None, cancels=[run_event])
+    # the live picture's sentence for a screen reader, with each frame's figures
+    figures.change(lambda f: gr.update(alt_text=(f or {}).get("description") or ALT_TEXT["arena-image"]),
+                   figures, image, queue=False, api_visibility="private")
     return SimpleNamespace(preset=preset, story=story, knobs=knobs, train=train_button, stop=stop_button, image=image,
                            losses=losses, cover=cover, meter=meter, figures=figures, guard=guard, reduced=reduced)
 

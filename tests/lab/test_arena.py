@@ -133,6 +133,11 @@ def test_frames_and_outputs():
     coverage = series(last.history, COVERAGE_SERIES)
     assert coverage["GAN"][0] == [0, 20, 40, 60] and all(0 <= v <= 1 for v in coverage["VAE"][1])
     assert "Coverage at step 60" in meter and figures["settings"]["steps"] == 60
+    assert figures["description"] == (  # the picture in words: its alt text on the page
+        f"Step 60 on the {settings.dataset} data: the GAN's samples (red crosses, left, over D's map) cover "
+        f"{figures['gan_coverage_text']}, the VAE's (blue crosses, right) {figures['vae_coverage_text']}; D gives "
+        f"real points {figures['d_real']:.2f} and fakes {figures['d_fake']:.2f} on average.")
+    assert arena_outputs(frames[0], settings)[4]["description"].endswith("modes.")  # step 0: no verdicts yet
     # the same seed gives the same run
     again = run(settings)
     np.testing.assert_array_equal(again.gan[:200], last.gan)

@@ -69,5 +69,7 @@ def test_generate_reconstruct_and_the_arena_with_the_keyboard_alone(app_url, bro
     page.wait_for_timeout(500)
     # 300 steps make 4 frames (steps 0, 100, 200, 300); with reduced motion the page shows the first and the last
     assert page.evaluate("window.arenaFrames.size") == 2
+    page.wait_for_function("document.querySelector('#arena-image img').alt.startsWith('Step 300 on the')",
+                           timeout=10_000)  # the picture in words, for a screen reader
     page.screenshot(path=str(ARTIFACTS / "keyboard-arena-1280x720.png"))
     page.close()
