@@ -1,9 +1,9 @@
 """Presenter mode in a real browser (Playwright + Debian's Chromium). At a projector's 1280x720 with
 `?presenter=1`, on every tab: do the tab's main action, then check with bounding boxes that its main result
 lies inside the window at scroll 0, and that the text is at least 22 px. axe-core (tests/ui/axe.py) finds
-no serious or critical WCAG 2.1 AA violation on any tab, in either mode, before or after its actions.
-Normal mode fits a 390x844 phone without sideways scrolling. Screenshots of every tab in both modes go to
-test-artifacts/."""
+no serious or critical WCAG 2.1 AA violation on any tab, in presenter mode before and after its actions, and in
+normal mode after them. Screenshots of every tab go to test-artifacts/. (Normal mode as first seen, the phone
+and the switch: tests/ui/test_normal_browser.py, a file of its own so that the two test processes share them.)"""
 
 from pathlib import Path
 
@@ -14,9 +14,9 @@ from PIL import Image
 from tests.colour import CVD, simulate
 from tests.conftest import ARTIFACTS
 from tests.ui.axe import blocking
+from tests.ui.tabs import MIN_PX, RESULTS
 
 ROOT = Path(__file__).resolve().parents[2]
-MIN_PX = 22  # body text in presenter mode, at 1280x720
 
 
 def digit_file(mnist_fixture, folder: Path) -> Path:
@@ -41,23 +41,6 @@ def set_slider(page, selector: str, value: int) -> None:
     box.blur()
 
 
-# tab name -> (tab elem_id, the main result's elements)
-RESULTS = {
-    "Learn": ("tab-learn", ["#learn-table"]),
-    "Generate": ("tab-generate", ["#generate-vae", "#generate-gan", "#generate-vae-readout",
-                                  "#generate-gan-readout"]),
-    "Reconstruct": ("tab-reconstruct", ["#reconstruct-input", "#reconstruct-output", "#reconstruct-verdict"]),
-    "Latent space": ("tab-latent", ["#latent-vae-map", "#latent-ae-map", "#latent-grid"]),
-    "KL & encoder": ("tab-kl", ["#kl-maps", "#kl-grids", "#kl-figures"]),
-    "Anomalies & denoising": ("tab-anomalies", ["#anomaly-readout", "#anomaly-histogram", "#anomaly-roc"]),
-    "Arena": ("tab-arena", ["#arena-image", "#arena-meter", "#arena-losses", "#arena-coverage"]),
-    "Time machine": ("tab-time-machine", ["#time-machine-grid", "#time-machine-chart-1", "#time-machine-chart-2"]),
-    "Mode collapse": ("tab-mode-collapse", ["#mode-collapse-summary", "#mode-collapse-grid",
-                                            "#mode-collapse-histogram", "#mode-collapse-healthy",
-                                            "#mode-collapse-healthy-histogram"]),
-    "Quiz": ("tab-quiz", ["#quiz-image", "#quiz-score", "#quiz-verdict"]),
-    "Models": ("tab-models", ["#download-weights-vae-mnist", "#download-config-vae-mnist", "#source-vae-mnist"]),
-}
 
 
 def main_action(page, tab: str, digit: Path) -> None:
@@ -249,76 +232,3 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
         problems += blocking(page, f"{tab}, normal mode, after its actions")
     page.close()
     assert not problems, "\n".join(problems)
-
-
-@pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
-def test_normal_mode_screenshots_and_the_phone(app_url, browser, width, height):
-    """Normal mode as a visitor first sees each tab (the other browser tests save their results), then
-    every tab at a phone's 390x844 (document.scrollingElement.scrollWidth <= 390: no sideways scrolling)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(app_url)
-    page.locator("#presenter-switch").wait_for(timeout=30_000)
-    assert not page.locator("#presenter-switch input").is_checked()
-    assert page.locator("#intro").is_visible()
-    problems = []
-    for tab, (tab_id, results) in RESULTS.items():
-        page.get_by_role("tab", name=tab, exact=True).click()
-        page.locator(f"#{tab_id}").wait_for(timeout=30_000)
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(ARTIFACTS / f"normal-{tab_id[4:]}-{width}x{height}.png"))
-        for selector in results:
-            assert page.locator(selector).count() == 1, selector
-        problems += blocking(page, f"{tab}, normal mode, before its action")  # axe-core, WCAG 2.1 AA
-    assert not problems, "\n".join(problems)
-
-    page.set_viewport_size({"width": 390, "height": 844})
-    wide = []
-    for tab, (tab_id, _) in RESULTS.items():
-        open_tab(page, tab)
-        page.locator(f"#{tab_id}").wait_for(timeout=30_000)
-        page.wait_for_timeout(300)
-        scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
-        if scroll_width > 390:
-            wide.append(f"{tab}: {scroll_width} px")
-        page.screenshot(path=str(ARTIFACTS / f"phone-{tab_id[4:]}-390x844.png"))
-    page.close()
-    assert not wide, wide
-
-
-def test_the_switch_turns_presenter_mode_on_and_off(app_url, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(app_url)
-    page.get_by_role("tab", name="Generate", exact=True).click()
-    seed = page.get_by_label("Seed", exact=True)
-    seed.fill("123")
-    assert page.get_by_label("How many").first.is_visible() and seed.is_visible()
-    assert page.get_by_text("Explanation: blurry vs sharp").first.is_visible()
-    assert page.locator("#tab-generate").get_by_text("Blurry vs sharp.").is_visible()  # open
-
-    page.locator("#presenter-switch input").check()
-    page.wait_for_function("document.body.classList.contains('presenter')", timeout=10_000)
-    page.wait_for_function("!document.querySelector('#tab-generate .explain').innerText.includes('Blurry vs sharp.')"
-                           " || document.querySelector('#tab-generate .explain .prose').offsetParent === null",
-                           timeout=10_000)  # the explanation closes
-    assert not seed.is_visible() and not page.get_by_label("How many").first.is_visible()
-    assert page.get_by_text("Explanation: blurry vs sharp").first.is_visible()  # its accordion stays to open
-    assert not page.locator("#intro").is_visible()
-    body_px = page.evaluate("parseFloat(getComputedStyle(document.querySelector('#tab-generate .explain')).fontSize)")
-    assert body_px >= MIN_PX
-
-    page.locator("#presenter-switch input").uncheck()
-    page.wait_for_function("!document.body.classList.contains('presenter')", timeout=10_000)
-    page.locator("#tab-generate").get_by_text("Blurry vs sharp.").wait_for(timeout=10_000)  # open again
-    assert seed.is_visible() and seed.input_value() == "0"  # presenter mode put the seed back to 0
-    assert page.locator("#intro").is_visible()
-    page.close()
-
-
-def open_tab(page, tab: str) -> None:
-    """Click the tab's button, which on a phone may sit in the tab bar's overflow menu."""
-    button = page.get_by_role("tab", name=tab, exact=True)
-    if button.is_visible():
-        button.click()
-    else:
-        page.get_by_role("button", name="More tabs").click()
-        page.locator(".overflow-menu").get_by_role("button", name=tab, exact=True).click()
