@@ -13,6 +13,7 @@ from models.metrics import CONFIDENT, laplacian_variance
 from models.registry import CLASS_NAMES, NOUNS, model_name
 
 MAX_COUNT = 64
+COLUMNS = 8  # samples to a row of the grids (fewer when fewer are asked for)
 VAE_DRAW_BUDGET = 4096  # prior draws the VAE may make to find samples of the asked class
 
 
@@ -76,7 +77,7 @@ def generate(lab: Lab, dataset: str, label, count, seed):
     dataset = parse_dataset(dataset)
     count = parse_count(count)
     vae_tiles, gan_tiles, stats = generated(lab, dataset, parse_label(dataset, label), count, parse_seed(seed))
-    ncol = min(8, count)
+    ncol = min(COLUMNS, count)
     return tile_grid(vae_tiles, ncol), tile_grid(gan_tiles, ncol), stats
 
 
@@ -137,7 +138,7 @@ def describe(stats: dict, model: str) -> str:
     if n == 0:
         return f"No {model.upper()} samples of {what} ({dataset}, seed {stats['seed']}): {figures['how']}"
     text = (f"A grid of {n} {model.upper()} samples of {what} ({dataset}, seed {stats['seed']}), "
-            f"{min(8, n)} to a row; ")
+            f"{min(COLUMNS, n)} to a row; ")
     if label == "any":
         counts = Counter(predicted).most_common(3)
         read = ", ".join(f"{c} as {name}" for name, c in counts)

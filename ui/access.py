@@ -9,8 +9,8 @@ What `HEAD` repairs, each time the page changes (Gradio renders tabs and results
 - an example thumbnail is a <button> around an <img alt=""> (axe: button-name): it gets the example's name, from
   `lab.examples.DESCRIPTIONS` by its file name;
 - a block that scrolls by a few pixels (a formula, a wide table on a phone) cannot be reached by keyboard (axe:
-  scrollable-region-focusable): it gets `tabindex="0"` (checked again every 0.5 s: fonts and pictures arriving
-  change what scrolls without changing the page's markup)."""
+  scrollable-region-focusable): it gets `tabindex="0"` (checked again when fonts or pictures arrive and when the
+  window is resized: they change what scrolls without changing the page's markup)."""
 
 import json
 
@@ -108,6 +108,13 @@ ALT_TEXT = {
     "time-machine-chart-2": "Line chart over the training epochs, with this epoch marked; its title says what it shows",
 }
 
+def describe_from(figures: gr.JSON, picture: gr.Image, key: str) -> None:
+    """Whenever `figures` change, give `picture` their "description" as its alt text (ALT_TEXT[key] when they
+    have none): a result's sentence for a screen reader, the one the API returns with it."""
+    figures.change(lambda shown: gr.update(alt_text=(shown or {}).get("description") or ALT_TEXT[key]),
+                   figures, picture, queue=False, api_visibility="private")
+
+
 CSS = """
 /* the footer's links ("Use via API", "Built with Gradio", "Settings") in readable grey */
 footer, footer a, footer button { color: var(--body-text-color-subdued) !important; }
@@ -148,10 +155,12 @@ _REPAIR_JS = """
   const start = () => {
     repair();
     new MutationObserver(later).observe(document.body, {childList: true, subtree: true});
-    // a block can start to scroll without a change to the page (fonts and pictures arriving, a resize)
-    setInterval(repair, 500);
+    // a block can start to scroll without a change to the markup: fonts or pictures arriving, a resize
+    document.fonts.ready.then(later);
+    document.addEventListener('load', later, true);  // a picture's load does not bubble: caught on its way down
+    window.addEventListener('resize', later);
   };
-  window.labRepair = repair;  // the browser tests run it before axe, instead of waiting for the next 0.5 s
+  window.labRepair = repair;  // the browser tests run it before axe rather than wait for the next frame
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
 })();
 """

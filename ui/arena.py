@@ -23,7 +23,7 @@ from lab.arena import (
     train,
 )
 from lab.loading import Lab
-from ui.access import ALT_TEXT
+from ui.access import ALT_TEXT, describe_from
 from ui.presenter import explain
 
 ARENA_CONCURRENCY = 1  # arena runs at once, app-wide; the rest wait in the queue (`python -m benchmarks arena queue`)
@@ -119,9 +119,7 @@ def build(lab: Lab) -> SimpleNamespace:
                                    api_name="arena", concurrency_limit=ARENA_CONCURRENCY,
                                    concurrency_id="arena")
     stop_button.click(None, None, None, cancels=[run_event])
-    # the live picture's sentence for a screen reader, with each frame's figures
-    figures.change(lambda f: gr.update(alt_text=(f or {}).get("description") or ALT_TEXT["arena-image"]),
-                   figures, image, queue=False, api_visibility="private")
+    describe_from(figures, image, "arena-image")  # with each frame's figures
     return SimpleNamespace(preset=preset, story=story, knobs=knobs, train=train_button, stop=stop_button, image=image,
                            losses=losses, cover=cover, meter=meter, figures=figures, guard=guard, reduced=reduced)
 

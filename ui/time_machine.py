@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab.loading import Lab
-from lab.time_machine import RUNS, load_history, n_epochs, run_folder, run_kind, time_machine
-from ui.access import ALT_TEXT
+from lab.time_machine import LAG_SHOWN, RUNS, load_history, n_epochs, run_folder, run_kind, time_machine
+from ui.access import ALT_TEXT, describe_from
 from ui.common import friendly
 from ui.presenter import explain
 
@@ -29,9 +29,6 @@ VAE_NOTE = """**How to read VAE losses.** The VAE minimizes one number, −ELBO 
 curves fall like a classifier's. **Reconstruction** (nats) is how badly the decoder redraws an image from
 its code; **KL** is how far the codes stray from the prior N(0, I), the price of a latent space you
 can sample from. Test ≈ train means no overfitting. (The autoencoder has no KL term: its KL is 0.)"""
-
-
-LAG_SHOWN = 0.1  # the note shows while the random start is at least this share of the average (gan-mnist: epochs 1-4)
 
 
 def lag_note(figures: dict) -> str:
@@ -94,8 +91,6 @@ def build(lab: Lab) -> SimpleNamespace:
               api_visibility="undocumented").then(
         friendly(show), [run, epoch], outputs, api_visibility="private")
     tab.select(pick_run, [run, epoch], epoch, api_visibility="private", queue=False)
-    # the grid's sentence for a screen reader, whatever showed the epoch (a slider, a run, a link)
-    figures.change(lambda f: gr.update(alt_text=(f or {}).get("description") or ALT_TEXT["time-machine-grid"]),
-                   figures, grid, queue=False, api_visibility="private")
+    describe_from(figures, grid, "time-machine-grid")  # whatever showed the epoch: a slider, a run, a link
     return SimpleNamespace(run=run, epoch=epoch, grid=grid, first=first, second=second, figures=figures, note=note,
                            outputs=outputs, show=show, pick_run=pick_run)
