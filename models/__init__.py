@@ -19,6 +19,7 @@ from safetensors import SafetensorError
 from models.autoencoder import Autoencoder, AutoencoderConfig
 from models.classifier import Classifier, ClassifierConfig
 from models.gan import Discriminator, DiscriminatorConfig, GANConfig, Generator
+from models.pix2pix import PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, UNet
 from models.registry import CONFIG_FILE, WEIGHTS_FILE, read_json
 from models.vae import VAE, VAEConfig
 
@@ -28,6 +29,8 @@ MODEL_CLASSES: dict[str, type[nn.Module]] = {
     "gan": Generator,
     "gan-discriminator": Discriminator,
     "classifier": Classifier,
+    "pix2pix": UNet,
+    "pix2pix-discriminator": PatchDiscriminator,
 }
 
 CONFIG_CLASSES = {
@@ -36,12 +39,14 @@ CONFIG_CLASSES = {
     "gan": GANConfig,
     "gan-discriminator": DiscriminatorConfig,
     "classifier": ClassifierConfig,
+    "pix2pix": Pix2PixConfig,
+    "pix2pix-discriminator": PatchDiscriminatorConfig,
 }
 
 __all__ = [
     "VAE", "VAEConfig", "Autoencoder", "AutoencoderConfig", "Generator", "Discriminator",
-    "GANConfig", "DiscriminatorConfig", "Classifier", "ClassifierConfig", "MODEL_CLASSES", "load_model",
-    "ModelLoadError",
+    "GANConfig", "DiscriminatorConfig", "Classifier", "ClassifierConfig", "UNet", "Pix2PixConfig",
+    "PatchDiscriminator", "PatchDiscriminatorConfig", "MODEL_CLASSES", "load_model", "ModelLoadError",
 ]
 
 REPO_ID = re.compile(r"^[\w.-]+/[\w.-]+$")

@@ -41,6 +41,7 @@ from models.autoencoder import Autoencoder
 from models.classifier import Classifier
 from models.gan import Generator
 from models.metrics import (
+    CONFIDENT,
     class_coverage,
     class_histogram,
     classifier_features,
@@ -51,6 +52,7 @@ from models.metrics import (
     sharpness_ratio,
     speckle_share,
 )
+from models.pix2pix import UNet, bicubic, degrade, downsample
 from models.registry import model_name
 from models.vae import VAE, iwae_log_likelihood, negative_elbo, refine_posterior
 from training.common import pick_device, positive_int, write_json
@@ -230,6 +232,8 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
             write_app_references(folder, model, x_test, y_test, recon)
         samples = torch.cat([model.sample(1000, generator=g) for _ in range(0, n_samples, 1000)])[:n_samples]
         metrics.update(sample_metrics(samples, classifier, x_test, test_feats))
+    if isinstance(model, UNet):
+        metrics.update(use_case_metrics(model, classifier, x_test, y_test, test_feats, g))
     if isinstance(model, Generator):
         labels = torch.arange(n_samples, device=device) % model.num_classes
         conditional = model.sample(n_samples, labels=labels, generator=g)
@@ -241,6 +245,49 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
                                                        model.num_classes)
         # what the classifier calls the balanced conditional samples (the Mode collapse tab's healthy bars)
         metrics["class_histogram"] = [round(s, 4) for s in class_histogram(predicted)]
+    return metrics
+
+
+DRAWS = 8  # completions per test image for the diversity figures of a model with noise
+
+
+@torch.no_grad()
+def use_case_metrics(model: UNet, classifier: Classifier, x_test: torch.Tensor, y_test: torch.Tensor,
+                     test_feats: np.ndarray, g: torch.Generator) -> dict:
+    """A use-case model (models/pix2pix.py) on the test set, each test image degraded as its task does:
+    class_kept: the classifier reads the output as the true class; other_valid: it reads another class with
+    probability >= CONFIDENT (a different but clear answer, not a blur); sharpness and the Fréchet distance
+    against the test images; test_l1 to the truth. Super-resolution: the same for bicubic upsampling
+    (`bicubic_*`). A model with noise: how far DRAWS completions of the first 1,000 test images differ
+    (`draw_pixel_std`, per hidden pixel) and how often they hold two classes read confidently (`draws_differ`)."""
+    out = torch.cat([model.restore(x_test[i:i + 1000], generator=g) for i in range(0, len(x_test), 1000)])
+
+    def readout(images: torch.Tensor, prefix: str = "") -> dict:
+        proba = torch.cat([classifier.predict_proba(images[i:i + 1000]) for i in range(0, len(images), 1000)])
+        confidence, predicted = proba.max(1)
+        return {f"{prefix}class_kept": round((predicted == y_test).float().mean().item(), 4),
+                f"{prefix}other_valid": round(((predicted != y_test) & (confidence >= CONFIDENT)).float().mean().item(), 4),
+                f"{prefix}sharpness_ratio": round(sharpness_ratio(images, x_test), 3),
+                f"{prefix}frechet_distance": round(frechet_distance(classifier_features(classifier, images), test_feats), 3),
+                f"{prefix}test_l1": round((images - x_test).abs().mean().item(), 4)}
+
+    metrics = readout(out)
+    if model.task == "super-resolution":
+        metrics.update(readout(bicubic(downsample(x_test)), "bicubic_"))
+    else:  # what the classifier reads from the visible upper half alone
+        metrics["input_class_kept"] = round((predict(classifier, degrade(x_test, model.task)[:, :1]) == y_test)
+                                            .float().mean().item(), 4)
+    if model.config.noise_dim:
+        x = x_test[:1000]
+        draws = torch.stack([model.restore(x, generator=g) for _ in range(DRAWS)])  # (DRAWS, 1000, 1, 28, 28)
+        hidden = 1 - degrade(x[:1], model.task)[0, 1]  # (28, 28): 1 where the model fills in
+        spread = draws.std(0)[:, 0]  # (1000, 28, 28)
+        metrics["draw_pixel_std"] = round(((spread * hidden).sum() / (hidden.sum() * len(x))).item(), 4)
+        proba = classifier.predict_proba(draws.flatten(0, 1)).view(DRAWS, len(x), -1)  # (DRAWS, 1000, classes)
+        confident = proba.max(2).values >= CONFIDENT
+        labels = torch.where(confident, proba.argmax(2), -1)  # -1: not read confidently
+        differ = [len({c for c in labels[:, i].tolist() if c >= 0}) >= 2 for i in range(len(x))]
+        metrics["draws_differ"] = round(sum(differ) / len(x), 4)
     return metrics
 
 

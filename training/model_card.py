@@ -32,10 +32,14 @@ DESCRIPTION = {
     "classifier": "A small CNN classifier, the lab's measuring stick for generated images.",
     "gan-unconditional": "The generator of an unconditional DCGAN (Radford et al. 2016; batch norm: {batchnorm}), "
                          "trained with a deliberately unstable setting to show mode collapse; noise size {latent_dim}.",
+    "pix2pix": "A small U-Net (Ronneberger et al. 2015) for {task} of 28x28 images ({objective_words}); "
+               "the use-case models of the lab's pix2pix comparison (Isola et al. 2017).",
 }
+OBJECTIVE_WORDS = {"l1": "trained with the L1 loss alone",
+                   "pix2pix": "trained with L1 plus a conditional PatchGAN discriminator, pix2pix's objective"}
 
 TASKS = {"vae": "unconditional-image-generation", "autoencoder": "unconditional-image-generation",
-         "gan": "unconditional-image-generation", "classifier": "image-classification"}
+         "gan": "unconditional-image-generation", "classifier": "image-classification", "pix2pix": "image-to-image"}
 
 HUB_NAMESPACE = "vae-vs-gan-lab"  # where the README's Space expects the models
 
@@ -93,7 +97,7 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     dataset = config.get("dataset", "mnist")
     data_name, (_, _, data_credit) = DATASET_TITLES[dataset], DATA[dataset]
     describe = "gan-unconditional" if kind == "gan" and config.get("num_classes") == 1 else kind
-    design = DESCRIPTION[describe].format(**config)
+    design = DESCRIPTION[describe].format(**config, objective_words=OBJECTIVE_WORDS.get(config.get("objective")))
     if float(recorded_flag(history.get("command"), "--aux-weight") or 0) > 0:  # train_gan --aux-weight
         design += (" Its discriminator also names the class of real images, and the generator is trained to make "
                    "samples that it names as asked (an auxiliary classifier, AC-GAN, Odena et al. 2017).")

@@ -17,6 +17,8 @@ COLUMNS = {
     "autoencoder": ["reconstruction_accuracy", "reconstruction_bce", "frechet_distance", "precision", "recall",
                     "sharpness_ratio"],
     "classifier": ["test_accuracy"],
+    "pix2pix": ["class_kept", "bicubic_class_kept", "other_valid", "sharpness_ratio", "bicubic_sharpness_ratio",
+                "frechet_distance", "real_frechet_distance", "draws_differ"],
 }
 
 
