@@ -28,7 +28,6 @@ from lab.arena import (
     draw_points,
     heat_map,
     mode_centres,
-    reference_points,
     render,
     run,
     series,
@@ -37,6 +36,7 @@ from lab.arena import (
     toy_data,
     train,
 )
+from lab.arena.data import reference_points
 from tests.colour import CVD, contrast, smallest_difference
 
 
@@ -144,9 +144,9 @@ def test_frames_and_outputs():
 
 
 def test_a_run_stops_when_its_cpu_time_is_spent(monkeypatch):
-    import lab.arena
+    import lab.arena.training
 
-    monkeypatch.setattr(lab.arena, "MAX_CPU_SECONDS", 0.0)
+    monkeypatch.setattr(lab.arena.training, "MAX_CPU_SECONDS", 0.0)
     frames = list(train(ArenaSettings(steps=300, every=100, hidden=8, batch_size=8)))
     assert [f.step for f in frames] == [0, 100]
     assert frames[-1].figures["stopped_early"] and frames[-1].figures["cpu_seconds"] >= 0
@@ -312,3 +312,24 @@ def test_frozen_d_full():
     history = history_of("frozen D")
     assert all(f["gan_coverage"] == 0 for f in history[1:])
     check_vae_covers_everything_with_spread(history)
+
+
+def test_objectives_on_known_logits():
+    """lab/arena/objectives.py: the losses at known logits, and why the minimax G loss stalls against a
+    confident D while the non-saturating one does not."""
+    import math
+
+    import torch
+
+    from lab.arena.objectives import d_loss, g_loss
+
+    zero = torch.zeros(4)
+    assert d_loss(zero, zero).item() == pytest.approx(2 * math.log(2))  # D undecided: -log 1/2 twice
+    assert g_loss(zero, "non-saturating").item() == pytest.approx(math.log(2))
+    assert g_loss(zero, "minimax").item() == pytest.approx(-math.log(2))
+    rejected = torch.full((4,), -8.0, requires_grad=True)  # D is sure every fake is fake: D(G(z)) ~ 3e-4
+    grads = {kind: torch.autograd.grad(g_loss(rejected, kind), rejected)[0].abs().mean().item()
+             for kind in ("minimax", "non-saturating")}
+    assert grads["minimax"] < 1e-3 < 0.2 < grads["non-saturating"]  # sigmoid(-8) / 4 against (1 - sigmoid(-8)) / 4
+    with pytest.raises(ValueError, match="G loss must be one of"):
+        g_loss(zero, "wasserstein")

@@ -1,0 +1,238 @@
+"""A live arena run: a small GAN and a small VAE trained side by side on the same 2-D data stream.
+
+`train` is a generator: every `every` steps it yields a `Frame` with the figures measured so far (losses,
+D's verdicts, G's gradient norm, how far G's samples moved, mode coverage of GAN and VAE) and samples to
+draw. Everything runs on one CPU thread. Also here: the guards that keep runs fair between visitors
+(`RunGuard`, `ReducedMotion`, `thinned`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from lab.arena.data import N_MEASURE, PLANE, coverage, toy_data
+from lab.arena.nets import ToyVAE, mlp
+from lab.arena.objectives import d_loss, g_loss
+from lab.arena.settings import ArenaSettings
+
+MAX_CPU_SECONDS = 20.0  # a run stops at the first frame after this much CPU time (`python -m benchmarks arena time`)
+VAE_LR = 1e-2  # the VAE's Adam learning rate, the same in every preset
+
+
+@dataclass
+class Frame:
+    step: int
+    real: np.ndarray  # (n, 2) real points to draw
+    gan: np.ndarray  # (n, 2) GAN samples (the fixed-noise batch)
+    vae: np.ndarray  # (n, 2) VAE samples
+    d_map: np.ndarray | None  # (R, R) D(x) over the plane, row 0 at the top
+    figures: dict  # this frame's measured figures (see `train`)
+    history: list[dict] = field(default_factory=list)  # the figures of every frame so far
+
+
+_threads_lock = threading.Lock()
+_threads_users = 0
+
+
+@contextlib.contextmanager
+def one_thread():
+    """Run torch on one CPU thread while any arena run is going; restore the setting after the last."""
+    global _threads_users
+    with _threads_lock:
+        if _threads_users == 0:
+            one_thread.saved = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _threads_users += 1
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _threads_users -= 1
+            if _threads_users == 0:
+                torch.set_num_threads(one_thread.saved)
+
+
+def grad_norm(module: nn.Module) -> float:
+    """The norm of all of a module's gradients together."""
+    return float(torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in module.parameters()])))
+
+
+def d_map(D: nn.Module, resolution: int = 64) -> np.ndarray:
+    """D(x) `(resolution, resolution)` over the plane; row 0 is the top (y = +PLANE)."""
+    xs = torch.linspace(-PLANE, PLANE, resolution)
+    ys = torch.linspace(PLANE, -PLANE, resolution)
+    grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), dim=-1).reshape(-1, 2)  # (R*R, 2)
+    with torch.no_grad():
+        return torch.sigmoid(D(grid)).reshape(resolution, resolution).numpy()
+
+
+def train(settings: ArenaSettings, show: int = 500) -> Iterator[Frame]:
+    """Train a GAN and a VAE on the same data stream; yield a Frame at step 0 and every
+    `settings.every` steps. `show` points of each kind go into a frame for drawing."""
+    s = settings.checked()
+    with one_thread():
+        yield from _train(s, show)
+
+
+def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
+    torch.manual_seed(s.seed)
+    rng = np.random.default_rng(s.seed)
+    G, D, vae = mlp(s.noise_dim, s.hidden, 2), mlp(2, s.hidden, 1), ToyVAE(s.hidden)
+    # Adam with beta1 = 0.5 for the GAN (Radford et al. 2016, section 4)
+    opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=(0.5, 0.999), foreach=True)
+    opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=(0.5, 0.999), foreach=True)
+    opt_vae = torch.optim.Adam(vae.parameters(), lr=VAE_LR, foreach=True)
+    noise = torch.Generator().manual_seed(s.seed + 1)
+    z_fixed = torch.randn(N_MEASURE, s.noise_dim, generator=torch.Generator().manual_seed(s.seed + 2))
+    real_show = toy_data(s.dataset, show, np.random.default_rng(s.seed + 3))
+    history: list[dict] = []
+    window = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0, "g_grad_norm": 0.0, "loss_vae": 0.0}
+    previous = None
+
+    def frame(step: int, n_window: int) -> Frame:
+        nonlocal previous
+        with torch.no_grad():
+            gan = G(z_fixed).numpy()
+            vae_samples = vae.sample(N_MEASURE, torch.Generator().manual_seed(s.seed + 4)).numpy()
+        gan_cov, vae_cov = coverage(gan, s.dataset), coverage(vae_samples, s.dataset)
+        centroid = gan.mean(axis=0)
+        figures = {"step": step,
+                   **{k: round(v / n_window, 4) if n_window else None for k, v in window.items()},
+                   "gan_coverage": round(gan_cov.score, 3), "gan_coverage_text": gan_cov.text,
+                   "vae_coverage": round(vae_cov.score, 3), "vae_coverage_text": vae_cov.text,
+                   "gan_on_data": gan_cov.on_data, "vae_on_data": vae_cov.on_data,
+                   # how far the fixed-noise samples moved since the last frame (mean distance)
+                   "gan_displacement": None if previous is None else
+                   round(float(np.linalg.norm(gan - previous, axis=1).mean()), 4),
+                   "gan_centroid": [round(float(c), 3) for c in centroid],
+                   "gan_spread": round(float(gan.std(axis=0).mean()), 3),
+                   "vae_spread": round(float(vae_samples.std(axis=0).mean()), 3)}
+        previous = gan
+        history.append(figures)
+        return Frame(step, real_show, gan[:show], vae_samples[:show], d_map(D), figures, list(history))
+
+    cpu = 0.0  # CPU time of this run's training and frames, not of the page's drawing between frames
+    yield frame(0, 0)
+    t0 = time.thread_time()
+    n_window = 0
+    for step in range(1, s.steps + 1):
+        # (1) D: maximize log D(x) + log(1 - D(G(z))) (lab/arena/objectives.py); real and fake go through D as
+        #     one batch of 2B points
+        for _ in range(s.d_steps):
+            x = torch.from_numpy(toy_data(s.dataset, s.batch_size, rng))
+            fake = G(torch.randn(s.batch_size, s.noise_dim, generator=noise))
+            real_logit, fake_logit = D(torch.cat([x, fake.detach()])).squeeze(1).split(s.batch_size)
+            loss_d = d_loss(real_logit, fake_logit)
+            if not s.freeze_d:
+                opt_d.zero_grad(set_to_none=True)
+                loss_d.backward()
+                opt_d.step()
+        # (2) G, on the last D step's fakes: non-saturating or minimax (lab/arena/objectives.py)
+        logit = D(fake).squeeze(1)
+        loss_g = g_loss(logit, s.g_loss)
+        opt_g.zero_grad(set_to_none=True)
+        loss_g.backward()
+        g_norm = grad_norm(G)
+        opt_g.step()
+        # (3) VAE on its own batch of the same data stream
+        loss_vae = vae.loss(torch.from_numpy(toy_data(s.dataset, s.batch_size, rng)))
+        opt_vae.zero_grad(set_to_none=True)
+        loss_vae.backward()
+        opt_vae.step()
+
+        for k, v in [("loss_d", loss_d.item()), ("loss_g", loss_g.item()),
+                     ("d_real", torch.sigmoid(real_logit).mean().item()),
+                     ("d_fake", torch.sigmoid(fake_logit).mean().item()),
+                     ("g_grad_norm", g_norm), ("loss_vae", loss_vae.item())]:
+            window[k] += v
+        n_window += 1
+        if step % s.every == 0 or step == s.steps:
+            out = frame(step, n_window)
+            cpu += time.thread_time() - t0
+            out.figures["cpu_seconds"] = round(cpu, 1)
+            out.figures["stopped_early"] = cpu > MAX_CPU_SECONDS and step < s.steps
+            yield out
+            if out.figures["stopped_early"]:
+                return
+            t0 = time.thread_time()  # the CPU time of this thread, from here to the next frame
+            window = dict.fromkeys(window, 0.0)
+            n_window = 0
+
+
+def run(settings: ArenaSettings) -> Frame:
+    """The last frame of a whole run (for tests and scripts)."""
+    frames = train(settings)
+    last = next(frames)
+    for last in frames:  # noqa: B007 - only the last frame is kept
+        pass
+    return last
+
+
+class RunGuard:
+    """At most one run per browser session: `acquire(session)` is False while that session's run goes on."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+
+    def acquire(self, session: str | None) -> bool:
+        if session is None:
+            return True
+        with self._lock:
+            if session in self._running:
+                return False
+            self._running.add(session)
+            return True
+
+    def release(self, session: str | None) -> None:
+        with self._lock:
+            self._running.discard(session)
+
+
+class ReducedMotion:
+    """The browser sessions whose visitor asked for less motion (the CSS media feature `prefers-reduced-motion:
+    reduce`), so that their runs stream fewer frames. The newest `limit` sessions are remembered."""
+
+    def __init__(self, limit: int = 10_000):
+        self._lock = threading.Lock()
+        self._sessions: OrderedDict[str, None] = OrderedDict()
+        self.limit = limit
+
+    def remember(self, session: str | None, reduce: bool) -> None:
+        if session is None:
+            return
+        with self._lock:
+            self._sessions.pop(session, None)
+            if reduce:
+                self._sessions[session] = None
+                while len(self._sessions) > self.limit:
+                    self._sessions.popitem(last=False)
+
+    def __contains__(self, session: str | None) -> bool:
+        with self._lock:
+            return session in self._sessions
+
+
+REDUCED_MOTION_STRIDE = 5  # with reduced motion: one frame in five is shown (the first and the last always)
+
+
+def thinned(frames, stride: int):
+    """Every `stride`-th of `frames`, and always the first and the last: the same run, fewer pictures."""
+    held = None
+    for i, frame in enumerate(frames):
+        if i % stride == 0:
+            held = None
+            yield frame
+        else:
+            held = frame
+    if held is not None:
+        yield held
