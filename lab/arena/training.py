@@ -83,80 +83,116 @@ def train(settings: ArenaSettings, show: int = 500) -> Iterator[Frame]:
         yield from _train(s, show)
 
 
-def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
-    torch.manual_seed(s.seed)
-    rng = np.random.default_rng(s.seed)
-    G, D, vae = mlp(s.noise_dim, s.hidden, 2), mlp(2, s.hidden, 1), ToyVAE(s.hidden)
-    # Adam with beta1 = 0.5 for the GAN (Radford et al. 2016, section 4)
-    opt_g = torch.optim.Adam(G.parameters(), lr=s.lr_g, betas=(0.5, 0.999), foreach=True)
-    opt_d = torch.optim.Adam(D.parameters(), lr=s.lr_d, betas=(0.5, 0.999), foreach=True)
-    opt_vae = torch.optim.Adam(vae.parameters(), lr=VAE_LR, foreach=True)
-    noise = torch.Generator().manual_seed(s.seed + 1)
-    z_fixed = torch.randn(N_MEASURE, s.noise_dim, generator=torch.Generator().manual_seed(s.seed + 2))
-    real_show = toy_data(s.dataset, show, np.random.default_rng(s.seed + 3))
-    history: list[dict] = []
-    window = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0, "g_grad_norm": 0.0, "loss_vae": 0.0}
-    previous = None
+WINDOW = ("loss_d", "loss_g", "d_real", "d_fake", "g_grad_norm", "loss_vae")  # figures averaged between frames
 
-    def frame(step: int, n_window: int) -> Frame:
-        nonlocal previous
+
+class ArenaRun:
+    """A run's networks, optimisers, random streams and figures so far: what `train` streams from, and what a
+    browser session keeps between step-mode clicks (`d_step`, `g_step`, `step`). `advance(n)` is n steps as a run
+    takes them; `frame()` measures the run as it stands."""
+
+    def __init__(self, settings: ArenaSettings, show: int = 500):
+        s = self.settings = settings.checked()
+        self.show = show
+        torch.manual_seed(s.seed)
+        self.rng = np.random.default_rng(s.seed)  # the data stream
+        self.G, self.D, self.vae = mlp(s.noise_dim, s.hidden, 2), mlp(2, s.hidden, 1), ToyVAE(s.hidden)
+        # Adam with beta1 = 0.5 for the GAN (Radford et al. 2016, section 4)
+        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=s.lr_g, betas=(0.5, 0.999), foreach=True)
+        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=s.lr_d, betas=(0.5, 0.999), foreach=True)
+        self.opt_vae = torch.optim.Adam(self.vae.parameters(), lr=VAE_LR, foreach=True)
+        self.noise = torch.Generator().manual_seed(s.seed + 1)  # G's noise while training
+        self.z_fixed = torch.randn(N_MEASURE, s.noise_dim, generator=torch.Generator().manual_seed(s.seed + 2))
+        self.real_show = toy_data(s.dataset, show, np.random.default_rng(s.seed + 3))
+        self.history: list[dict] = []
+        self.window = dict.fromkeys(WINDOW, 0.0)
+        self.n_window = 0  # G steps in the window
+        self.g_steps = self.d_updates = 0
+        self.previous: np.ndarray | None = None  # the fixed-noise samples at the last frame
+        self.last: dict = {}  # the last D step's figures (loss_d, d_real, d_fake) and its fakes
+
+    def d_step(self) -> None:
+        """(1) One D update: maximize log D(x) + log(1 - D(G(z))) (lab/arena/objectives.py) on a fresh batch of
+        real points and fakes, which go through D as one batch of 2B points. G's weights do not change."""
+        s = self.settings
+        x = torch.from_numpy(toy_data(s.dataset, s.batch_size, self.rng))
+        fake = self.G(torch.randn(s.batch_size, s.noise_dim, generator=self.noise))
+        real_logit, fake_logit = self.D(torch.cat([x, fake.detach()])).squeeze(1).split(s.batch_size)
+        loss_d = d_loss(real_logit, fake_logit)
+        if not s.freeze_d:
+            self.opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            self.opt_d.step()
+        self.d_updates += 1
+        self.last = {"fake": fake, "loss_d": loss_d.item(), "d_real": torch.sigmoid(real_logit).mean().item(),
+                     "d_fake": torch.sigmoid(fake_logit).mean().item()}
+
+    def g_step(self, fake: torch.Tensor | None = None) -> None:
+        """(2) One G update on D's verdict (non-saturating or minimax, lab/arena/objectives.py), on `fake` (in a
+        run: the last D step's fakes) or on fresh ones; D's weights do not change. (3) Then one VAE update on
+        its own batch of the same data stream, so the VAE has taken as many steps as G."""
+        s = self.settings
+        if fake is None:
+            fake = self.G(torch.randn(s.batch_size, s.noise_dim, generator=self.noise))
+        loss_g = g_loss(self.D(fake).squeeze(1), s.g_loss)
+        self.opt_g.zero_grad(set_to_none=True)
+        self.D.zero_grad(set_to_none=True)  # D's gradients from this loss are not used
+        loss_g.backward()
+        g_norm = grad_norm(self.G)
+        self.opt_g.step()
+        loss_vae = self.vae.loss(torch.from_numpy(toy_data(s.dataset, s.batch_size, self.rng)))
+        self.opt_vae.zero_grad(set_to_none=True)
+        loss_vae.backward()
+        self.opt_vae.step()
+        self.g_steps += 1
+        figures = {"loss_g": loss_g.item(), "g_grad_norm": g_norm, "loss_vae": loss_vae.item(),
+                   **{k: self.last.get(k, float("nan")) for k in ("loss_d", "d_real", "d_fake")}}
+        for k in WINDOW:
+            self.window[k] += figures[k]
+        self.n_window += 1
+
+    def advance(self, n: int = 1) -> None:
+        """`n` steps as a run takes them: `d_steps` D updates, then G on the last D step's fakes, then the VAE."""
+        for _ in range(n):
+            for _ in range(self.settings.d_steps):
+                self.d_step()
+            self.g_step(self.last["fake"])
+
+    def frame(self) -> Frame:
+        """The run as it stands: samples to draw, D's map, and the figures averaged since the last frame."""
+        s, n = self.settings, self.n_window
         with torch.no_grad():
-            gan = G(z_fixed).numpy()
-            vae_samples = vae.sample(N_MEASURE, torch.Generator().manual_seed(s.seed + 4)).numpy()
+            gan = self.G(self.z_fixed).numpy()
+            vae_samples = self.vae.sample(N_MEASURE, torch.Generator().manual_seed(s.seed + 4)).numpy()
         gan_cov, vae_cov = coverage(gan, s.dataset), coverage(vae_samples, s.dataset)
         centroid = gan.mean(axis=0)
-        figures = {"step": step,
-                   **{k: round(v / n_window, 4) if n_window else None for k, v in window.items()},
+        figures = {"step": self.g_steps,
+                   **{k: round(v / n, 4) if n else None for k, v in self.window.items()},
                    "gan_coverage": round(gan_cov.score, 3), "gan_coverage_text": gan_cov.text,
                    "vae_coverage": round(vae_cov.score, 3), "vae_coverage_text": vae_cov.text,
                    "gan_on_data": gan_cov.on_data, "vae_on_data": vae_cov.on_data,
                    # how far the fixed-noise samples moved since the last frame (mean distance)
-                   "gan_displacement": None if previous is None else
-                   round(float(np.linalg.norm(gan - previous, axis=1).mean()), 4),
+                   "gan_displacement": None if self.previous is None else
+                   round(float(np.linalg.norm(gan - self.previous, axis=1).mean()), 4),
                    "gan_centroid": [round(float(c), 3) for c in centroid],
                    "gan_spread": round(float(gan.std(axis=0).mean()), 3),
                    "vae_spread": round(float(vae_samples.std(axis=0).mean()), 3)}
-        previous = gan
-        history.append(figures)
-        return Frame(step, real_show, gan[:show], vae_samples[:show], d_map(D), figures, list(history))
+        self.previous = gan
+        self.history.append(figures)
+        self.window, self.n_window = dict.fromkeys(WINDOW, 0.0), 0
+        return Frame(self.g_steps, self.real_show, gan[:self.show], vae_samples[:self.show], d_map(self.D), figures,
+                     list(self.history))
 
+
+def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
+    state = ArenaRun(s, show)
     cpu = 0.0  # CPU time of this run's training and frames, not of the page's drawing between frames
-    yield frame(0, 0)
+    yield state.frame()
     t0 = time.thread_time()
-    n_window = 0
     for step in range(1, s.steps + 1):
-        # (1) D: maximize log D(x) + log(1 - D(G(z))) (lab/arena/objectives.py); real and fake go through D as
-        #     one batch of 2B points
-        for _ in range(s.d_steps):
-            x = torch.from_numpy(toy_data(s.dataset, s.batch_size, rng))
-            fake = G(torch.randn(s.batch_size, s.noise_dim, generator=noise))
-            real_logit, fake_logit = D(torch.cat([x, fake.detach()])).squeeze(1).split(s.batch_size)
-            loss_d = d_loss(real_logit, fake_logit)
-            if not s.freeze_d:
-                opt_d.zero_grad(set_to_none=True)
-                loss_d.backward()
-                opt_d.step()
-        # (2) G, on the last D step's fakes: non-saturating or minimax (lab/arena/objectives.py)
-        logit = D(fake).squeeze(1)
-        loss_g = g_loss(logit, s.g_loss)
-        opt_g.zero_grad(set_to_none=True)
-        loss_g.backward()
-        g_norm = grad_norm(G)
-        opt_g.step()
-        # (3) VAE on its own batch of the same data stream
-        loss_vae = vae.loss(torch.from_numpy(toy_data(s.dataset, s.batch_size, rng)))
-        opt_vae.zero_grad(set_to_none=True)
-        loss_vae.backward()
-        opt_vae.step()
-
-        for k, v in [("loss_d", loss_d.item()), ("loss_g", loss_g.item()),
-                     ("d_real", torch.sigmoid(real_logit).mean().item()),
-                     ("d_fake", torch.sigmoid(fake_logit).mean().item()),
-                     ("g_grad_norm", g_norm), ("loss_vae", loss_vae.item())]:
-            window[k] += v
-        n_window += 1
+        state.advance(1)
         if step % s.every == 0 or step == s.steps:
-            out = frame(step, n_window)
+            out = state.frame()
             cpu += time.thread_time() - t0
             out.figures["cpu_seconds"] = round(cpu, 1)
             out.figures["stopped_early"] = cpu > MAX_CPU_SECONDS and step < s.steps
@@ -164,8 +200,6 @@ def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
             if out.figures["stopped_early"]:
                 return
             t0 = time.thread_time()  # the CPU time of this thread, from here to the next frame
-            window = dict.fromkeys(window, 0.0)
-            n_window = 0
 
 
 def run(settings: ArenaSettings) -> Frame:

@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image, ImageDraw
 
 from lab.arena import (
@@ -333,3 +334,89 @@ def test_objectives_on_known_logits():
     assert grads["minimax"] < 1e-3 < 0.2 < grads["non-saturating"]  # sigmoid(-8) / 4 against (1 - sigmoid(-8)) / 4
     with pytest.raises(ValueError, match="G loss must be one of"):
         g_loss(zero, "wasserstein")
+
+
+def test_a_d_step_leaves_g_alone_and_a_g_step_leaves_d_alone():
+    from lab.arena.training import ArenaRun
+
+    state = ArenaRun(ArenaSettings(hidden=8, batch_size=16))
+    weights = {name: [p.detach().clone() for p in net.parameters()] for name, net in (("G", state.G), ("D", state.D))}
+
+    def changed(name):
+        return [not torch.equal(a, b) for a, b in zip(weights[name], getattr(state, name).parameters(), strict=True)]
+
+    state.d_step()
+    assert not any(changed("G")) and all(changed("D"))
+    weights["D"] = [p.detach().clone() for p in state.D.parameters()]
+    state.g_step()
+    assert all(changed("G")) and not any(changed("D"))
+    assert (state.d_updates, state.g_steps) == (1, 1)
+
+
+def test_stepping_reproduces_a_run():
+    """advance(n) takes the steps a run takes: the same figures and samples as `run` for the same settings."""
+    from lab.arena.training import ArenaRun
+
+    settings = ArenaSettings(hidden=8, batch_size=16, steps=30, every=30, d_steps=2)
+    state = ArenaRun(settings)
+    state.frame()
+    state.advance(30)
+    stepped, whole = state.frame(), run(settings)
+    np.testing.assert_array_equal(stepped.gan, whole.gan)
+    assert stepped.figures["loss_d"] == whole.figures["loss_d"] and stepped.step == whole.step == 30
+
+
+def test_arrows_are_minus_the_g_loss_gradient_at_each_fake():
+    """On a known tiny D, D(x) = sigmoid(w . x + b) with l = w . x + b: the non-saturating loss -log sigmoid(l) has
+    gradient -sigmoid(-l) w at x, so the arrow is sigmoid(-l) w; the minimax loss log(1 - sigmoid(l)) gives
+    sigmoid(l) w, the same direction but vanishing where D rejects the point (l very negative)."""
+    from lab.arena.probes import g_arrows
+
+    torch.manual_seed(0)
+    G = torch.nn.Linear(2, 2)
+    D = torch.nn.Linear(2, 1)
+    with torch.no_grad():
+        D.weight.copy_(torch.tensor([[1.0, -2.0]]))
+        D.bias.fill_(0.5)
+    z = torch.randn(5, 2)
+    fake, arrows = g_arrows(G, D, z, "non-saturating")
+    logit = torch.from_numpy(fake) @ D.weight[0].detach() + 0.5
+    expected = torch.sigmoid(-logit)[:, None] * D.weight.detach()
+    np.testing.assert_allclose(arrows, expected.numpy(), rtol=1e-5)
+    _, minimax = g_arrows(G, D, z, "minimax")
+    np.testing.assert_allclose(minimax, (torch.sigmoid(logit)[:, None] * D.weight.detach()).numpy(), rtol=1e-5)
+
+
+def test_the_mesh_is_g_applied_to_the_noise_grid():
+    from lab.arena.probes import g_mesh, vae_mesh, vae_posteriors, z_grid
+
+    torch.manual_seed(0)
+    G = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    grid = z_grid(3, lines=5)
+    assert grid.shape == (5, 5, 3) and grid[0, 0, :2].tolist() == [-2.0, -2.0] and grid[..., 2].abs().max() == 0
+    assert grid[1, 4, :2].tolist() == [2.0, -1.0]  # row i: z_2 = y_i, column j: z_1 = x_j
+    mesh = g_mesh(G, 3, lines=5)
+    np.testing.assert_allclose(mesh, G(grid.reshape(-1, 3)).detach().reshape(5, 5, 2).numpy(), rtol=1e-6)
+    from lab.arena.nets import ToyVAE
+    vae = ToyVAE(8)
+    mu, std = vae_posteriors(vae, np.zeros((4, 2), dtype=np.float32))
+    assert mu.shape == std.shape == (4, 2) and (std > 0).all()
+    assert vae_mesh(vae, lines=5).shape == (5, 5, 2)
+
+
+def test_divergence_is_small_for_the_same_data_and_large_for_disjoint():
+    from lab.arena.divergence import divergences, histogram, js, kl
+
+    rng = np.random.default_rng(0)
+    a, b = toy_data("ring of 8 Gaussians", 1000, rng), toy_data("ring of 8 Gaussians", 1000, rng)
+    same = divergences(a, b)
+    assert same["js"] < 0.02 and same["kl"] < 0.1
+    left = rng.normal([-2, 0], 0.1, (1000, 2))
+    right = rng.normal([2, 0], 0.1, (1000, 2))
+    apart = divergences(left, right)
+    assert apart["js"] > 0.6 and apart["kl"] > 3  # log 2 = 0.693 is the most JS can be
+    p = histogram(a)
+    assert p.shape == (20, 20) and p.sum() == pytest.approx(1) and (p > 0).all()
+    assert js(p, p) == 0 and kl(p, p) == 0
+    with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
+        histogram(np.zeros((3, 3)))
