@@ -34,6 +34,20 @@ G's samples, which only ever move towards blue. Right: a **VAE** (blue crosses),
 opponent."""
 
 
+OBJECTIVES = r"""D's output is $l$; for the first two, $D(x) = \sigma(l)$, the probability that $x$ is real.
+
+| objective | D minimizes | G minimizes | source |
+|---|---|---|---|
+| non-saturating | $-\log D(x) - \log(1 - D(G(z)))$ | $-\log D(G(z))$ | Goodfellow et al. 2014, sec. 3 |
+| minimax | the same | $\log(1 - D(G(z)))$: flat once D rejects every fake | Goodfellow et al. 2014, eq. 1 |
+| least squares | $\tfrac12 (l(x) - 1)^2 + \tfrac12 l(G(z))^2$ | $\tfrac12 (l(G(z)) - 1)^2$ | LSGAN, Mao et al. 2017, eq. 2 |
+| Wasserstein-GP | $l(G(z)) - l(x) + 10\,(\lVert\nabla l(\hat x)\rVert - 1)^2$ | $-l(G(z))$ | WGAN-GP, Gulrajani et al. 2017, alg. 1 |
+
+$\hat x$ is a random point between a real point and a fake. For the last two the heat map shows D's score
+clipped to [0, 1] (least squares) or $\sigma(l - c)$, $c$ midway between the critic's mean scores of real and
+fake points (Wasserstein: its scale means nothing)."""
+LATEX = [{"left": "$", "right": "$", "display": False}]
+
 # Runs in the browser when the page loads: whether the visitor asked their system for less motion.
 REDUCED_MOTION_JS = "() => [window.matchMedia('(prefers-reduced-motion: reduce)').matches]"
 
@@ -99,7 +113,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 lr_g = gr.Number(s0.lr_g, label="G learning rate", minimum=1e-6, maximum=0.1)
                 lr_d = gr.Number(s0.lr_d, label="D learning rate", minimum=1e-6, maximum=0.1)
                 d_steps = gr.Slider(1, MAX_D_STEPS, value=s0.d_steps, step=1, label="D steps per G step")
-                g_loss = gr.Radio(G_LOSSES, value=s0.g_loss, label="G loss")
+                g_loss = gr.Radio(G_LOSSES, value=s0.g_loss, label="Objective (G's loss, and D's with it)")
                 freeze_d = gr.Checkbox(s0.freeze_d, label="Freeze the discriminator (D never learns)")
             with gr.Row():
                 noise_dim = gr.Slider(1, MAX_NOISE, value=s0.noise_dim, step=1, label="Noise size (z)")
@@ -108,6 +122,8 @@ def build(lab: Lab) -> SimpleNamespace:
                 steps = gr.Slider(100, MAX_STEPS, value=s0.steps, step=100, label="Training steps (G updates)",
                                   elem_id="arena-steps")
                 seed = gr.Number(s0.seed, precision=0, minimum=0, label="Seed")
+        with gr.Accordion("The four objectives: equations and sources", open=False):
+            gr.Markdown(OBJECTIVES, latex_delimiters=LATEX)
         with gr.Accordion("All figures of the latest frame (JSON)", open=False):
             figures = gr.JSON(label="Figures", max_height=300)
 

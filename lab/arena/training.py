@@ -21,7 +21,7 @@ import torch.nn as nn
 
 from lab.arena.data import N_MEASURE, PLANE, coverage, toy_data
 from lab.arena.nets import ToyVAE, mlp
-from lab.arena.objectives import d_loss, g_loss
+from lab.arena.objectives import GP_WEIGHT, d_loss, g_loss, gradient_penalty, verdict
 from lab.arena.settings import ArenaSettings
 
 MAX_CPU_SECONDS = 20.0  # a run stops at the first frame after this much CPU time (`python -m benchmarks arena time`)
@@ -66,13 +66,14 @@ def grad_norm(module: nn.Module) -> float:
     return float(torch.linalg.vector_norm(torch.stack([p.grad.norm() for p in module.parameters()])))
 
 
-def d_map(D: nn.Module, resolution: int = 64) -> np.ndarray:
-    """D(x) `(resolution, resolution)` over the plane; row 0 is the top (y = +PLANE)."""
+def d_map(D: nn.Module, resolution: int = 64, kind: str = "non-saturating", centre: float = 0.0) -> np.ndarray:
+    """D's verdict "how real" (objectives.verdict) `(resolution, resolution)` over the plane; row 0 is the top
+    (y = +PLANE)."""
     xs = torch.linspace(-PLANE, PLANE, resolution)
     ys = torch.linspace(PLANE, -PLANE, resolution)
     grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), dim=-1).reshape(-1, 2)  # (R*R, 2)
     with torch.no_grad():
-        return torch.sigmoid(D(grid)).reshape(resolution, resolution).numpy()
+        return verdict(D(grid), kind, centre).reshape(resolution, resolution).numpy()
 
 
 def train(settings: ArenaSettings, show: int = 500) -> Iterator[Frame]:
@@ -112,20 +113,26 @@ class ArenaRun:
         self.last: dict = {}  # the last D step's figures (loss_d, d_real, d_fake) and its fakes
 
     def d_step(self) -> None:
-        """(1) One D update: maximize log D(x) + log(1 - D(G(z))) (lab/arena/objectives.py) on a fresh batch of
-        real points and fakes, which go through D as one batch of 2B points. G's weights do not change."""
+        """(1) One D update on its objective's loss (lab/arena/objectives.py; for the BCE ones: maximize
+        log D(x) + log(1 - D(G(z)))) on a fresh batch of real points and fakes, which go through D as one batch
+        of 2B points. G's weights do not change."""
         s = self.settings
         x = torch.from_numpy(toy_data(s.dataset, s.batch_size, self.rng))
         fake = self.G(torch.randn(s.batch_size, s.noise_dim, generator=self.noise))
-        real_logit, fake_logit = self.D(torch.cat([x, fake.detach()])).squeeze(1).split(s.batch_size)
-        loss_d = d_loss(real_logit, fake_logit)
+        real_out, fake_out = self.D(torch.cat([x, fake.detach()])).squeeze(1).split(s.batch_size)
+        loss_d = d_loss(real_out, fake_out, s.g_loss)
+        if s.g_loss == "Wasserstein-GP":
+            eps = torch.rand(s.batch_size, 1, generator=self.noise)
+            loss_d = loss_d + GP_WEIGHT * gradient_penalty(self.D, x, fake, eps)
+        centre = (real_out.mean() + fake_out.mean()).item() / 2  # the critic's midpoint (objectives.verdict)
         if not s.freeze_d:
             self.opt_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.opt_d.step()
         self.d_updates += 1
-        self.last = {"fake": fake, "loss_d": loss_d.item(), "d_real": torch.sigmoid(real_logit).mean().item(),
-                     "d_fake": torch.sigmoid(fake_logit).mean().item()}
+        self.last = {"fake": fake, "loss_d": loss_d.item(), "centre": centre,
+                     "d_real": verdict(real_out, s.g_loss, centre).mean().item(),
+                     "d_fake": verdict(fake_out, s.g_loss, centre).mean().item()}
 
     def g_step(self, fake: torch.Tensor | None = None) -> None:
         """(2) One G update on D's verdict (non-saturating or minimax, lab/arena/objectives.py), on `fake` (in a
@@ -180,7 +187,8 @@ class ArenaRun:
         self.previous = gan
         self.history.append(figures)
         self.window, self.n_window = dict.fromkeys(WINDOW, 0.0), 0
-        return Frame(self.g_steps, self.real_show, gan[:self.show], vae_samples[:self.show], d_map(self.D), figures,
+        heat = d_map(self.D, kind=s.g_loss, centre=self.last.get("centre", 0.0))
+        return Frame(self.g_steps, self.real_show, gan[:self.show], vae_samples[:self.show], heat, figures,
                      list(self.history))
 
 

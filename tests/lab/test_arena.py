@@ -420,3 +420,37 @@ def test_divergence_is_small_for_the_same_data_and_large_for_disjoint():
     assert js(p, p) == 0 and kl(p, p) == 0
     with pytest.raises(ValueError, match=r"shape \(N, 2\)"):
         histogram(np.zeros((3, 3)))
+
+
+def test_least_squares_and_wasserstein_objectives_on_known_values():
+    from lab.arena.objectives import d_loss, g_loss, gradient_penalty, verdict
+
+    real, fake = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 2.0])
+    # LSGAN (Mao et al. 2017, eq. 2, a = 0, b = c = 1): ((0 + 1) / 2) / 2 + ((0 + 4) / 2) / 2
+    assert d_loss(real, fake, "least squares").item() == pytest.approx(0.25 + 1.0)
+    assert g_loss(fake, "least squares").item() == pytest.approx((1 + 1) / 2 / 2)
+    # WGAN-GP (Gulrajani et al. 2017): the critic's gap, G's -mean score
+    assert d_loss(real, fake, "Wasserstein-GP").item() == pytest.approx(1.0 - 0.5)
+    assert g_loss(fake, "Wasserstein-GP").item() == pytest.approx(-1.0)
+    # a linear critic l(x) = w . x has gradient w everywhere: the penalty is (|w| - 1)^2 = (5 - 1)^2
+    critic = torch.nn.Linear(2, 1, bias=False)
+    with torch.no_grad():
+        critic.weight.copy_(torch.tensor([[3.0, 4.0]]))
+    points = torch.randn(6, 2, generator=torch.Generator().manual_seed(0))
+    eps = torch.rand(6, 1, generator=torch.Generator().manual_seed(1))
+    assert gradient_penalty(critic, points, points.flip(0), eps).item() == pytest.approx(16.0)
+    assert verdict(torch.tensor([-1.0, 0.5, 3.0]), "least squares").tolist() == [0.0, 0.5, 1.0]
+    assert verdict(torch.tensor([2.0]), "Wasserstein-GP", centre=2.0).item() == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("objective", ["least squares", "Wasserstein-GP"])
+def test_a_run_trains_with_each_new_objective(objective):
+    from lab.arena.training import ArenaRun
+
+    state = ArenaRun(ArenaSettings(g_loss=objective, hidden=8, batch_size=16, d_steps=2))
+    before = state.frame()
+    state.advance(20)
+    after = state.frame()
+    assert np.isfinite(after.figures["loss_d"]) and np.isfinite(after.figures["loss_g"])
+    assert 0 <= after.figures["d_real"] <= 1 and 0 <= after.d_map.min() <= after.d_map.max() <= 1
+    assert not np.array_equal(before.gan, after.gan)
