@@ -23,8 +23,8 @@ BENCHMARKS: dict[str, Benchmark] = {
                                                "per-endpoint latency, start-up, and a classroom's load"),
     "memory": Benchmark("benchmarks.memory", "the server's memory: a day's soak, the memory each thread keeps, "
                                              "and a probe of where it is"),
-    "arena": Benchmark("benchmarks.arena", "the GAN arena: CPU time of each preset, and /generate while a class's "
-                                           "arena runs queue"),
+    "arena": Benchmark("benchmarks.arena", "the GAN arena: CPU time of each preset, /generate while a class's "
+                                           "arena runs queue, and step mode's clicks"),
     "threads": Benchmark("benchmarks.threads", "torch threads per event: concurrent requests' compute on 1 vs 2 "
                                                "torch threads"),
     "layout": Benchmark("benchmarks.layout", "NCHW vs channels_last: each model's forward pass in the request path"),

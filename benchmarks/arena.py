@@ -1,10 +1,13 @@
-"""The GAN arena: the CPU time of one run per preset (`time`), and whether a class's queue of arena runs
-starves the rest of the app (`queue`).
+"""The GAN arena: the CPU time of one run per preset (`time`), whether a class's queue of arena runs
+starves the rest of the app (`queue`), and step mode's clicks (`step`).
 
     python -m benchmarks arena time                      # every preset, and the largest run the knobs allow
     python -m benchmarks arena time --presets healthy --steps 100    # a quick run
     python -m benchmarks arena queue                     # launches the app on a free port
     python -m benchmarks arena queue --url http://127.0.0.1:7860/ --runs 40 --steps 300
+
+    python -m benchmarks arena step                      # one session's x10 clicks, then 50 sessions at once
+    python -m benchmarks arena step --clicks 20 --sessions 10 --url http://127.0.0.1:7860/
 
 time: one thread, as the app runs it (frames rendered too). Prints one line per preset, and one for the
 largest run the knobs allow: the steps it ran, the CPU seconds of the run (time.process_time, this process
@@ -14,6 +17,12 @@ queue: measures `/generate` latency with the app idle, then submits `--runs` sho
 own client (a browser session each, like a class of students), measures `/generate` again while they queue,
 and reports how long the arena queue took to drain. Prints one JSON object; the figures depend on the machine
 and on what else runs on it, so rerun it where you deploy.
+
+step: in this process, `--clicks` clicks of x10 ("D then G", 10 steps) on one session's networks with every layer
+drawn (the page's work per click: the steps, the frame, the picture, the charts), their latency, and the size of a
+session's state (its ArenaRun saved with torch.save); then `--sessions` clients at once against the app, each
+/arena_reset and `--clicks` /arena_step x10 calls, their latency and the server's memory (RSS, when the app runs
+in this process).
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
-from benchmarks.bench import add_mode, arena_args, command_line, footer, free_port, machine, parser
+from benchmarks.bench import add_mode, arena_args, command_line, footer, free_port, machine, parser, summary
 
 NAME = "arena"
 LARGEST = "largest custom run"
@@ -33,7 +42,7 @@ LARGEST = "largest custom run"
 
 def main(argv: list[str]) -> dict:
     p = parser(NAME, __doc__)
-    modes = p.add_subparsers(dest="mode", required=True, metavar="{time,queue}")
+    modes = p.add_subparsers(dest="mode", required=True, metavar="{time,queue,step}")
     t = add_mode(modes, NAME, "time", "CPU time of one run per preset", __doc__)
     t.add_argument("--presets", default="", help=f"comma-separated presets and/or '{LARGEST}' (default: all)")
     t.add_argument("--steps", type=int, default=None, help="at most this many steps per run (default: its own)")
@@ -42,8 +51,14 @@ def main(argv: list[str]) -> dict:
     q.add_argument("--runs", type=int, default=40, help="arena runs, one client (session) each")
     q.add_argument("--steps", type=int, default=300, help="steps per arena run")
     q.add_argument("--probes", type=int, default=5, help="/generate calls per measurement")
+    st = add_mode(modes, NAME, "step", "step mode: x10 clicks, one session and many", __doc__)
+    st.add_argument("--clicks", type=int, default=30, help="x10 clicks per session")
+    st.add_argument("--sessions", type=int, default=50, help="clients stepping at once (0: one session only)")
+    st.add_argument("--url", default=None, help="a running app (default: launch one here)")
     args = p.parse_args(argv)
     command = command_line(NAME, argv)
+    if args.mode == "step":
+        return step(args, command)
     if args.mode == "time":
         names = [n.strip() for n in args.presets.split(",") if n.strip()]
         runs = runs_to_time(names, args.steps)
@@ -144,3 +159,85 @@ def queue(args: argparse.Namespace, command: str) -> dict:
     print(json.dumps(result, indent=2))
     print(footer(machine_, command))
     return {**result, "machine": machine_, "command": command}
+
+
+# ---------------------------------------------------------------------------------------- step
+
+
+def state_bytes(state) -> int:
+    """A session's ArenaRun as torch.save writes it: its networks, optimisers, streams and history."""
+    import io
+
+    import torch
+
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.tell()
+
+
+def step(args: argparse.Namespace, command: str) -> dict:
+    from lab.arena import LAYERS, PRESETS, arena_outputs
+    from lab.arena.training import ArenaRun
+
+    machine_ = machine()
+    state = ArenaRun(PRESETS["healthy"])
+    state.frame()
+    times = []
+    for _ in range(args.clicks):
+        t0 = time.perf_counter()
+        arena_outputs(state.step("D then G", 10), state.settings, LAYERS)
+        times.append(time.perf_counter() - t0)
+    result = {"clicks": args.clicks, "click": summary(times), "state_megabytes": round(state_bytes(state) / 1e6, 3)}
+    print(f"one session, x10 with every layer: p50 {result['click']['p50_ms']:.0f} ms, p95 "
+          f"{result['click']['p95_ms']:.0f} ms; its state {result['state_megabytes']} MB", flush=True)
+    if args.sessions > 0:
+        result.update(sessions(args))
+    print(json.dumps(result, indent=2))
+    print(footer(machine_, command))
+    return {**result, "machine": machine_, "command": command}
+
+
+def sessions(args: argparse.Namespace) -> dict:
+    """`--sessions` clients at once, each /arena_reset then `--clicks` /arena_step x10."""
+    from gradio_client import Client
+
+    demo, url = None, args.url
+    if url is None:
+        from app import LAUNCH
+        from benchmarks.bench import app_demo
+
+        port = free_port()
+        demo = app_demo()
+        demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **LAUNCH)
+        url = f"http://127.0.0.1:{port}/"
+    rss = rss_megabytes()
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            clients = list(pool.map(lambda _: Client(url, verbose=False), range(args.sessions)))
+
+        def one(i: int) -> list[float]:
+            client, times = clients[i], []
+            client.predict(*arena_args(1500, i), api_name="/arena_reset")
+            for _ in range(args.clicks):
+                t0 = time.perf_counter()
+                client.predict("D then G", 10, api_name="/arena_step")
+                times.append(time.perf_counter() - t0)
+            return times
+
+        with ThreadPoolExecutor(args.sessions) as pool:
+            every = [t for times in pool.map(one, range(args.sessions)) for t in times]
+        rss_after = rss_megabytes()
+    finally:
+        if demo is not None:
+            demo.close()
+    return {"sessions": args.sessions, "session_click": summary(every),
+            "server_rss_megabytes_before": rss, "server_rss_megabytes_after": rss_after if demo else None}
+
+
+def rss_megabytes() -> float | None:
+    """This process's resident memory in MB (Linux), or None elsewhere."""
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+    except (OSError, StopIteration):
+        return None

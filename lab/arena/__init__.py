@@ -39,9 +39,11 @@ from lab.arena.training import (
 )
 from lab.arena.views import (
     COVERAGE_SERIES,
+    DEFAULT_LAYERS,
     GAN_COLOUR,
     HEAT_FAKE,
     HEAT_REAL,
+    LAYERS,
     LOSS_SERIES,
     REAL_COLOUR,
     VAE_COLOUR,
@@ -50,6 +52,7 @@ from lab.arena.views import (
     draw_points,
     frame_description,
     heat_map,
+    history_csv,
     losses_chart,
     meter_text,
     render,
@@ -61,7 +64,8 @@ __all__ = [
     "G_LOSSES", "d_loss", "g_loss", "HEALTHY", "MAX_BATCH", "MAX_D_STEPS", "MAX_HIDDEN", "MAX_NOISE", "MAX_STEPS",
     "MAX_UPDATES", "PRESET_STORY", "PRESETS", "ArenaSettings", "settings_from", "MAX_CPU_SECONDS",
     "REDUCED_MOTION_STRIDE", "Frame", "ReducedMotion", "RunGuard", "d_map", "run", "thinned", "train",
-    "COVERAGE_SERIES", "GAN_COLOUR", "HEAT_FAKE", "HEAT_REAL", "LOSS_SERIES", "REAL_COLOUR", "VAE_COLOUR",
-    "arena_outputs", "coverage_chart", "draw_points", "frame_description", "heat_map", "losses_chart",
+    "COVERAGE_SERIES", "DEFAULT_LAYERS", "LAYERS", "GAN_COLOUR", "HEAT_FAKE", "HEAT_REAL", "LOSS_SERIES",
+    "REAL_COLOUR", "VAE_COLOUR",
+    "arena_outputs", "coverage_chart", "draw_points", "frame_description", "heat_map", "history_csv", "losses_chart",
     "meter_text", "render", "series",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from lab.arena.data import TOY_DATASETS
+from lab.arena.data import DRAWN, TOY_DATASETS
 from lab.arena.objectives import G_LOSSES
 
 MAX_STEPS = 3000
@@ -32,8 +32,8 @@ class ArenaSettings:
 
     def checked(self) -> ArenaSettings:
         """The same settings, or a ValueError that says which knob is out of range."""
-        if self.dataset not in TOY_DATASETS:
-            raise ValueError(f"unknown data set {self.dataset!r}: choose one of {', '.join(TOY_DATASETS)}")
+        if self.dataset not in (*TOY_DATASETS, DRAWN):
+            raise ValueError(f"unknown data set {self.dataset!r}: choose one of {', '.join([*TOY_DATASETS, DRAWN])}")
         if self.g_loss not in G_LOSSES:
             raise ValueError(f"G loss must be one of {', '.join(G_LOSSES)}, got {self.g_loss!r}")
         for name, value, low, high in [("lr G", self.lr_g, 1e-6, 0.1), ("lr D", self.lr_d, 1e-6, 0.1)]:

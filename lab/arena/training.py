@@ -19,11 +19,14 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from lab.arena.data import N_MEASURE, PLANE, coverage, toy_data
+from lab.arena.data import DRAWN, N_MEASURE, PLANE, DrawnData, coverage, reference_points, toy_data
+from lab.arena.divergence import divergences
 from lab.arena.nets import ToyVAE, mlp
 from lab.arena.objectives import GP_WEIGHT, d_loss, g_loss, gradient_penalty, verdict
+from lab.arena.probes import g_arrows, g_mesh, vae_mesh, vae_posteriors
 from lab.arena.settings import ArenaSettings
 
+N_PROBES = 64  # fakes with an arrow, and real points with their q(z|x), in step mode's pictures
 MAX_CPU_SECONDS = 20.0  # a run stops at the first frame after this much CPU time (`python -m benchmarks arena time`)
 VAE_LR = 1e-2  # the VAE's Adam learning rate, the same in every preset
 
@@ -37,6 +40,7 @@ class Frame:
     d_map: np.ndarray | None  # (R, R) D(x) over the plane, row 0 at the top
     figures: dict  # this frame's measured figures (see `train`)
     history: list[dict] = field(default_factory=list)  # the figures of every frame so far
+    probes: dict = field(default_factory=dict)  # what the step-mode layers draw (`ArenaRun.probes`)
 
 
 _threads_lock = threading.Lock()
@@ -76,12 +80,17 @@ def d_map(D: nn.Module, resolution: int = 64, kind: str = "non-saturating", cent
         return verdict(D(grid), kind, centre).reshape(resolution, resolution).numpy()
 
 
-def train(settings: ArenaSettings, show: int = 500) -> Iterator[Frame]:
+def train(settings: ArenaSettings, show: int = 500, state: ArenaRun | None = None) -> Iterator[Frame]:
     """Train a GAN and a VAE on the same data stream; yield a Frame at step 0 and every
-    `settings.every` steps. `show` points of each kind go into a frame for drawing."""
+    `settings.every` steps. `show` points of each kind go into a frame for drawing. With `state` (a session's
+    ArenaRun), continue it for `settings.steps` more steps instead of starting a new run."""
     s = settings.checked()
     with one_thread():
-        yield from _train(s, show)
+        yield from _train(s, show, state)
+
+
+ACTIONS = ("D", "G", "D then G")  # step mode: one D update, one G update (and the VAE's), or D's steps then G
+MAX_CLICK_STEPS = 100  # the most steps one step-mode click takes
 
 
 WINDOW = ("loss_d", "loss_g", "d_real", "d_fake", "g_grad_norm", "loss_vae")  # figures averaged between frames
@@ -92,8 +101,12 @@ class ArenaRun:
     browser session keeps between step-mode clicks (`d_step`, `g_step`, `step`). `advance(n)` is n steps as a run
     takes them; `frame()` measures the run as it stands."""
 
-    def __init__(self, settings: ArenaSettings, show: int = 500):
+    def __init__(self, settings: ArenaSettings, show: int = 500, drawn: DrawnData | None = None):
         s = self.settings = settings.checked()
+        if s.dataset == DRAWN and drawn is None:
+            raise ValueError("Draw the data first: paint on the pad below the arena, then press "
+                             "“Use my drawing as the data”.")
+        self.data = drawn if s.dataset == DRAWN else s.dataset  # what toy_data and coverage read
         self.show = show
         torch.manual_seed(s.seed)
         self.rng = np.random.default_rng(s.seed)  # the data stream
@@ -104,20 +117,23 @@ class ArenaRun:
         self.opt_vae = torch.optim.Adam(self.vae.parameters(), lr=VAE_LR, foreach=True)
         self.noise = torch.Generator().manual_seed(s.seed + 1)  # G's noise while training
         self.z_fixed = torch.randn(N_MEASURE, s.noise_dim, generator=torch.Generator().manual_seed(s.seed + 2))
-        self.real_show = toy_data(s.dataset, show, np.random.default_rng(s.seed + 3))
+        self.real_show = toy_data(self.data, show, np.random.default_rng(s.seed + 3))
+        self.z_arrows = torch.randn(N_PROBES, s.noise_dim, generator=torch.Generator().manual_seed(s.seed + 5))
+        self.x_probes = toy_data(self.data, N_PROBES, np.random.default_rng(s.seed + 6))
         self.history: list[dict] = []
         self.window = dict.fromkeys(WINDOW, 0.0)
         self.n_window = 0  # G steps in the window
         self.g_steps = self.d_updates = 0
         self.previous: np.ndarray | None = None  # the fixed-noise samples at the last frame
         self.last: dict = {}  # the last D step's figures (loss_d, d_real, d_fake) and its fakes
+        self.last_frame: Frame | None = None  # the latest frame, redrawn when the page's layers change
 
     def d_step(self) -> None:
         """(1) One D update on its objective's loss (lab/arena/objectives.py; for the BCE ones: maximize
         log D(x) + log(1 - D(G(z)))) on a fresh batch of real points and fakes, which go through D as one batch
         of 2B points. G's weights do not change."""
         s = self.settings
-        x = torch.from_numpy(toy_data(s.dataset, s.batch_size, self.rng))
+        x = torch.from_numpy(toy_data(self.data, s.batch_size, self.rng))
         fake = self.G(torch.randn(s.batch_size, s.noise_dim, generator=self.noise))
         real_out, fake_out = self.D(torch.cat([x, fake.detach()])).squeeze(1).split(s.batch_size)
         loss_d = d_loss(real_out, fake_out, s.g_loss)
@@ -147,7 +163,7 @@ class ArenaRun:
         loss_g.backward()
         g_norm = grad_norm(self.G)
         self.opt_g.step()
-        loss_vae = self.vae.loss(torch.from_numpy(toy_data(s.dataset, s.batch_size, self.rng)))
+        loss_vae = self.vae.loss(torch.from_numpy(toy_data(self.data, s.batch_size, self.rng)))
         self.opt_vae.zero_grad(set_to_none=True)
         loss_vae.backward()
         self.opt_vae.step()
@@ -157,6 +173,23 @@ class ArenaRun:
         for k in WINDOW:
             self.window[k] += figures[k]
         self.n_window += 1
+
+    def step(self, action: str, n: int = 1) -> Frame:
+        """A step-mode click: `n` (1 to MAX_CLICK_STEPS) times `action` (ACTIONS: "D", "G" or "D then G", the last
+        as `advance`), on one CPU thread; returns the frame after it."""
+        if action not in ACTIONS:
+            raise ValueError(f"Unknown step {action!r}: choose {', '.join(ACTIONS)}.")
+        if isinstance(n, bool) or not isinstance(n, int | float) or n != int(n) or not 1 <= n <= MAX_CLICK_STEPS:
+            raise ValueError(f"Steps per click must be a whole number from 1 to {MAX_CLICK_STEPS}, got {n!r}.")
+        with one_thread():
+            for _ in range(int(n)):
+                if action == "D":
+                    self.d_step()
+                elif action == "G":
+                    self.g_step()
+                else:
+                    self.advance(1)
+            return self.frame()
 
     def advance(self, n: int = 1) -> None:
         """`n` steps as a run takes them: `d_steps` D updates, then G on the last D step's fakes, then the VAE."""
@@ -171,10 +204,12 @@ class ArenaRun:
         with torch.no_grad():
             gan = self.G(self.z_fixed).numpy()
             vae_samples = self.vae.sample(N_MEASURE, torch.Generator().manual_seed(s.seed + 4)).numpy()
-        gan_cov, vae_cov = coverage(gan, s.dataset), coverage(vae_samples, s.dataset)
+        gan_cov, vae_cov = coverage(gan, self.data), coverage(vae_samples, self.data)
         centroid = gan.mean(axis=0)
-        figures = {"step": self.g_steps,
-                   **{k: round(v / n, 4) if n else None for k, v in self.window.items()},
+        window = {k: round(v / n, 4) if n else None for k, v in self.window.items()}
+        if not n and "loss_d" in self.last:  # D steps only since the last frame: D's figures from the last one
+            window.update({k: round(self.last[k], 4) for k in ("loss_d", "d_real", "d_fake")})
+        figures = {"step": self.g_steps, "d_updates": self.d_updates, **window,
                    "gan_coverage": round(gan_cov.score, 3), "gan_coverage_text": gan_cov.text,
                    "vae_coverage": round(vae_cov.score, 3), "vae_coverage_text": vae_cov.text,
                    "gan_on_data": gan_cov.on_data, "vae_on_data": vae_cov.on_data,
@@ -183,17 +218,32 @@ class ArenaRun:
                    round(float(np.linalg.norm(gan - self.previous, axis=1).mean()), 4),
                    "gan_centroid": [round(float(c), 3) for c in centroid],
                    "gan_spread": round(float(gan.std(axis=0).mean()), 3),
-                   "vae_spread": round(float(vae_samples.std(axis=0).mean()), 3)}
+                   "vae_spread": round(float(vae_samples.std(axis=0).mean()), 3),
+                   # JS and KL(real || model) between histograms of 1,000 fixed real points and the samples
+                   **{f"{model}_{k}": v for model, samples in (("gan", gan), ("vae", vae_samples))
+                      for k, v in divergences(reference_points(self.data)[0], samples).items()}}
         self.previous = gan
         self.history.append(figures)
         self.window, self.n_window = dict.fromkeys(WINDOW, 0.0), 0
+        probes = self.probes()
+        # the mean length of the arrows: how hard G's loss pushes its fakes (~0 when the gradient vanishes)
+        figures["g_arrow_mean"] = round(float(np.linalg.norm(probes["arrows"], axis=1).mean()), 5)
         heat = d_map(self.D, kind=s.g_loss, centre=self.last.get("centre", 0.0))
-        return Frame(self.g_steps, self.real_show, gan[:self.show], vae_samples[:self.show], heat, figures,
-                     list(self.history))
+        self.last_frame = Frame(self.g_steps, self.real_show, gan[:self.show], vae_samples[:self.show], heat,
+                                figures, list(self.history), probes)
+        return self.last_frame
+
+    def probes(self) -> dict:
+        """What step mode's layers draw (lab/arena/probes.py): a fixed sample of fakes and their arrows, G's and
+        the VAE decoder's images of a z-grid, and fixed real points' q(z|x)."""
+        points, arrows = g_arrows(self.G, self.D, self.z_arrows, self.settings.g_loss)
+        mu, std = vae_posteriors(self.vae, self.x_probes)
+        return {"fakes": points, "arrows": arrows, "g_mesh": g_mesh(self.G, self.settings.noise_dim),
+                "vae_mesh": vae_mesh(self.vae), "vae_mu": mu, "vae_std": std, "vae_points": self.x_probes}
 
 
-def _train(s: ArenaSettings, show: int) -> Iterator[Frame]:
-    state = ArenaRun(s, show)
+def _train(s: ArenaSettings, show: int, state: ArenaRun | None = None) -> Iterator[Frame]:
+    state = state or ArenaRun(s, show)
     cpu = 0.0  # CPU time of this run's training and frames, not of the page's drawing between frames
     yield state.frame()
     t0 = time.thread_time()

@@ -51,3 +51,11 @@ def test_queue_launches_the_app_itself():
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"arena_runs": 1' in done.stdout
     assert done.stdout.rstrip().endswith("command: python -m benchmarks arena queue --runs 1 --steps 100 --probes 1")
+
+
+def test_step_times_clicks_and_sizes_a_session(run, served):
+    figures, printed = run("arena", "step", "--clicks", "2", "--sessions", "2", "--url", served["app"])
+    assert figures["click"]["n"] == 2 and figures["click"]["p95_ms"] > 0
+    assert 0 < figures["state_megabytes"] < 2  # the bound on one session's state
+    assert figures["session_click"]["n"] == 4 and figures["sessions"] == 2
+    assert "one session, x10 with every layer" in printed

@@ -454,3 +454,41 @@ def test_a_run_trains_with_each_new_objective(objective):
     assert np.isfinite(after.figures["loss_d"]) and np.isfinite(after.figures["loss_g"])
     assert 0 <= after.figures["d_real"] <= 1 and 0 <= after.d_map.min() <= after.d_map.max() <= 1
     assert not np.array_equal(before.gan, after.gan)
+
+
+def test_history_csv_has_a_row_per_frame():
+    import csv
+    import io
+
+    from lab.arena.views import CSV_COLUMNS, history_csv
+
+    history = [{"step": 0, "loss_d": None, "gan_coverage": 0.125, "gan_js": 0.6},
+               {"step": 100, "loss_d": 1.2, "gan_coverage": 0.5, "gan_js": 0.3, "settings": {"ignored": 1}}]
+    rows = list(csv.DictReader(io.StringIO(history_csv(history))))
+    assert list(rows[0]) == CSV_COLUMNS and len(rows) == 2
+    assert (rows[0]["loss_d"], rows[1]["loss_d"], rows[1]["gan_js"]) == ("", "1.2", "0.3")
+    with pytest.raises(ValueError, match="No figures yet"):
+        history_csv([])
+
+
+def test_a_drawing_becomes_data_inside_its_painted_area():
+    from lab.arena.data import DRAWN, DrawnData, read_drawing
+    from lab.arena.training import ArenaRun
+
+    canvas = np.zeros((300, 300, 4), dtype=np.uint8)  # strokes on a transparent canvas, as the pad sends them
+    canvas[30:60, 30:270, 3] = 255  # a bar across the top: y from 2.5 - 60/300*5 = 1.5 to 2.0
+    drawn = read_drawing(canvas)
+    points = drawn.sample(2000, np.random.default_rng(0))
+    assert points[:, 1].min() >= 1.5 - 0.09 and points[:, 1].max() <= 2.0 + 0.09  # within a cell of the bar
+    assert points[:, 0].min() >= -2.0 - 0.09 and points[:, 0].max() <= 2.0 + 0.09
+    assert coverage(drawn.reference[0], drawn).score > 0.85  # its own points cover it, as real data does
+    for blank in (np.zeros((300, 300, 4), dtype=np.uint8), None):
+        with pytest.raises(ValueError, match="The pad is empty"):
+            read_drawing(blank)
+    with pytest.raises(ValueError, match="covers only 3 of the 4096 cells"):
+        DrawnData(np.eye(64, dtype=bool) & (np.arange(64) < 3)[:, None])
+    with pytest.raises(ValueError, match="Draw the data first"):
+        ArenaRun(ArenaSettings(dataset=DRAWN))
+    state = ArenaRun(ArenaSettings(dataset=DRAWN, hidden=8, batch_size=16), drawn=drawn)
+    state.advance(5)
+    assert state.frame().figures["gan_coverage_text"].endswith("% of the data")

@@ -49,6 +49,32 @@ def test_arena_bad_knob_is_a_clear_error(client):
         client.predict(*args, api_name="/arena")
 
 
+def test_step_mode_one_update_at_a_time(client):
+    """/arena_reset then /arena_step on one client (one session): a D step changes D's verdicts but not G's samples,
+    a G step moves the samples, and x10 takes ten more steps on the same networks."""
+    from gradio_client.exceptions import AppError
+
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert [p["parameter_name"] for p in endpoints["/arena_step"]["parameters"]] == ["action", "n"]
+    reset = ("healthy", "ring of 8 Gaussians", 2e-3, 2e-3, 1, 2, 64, 128, "non-saturating", 0, 1500, False)
+    *_, start = client.predict(*reset, api_name="/arena_reset")
+    start = as_dict(start)
+    assert start["step"] == 0 and start["g_arrow_mean"] > 0
+    *_, after_d = client.predict("D", 1, api_name="/arena_step")
+    after_d = as_dict(after_d)
+    assert after_d["step"] == 0 and after_d["gan_centroid"] == start["gan_centroid"]  # the fakes stay
+    assert after_d["d_updates"] == 1 and after_d["d_real"] is not None and after_d["loss_g"] is None
+    *_, after_g = client.predict("G", 1, api_name="/arena_step")
+    after_g = as_dict(after_g)
+    assert after_g["step"] == 1 and after_g["gan_centroid"] != start["gan_centroid"]  # the fakes moved
+    image, losses, cover, meter, figures = client.predict("D then G", 10, api_name="/arena_step")
+    figures = as_dict(figures)
+    assert figures["step"] == 11 and 0 <= figures["gan_js"] <= 0.7 and Image.open(image).size == (650, 348)
+    assert "Coverage at step 11" in meter
+    with pytest.raises(AppError, match="Steps per click must be a whole number from 1 to 100"):
+        client.predict("D", 500, api_name="/arena_step")
+
+
 def test_time_machine(client):
     grid, first, second, figures, note = client.predict("vae-mnist", 10, api_name="/time_machine")
     assert Image.open(grid).size[0] > 200

@@ -25,6 +25,24 @@ def test_the_stability_tabs_in_the_browser(app_url, browser, size):
     page.evaluate("window.scrollTo(0, 0)")  # what a class sees without scrolling
     page.screenshot(path=str(ARTIFACTS / f"arena-{size}.png"))
 
+    # step mode on the run's networks: a D step recolours the plane and leaves the crosses; a G step moves them
+    page.get_by_label("G's arrows").check()
+    page.locator("#arena-image img[alt*='violet arrows']").wait_for(timeout=30_000)  # redrawn with the arrows
+    before = page.locator("#arena-image img").get_attribute("src")
+    page.locator("#arena-d-step").click()
+    page.wait_for_function(f"document.querySelector('#arena-image img').getAttribute('src') !== {before!r}",
+                           timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / f"arena-d-step-{size}.png"))
+    page.locator("#arena-g-step").click()
+    page.locator("#arena-meter").get_by_text("Coverage at step 301").wait_for(timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / f"arena-g-step-{size}.png"))
+    picture = page.locator("#arena-image").bounding_box()
+    buttons = page.locator("#arena-step-row").bounding_box()
+    assert buttons["y"] + buttons["height"] <= SIZES[size]["height"], buttons  # the buttons under the picture
+    assert picture["y"] < buttons["y"]
+
     page.get_by_role("tab", name="Time machine").click()
     page.locator("#time-machine-grid img").wait_for(timeout=30_000)
     page.locator("#time-machine-chart-1 img").wait_for(timeout=30_000)
