@@ -39,6 +39,7 @@ from ui import models as models_tab  # noqa: E402
 from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
 from ui import time_machine as time_machine_tab  # noqa: E402
+from ui import use_cases as use_cases_tab  # noqa: E402
 from ui.common import friendly, keep_cache_bounded  # noqa: E402
 
 CSS = (
@@ -115,6 +116,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
             lat = latent_tab.build(lab)
             kl = kl_tab.build(lab)
             anomaly_tab.build(lab)
+            use_cases_tab.build(lab)
             arena = arena_tab.build(lab)
             time_machine = time_machine_tab.build(lab)
             mode_collapse = mode_collapse_tab.build(lab)

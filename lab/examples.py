@@ -47,4 +47,5 @@ RECONSTRUCT = [*DIGITS[:4], PHOTO, DRAWING, HOUSE, *GARMENTS[:2]]  # with their 
 INVERT = [*DIGITS[:4], PHOTO, DRAWING]  # MNIST only: the GAN searched is the MNIST one
 ANOMALY = [DIGITS[0], DIGITS[1], PHOTO, DRAWING, HOUSE, GARMENTS[2]]  # scored by the MNIST VAE
 DENOISE = [*DIGITS[:3], PHOTO, GARMENTS[0], GARMENTS[1]]  # with their data set
+USE_CASES = [*DIGITS, PHOTO]  # MNIST only: the use-case models are MNIST ones; test digits show the truth
 INTERPOLATE = [(DIGITS[2], DIGITS[0]), (PHOTO, DRAWING), (GARMENTS[0], GARMENTS[2])]  # (from, to), one data set each

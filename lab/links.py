@@ -20,8 +20,8 @@ from lab.time_machine import COLLAPSE_RUN, RUNS, n_epochs
 from models.registry import CLASS_NAMES, DATASETS
 
 # The tabs' ids, as the page's gr.Tab(id=...) has them, in page order (ui/links.py checks them against the page).
-TABS = ("learn", "generate", "reconstruct", "latent", "kl", "anomalies", "arena", "time-machine", "mode-collapse",
-        "quiz", "models")
+TABS = ("learn", "generate", "reconstruct", "latent", "kl", "anomalies", "use-cases", "arena", "time-machine",
+        "mode-collapse", "quiz", "models")
 FIRST_TAB = TABS[0]
 # The settings a link can give each tab, in the order a link lists them; the tabs not named take none.
 SETTINGS = {

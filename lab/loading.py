@@ -24,7 +24,7 @@ import torch.nn as nn
 from models import MODEL_CLASSES, ModelLoadError, load_model
 from models.registry import CLASS_NAMES as CLASS_NAMES  # re-exported: examples/make_examples.py reads it here
 from models.registry import DATASETS as DATASETS  # re-exported: tests/ui/test_quiz_browser.py reads it here
-from models.registry import KINDS, LATENT_2D, MODEL_NAMES, REFERENCE_FILES, read_json, read_npz
+from models.registry import KINDS, LATENT_2D, MODEL_NAMES, REFERENCE_FILES, USE_CASES, read_json, read_npz, split_name
 
 HUB_FILES = ["config.json", "model.safetensors", "*.json", "*.npz", "README.md"]  # what a snapshot fetches
 
@@ -90,13 +90,16 @@ def read_references(name: str, folder: Path) -> dict:
 
 def check_kind(name: str, model: nn.Module, folder: Path) -> None:
     """The model in `folder` is the kind the app expects under `name` (e.g. a 2-D VAE for MNIST)."""
-    kind, dataset = name.split("-", 1)
+    kind, dataset = split_name(name)
     config, model_class = model.config, MODEL_CLASSES[KINDS[kind]]
-    want = f"a {model_class.__name__} for {dataset}" + (" with a 2-D code" if kind in LATENT_2D else "")
+    want = f"a {model_class.__name__} for {dataset}" + (" with a 2-D code" if kind in LATENT_2D else "") + (
+        " for {} trained with {}".format(*USE_CASES[kind]) if kind in USE_CASES else "")
     got = f"a {type(model).__name__} for {config.dataset}" + (
-        f" with a {config.latent_dim}-D code" if hasattr(config, "latent_dim") else "")
+        f" with a {config.latent_dim}-D code" if hasattr(config, "latent_dim") else "") + (
+        f" for {config.task} trained with {config.objective}" if hasattr(config, "task") else "")
     if type(model) is not model_class or config.dataset != dataset or (
-            kind in LATENT_2D and config.latent_dim != 2):
+            kind in LATENT_2D and config.latent_dim != 2) or (
+            kind in USE_CASES and (config.task, config.objective) != USE_CASES[kind]):
         raise ValueError(f"{folder / 'config.json'} describes {got}, but {name} must be {want}")
 
 

@@ -10,7 +10,8 @@ from lab.loading import Lab, Loaded
 from models.card import figures, load_lines, settings
 from models.registry import CARD_FILE, CONFIG_FILE, DATASET_TITLES, METRICS_FILE, WEIGHTS_FILE, read_json
 
-FAMILY = {"vae": "VAE", "autoencoder": "Autoencoder", "gan": "GAN generator", "classifier": "Classifier"}
+FAMILY = {"vae": "VAE", "autoencoder": "Autoencoder", "gan": "GAN generator", "classifier": "Classifier",
+          "pix2pix": "U-Net (image to image)"}
 HUB_ORIGIN = re.compile(r"^Hub (?P<repo_id>[\w.-]+/[\w.-]+)(?:@(?P<revision>\S+))?$")  # Loaded.origin from the Hub
 COMMIT = re.compile(r"^[0-9a-f]{40}$")
 

@@ -13,7 +13,7 @@ USAGE = {  # the third of the three lines: what to do with the loaded model
     "gan": "images = model.sample(16)  # labels=torch.arange(16) % 10 picks classes",
     "gan-unconditional": "images = model.sample(16)  # one class only: no labels",
     "classifier": "labels = model.predict(images)  # images: (B, 1, 28, 28) in [0, 1]",
-    "pix2pix": "restored = model.restore(images)  # degrades clean (B, 1, 28, 28) images as its task does, then restores",
+    "pix2pix": "restored = model.restore(images)  # degrades clean (B, 1, 28, 28) images as its task does, restores",
 }
 
 

@@ -22,8 +22,12 @@ CLASS_NAMES = {  # per title: the name of each class, by class index
 }
 NOUNS = {"MNIST": "digit", "Fashion-MNIST": "garment"}  # per title: what one of its images is, in a word
 # the first part of a model's name -> the `model_type` its config.json must hold
-KINDS = {"vae": "vae", "gan": "gan", "classifier": "classifier", "vae2d": "vae", "ae2d": "autoencoder"}
+KINDS = {"vae": "vae", "gan": "gan", "classifier": "classifier", "vae2d": "vae", "ae2d": "autoencoder",
+         "sr-l1": "pix2pix", "sr-gan": "pix2pix", "complete-l1": "pix2pix", "complete-gan": "pix2pix"}
 LATENT_2D = ("vae2d", "ae2d")  # kinds with a 2-D code, for the latent maps
+# the use-case models (models/pix2pix.py): kind -> (task, objective) its config.json must hold
+USE_CASES = {"sr-l1": ("super-resolution", "l1"), "sr-gan": ("super-resolution", "pix2pix"),
+             "complete-l1": ("completion", "l1"), "complete-gan": ("completion", "pix2pix")}
 
 
 def model_name(kind: str, dataset: str) -> str:
@@ -37,9 +41,19 @@ def model_name(kind: str, dataset: str) -> str:
     return f"{kind}-{name}"
 
 
+def split_name(name: str) -> tuple[str, str]:
+    """`model_name`'s inverse: "sr-gan-mnist" -> ("sr-gan", "mnist"). ValueError for a name it did not make."""
+    for dataset in sorted(DATASET_TITLES, key=len, reverse=True):  # "fashion-mnist" before "mnist"
+        kind = name.removesuffix(f"-{dataset}")
+        if kind != name and kind in KINDS:
+            return kind, dataset
+    raise ValueError(f"{name!r} is not a model name (kind-dataset, e.g. gan-mnist)")
+
+
 MODEL_NAMES = [  # every model the app loads
     *(model_name(kind, dataset) for dataset in DATASETS for kind in ("vae", "gan", "classifier")),
     model_name("vae2d", "MNIST"), model_name("ae2d", "MNIST"),
+    *(model_name(kind, "MNIST") for kind in USE_CASES),
 ]
 
 # The files of a model's folder. `save_pretrained` writes the weights and the config, the training scripts the
@@ -50,6 +64,8 @@ KL_FIGURES_FILE = "kl_figures.json"  # python -m training.kl_figures
 ANOMALY_SETS = (*DATASET_TITLES, "noise")  # the test sets each VAE scores (uniform noise as the third)
 ANOMALY_SCORES = tuple(f"{score}_{data}" for score in ("neg_elbo", "recon_error") for data in ANOMALY_SETS)
 SAMPLE_FIGURES = {METRICS_FILE: ("precision", "recall")}  # lab/generate.py readouts
+USE_CASE_FIGURES = ("class_kept", "sharpness_ratio", "frechet_distance", "real_frechet_distance")
+BICUBIC_FIGURES = ("bicubic_class_kept", "bicubic_sharpness_ratio", "bicubic_frechet_distance")
 KL_FIGURES = {KL_FIGURES_FILE: ("aggregate_kl", "spread", "draws", "prior_decodes")}
 # The files each model's folder must hold besides its weights, with the keys the app reads from them: checked
 # at start-up (and a Hub repo without them falls back to the local folder); training.publish uploads them.
@@ -59,6 +75,9 @@ REFERENCE_FILES = {
                               ANOMALY_SCORES_FILE: ANOMALY_SCORES} for d in DATASETS},
     **{model_name("gan", d): {METRICS_FILE: ("precision", "recall", "class_histogram")} for d in DATASETS},
     **{model_name(kind, "MNIST"): {"latent_map.npz": ("codes", "labels"), **KL_FIGURES} for kind in LATENT_2D},
+    **{model_name(kind, "MNIST"): {METRICS_FILE: USE_CASE_FIGURES + (BICUBIC_FIGURES if kind.startswith("sr-") else ())
+                                   + (("draw_pixel_std",) if kind == "complete-gan" else ())}
+       for kind in USE_CASES},  # lab/use_cases.py and ui/use_cases.py: the Use cases tab's figures
 }
 
 

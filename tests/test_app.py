@@ -63,3 +63,23 @@ def test_generate_fashion_by_garment_name(client):
         stats = json.loads(stats)
     assert stats["label"] == "Sneaker" and stats["gan"]["recognisability"] >= 0.75
     assert Image.open(gan_path).size == (2 + 8 * 114, 2 + 114)
+
+
+def test_use_cases_through_the_client(client, mnist_fixture, tmp_path):
+    """/super_resolve and /complete on a fixture digit: the pictures the page shows and the claim they back."""
+    from gradio_client import handle_file
+
+    images, labels = mnist_fixture
+    path = tmp_path / "digit.png"
+    Image.fromarray((images[0, 0].numpy() * 255).astype(np.uint8)).save(path)
+    *pictures, result = client.predict(handle_file(str(path)), api_name="/super_resolve")
+    assert len(pictures) == 5 and all(np.asarray(Image.open(p)).shape[:2] == (224, 224) for p in pictures)
+    small = np.asarray(Image.open(pictures[0]).convert("L"))
+    assert (small[::32, ::32].repeat(32, 0).repeat(32, 1) == small).all()  # the 7x7 input in 32x32 squares
+    panels = result["panels"]
+    assert panels["truth"]["label"] == panels["gan"]["label"] == str(int(labels[0]))
+    assert panels["bicubic"]["sharpness"] < panels["gan"]["sharpness"]
+    *pictures, result = client.predict(handle_file(str(path)), 5, api_name="/complete")
+    assert len(pictures) == 4 and result["seed"] == 5 and list(result["panels"]) == ["input", "l1", "gan", "truth"]
+    gan, truth = (np.asarray(Image.open(pictures[i]).convert("L")) for i in (2, 3))
+    assert (gan[:112] == truth[:112]).all()  # the shown upper half is kept as it was

@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 import torch
 
-from models import VAE, Autoencoder, Classifier, Generator, load_model
-from models.registry import MODEL_NAMES, model_name
+from models import VAE, Autoencoder, Classifier, Generator, UNet, load_model
+from models.registry import MODEL_NAMES, model_name, split_name
 
 WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
-EXPECTED = {"vae": VAE, "gan": Generator, "classifier": Classifier, "vae2d": VAE, "ae2d": Autoencoder}
+EXPECTED = {"vae": VAE, "gan": Generator, "classifier": Classifier, "vae2d": VAE, "ae2d": Autoencoder,
+            "sr-l1": UNet, "sr-gan": UNet, "complete-l1": UNet, "complete-gan": UNet}
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -19,7 +20,7 @@ def test_shipped_folder_is_complete_and_loads(name):
     for filename in ("config.json", "model.safetensors", "README.md", "metrics.json", "history.json"):
         assert (folder / filename).is_file(), f"{folder / filename} is missing"
     model = load_model(folder)
-    assert isinstance(model, EXPECTED[name.split("-")[0]])
+    assert isinstance(model, EXPECTED[split_name(name)[0]])
     assert not model.training
     card = (folder / "README.md").read_text()
     assert "load_model(" in card and "## Evaluation" in card and "minutes" in card

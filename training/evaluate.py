@@ -265,10 +265,12 @@ def use_case_metrics(model: UNet, classifier: Classifier, x_test: torch.Tensor, 
     def readout(images: torch.Tensor, prefix: str = "") -> dict:
         proba = torch.cat([classifier.predict_proba(images[i:i + 1000]) for i in range(0, len(images), 1000)])
         confidence, predicted = proba.max(1)
+        other = (predicted != y_test) & (confidence >= CONFIDENT)
+        feats = classifier_features(classifier, images)
         return {f"{prefix}class_kept": round((predicted == y_test).float().mean().item(), 4),
-                f"{prefix}other_valid": round(((predicted != y_test) & (confidence >= CONFIDENT)).float().mean().item(), 4),
+                f"{prefix}other_valid": round(other.float().mean().item(), 4),
                 f"{prefix}sharpness_ratio": round(sharpness_ratio(images, x_test), 3),
-                f"{prefix}frechet_distance": round(frechet_distance(classifier_features(classifier, images), test_feats), 3),
+                f"{prefix}frechet_distance": round(frechet_distance(feats, test_feats), 3),
                 f"{prefix}test_l1": round((images - x_test).abs().mean().item(), 4)}
 
     metrics = readout(out)

@@ -1,7 +1,9 @@
 """Train a use-case model: x4 super-resolution or completion of the hidden lower half (models/pix2pix.py).
 
-    python -m training.train_pix2pix --task super-resolution --objective l1 --data-root ../shared/data --out weights/sr-l1-mnist
-    python -m training.train_pix2pix --task super-resolution --objective pix2pix --data-root ../shared/data --out weights/sr-gan-mnist
+    python -m training.train_pix2pix --task super-resolution --objective l1 --out weights/sr-l1-mnist ...
+    python -m training.train_pix2pix --task super-resolution --objective pix2pix --out weights/sr-gan-mnist ...
+
+(the shipped models' whole commands are in the README's "Train and evaluate")
 
 --objective l1 trains the U-Net with the L1 loss alone; --objective pix2pix adds the conditional PatchGAN
 discriminator, the objective of pix2pix (Isola et al. 2017, arXiv:1611.07004, eq. 4):

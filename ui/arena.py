@@ -47,7 +47,7 @@ opponent.
 **Step by step.** **D step** updates only D: the colours change, the crosses stay. **G step** updates only G (and
 the VAE once): the crosses move along their **violet arrows**, minus the gradient of G's loss at each point.
 **Run from here** continues the same networks; **Reset** starts over with the knobs. The **meshes** are G's
-image of a regular grid of noise (folds are where modes get lost) and the VAE decoder's; **VAE in z-space**
+image of a regular grid of noise (folds are where modes get lost) and the VAE decoder's; **VAE z-space**
 shows where the encoder puts real points, q(z|x) as ellipses, against N(0, I)'s circles."""
 
 

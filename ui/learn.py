@@ -49,6 +49,8 @@ def build(lab: Lab, tabs: gr.Tabs) -> SimpleNamespace:
         with gr.Row():
             for row in rows:
                 link(f"{row['row']} → {row['tab_name']} tab", row["tab"])
+                if "also" in row:
+                    link(f"{row['row']} → {row['also_name']} tab", row["also"])
         with gr.Row():
             with gr.Column():
                 gr.Markdown(DISCRIMINATOR_ANSWER)

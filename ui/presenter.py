@@ -51,6 +51,9 @@ body.presenter .explain { order: -3; }
 body.presenter #reconstruct-results, body.presenter #reconstruct-verdict { order: -2; }
 body.presenter #reconstruct-results > .block { height: 190px !important; }
 body.presenter #reconstruct-upload, body.presenter #reconstruct-drawing { height: 150px !important; }
+body.presenter #use-cases-results, body.presenter #use-cases-readout { order: -2; }
+body.presenter #use-cases-results > .block { height: 200px !important; }
+body.presenter #use-cases-upload, body.presenter #use-cases-drawing { height: 150px !important; }
 /* tables: compact cells, no word broken in two */
 body.presenter .prose td, body.presenter .prose th { padding: 3px 8px !important; line-height: 1.2;
   overflow-wrap: normal !important; word-break: normal !important; }
@@ -62,6 +65,11 @@ body.presenter #kl-decode { font-size: 20px !important; }
 /* anomalies: the histogram and the ROC curve under the readout */
 body.presenter #anomaly-histogram, body.presenter #anomaly-roc { height: 270px !important; }
 body.presenter #arena-story { display: none !important; }
+/* the arena's step buttons on one line under the picture, in smaller type than the rest (they are big buttons) */
+body.presenter #arena-step-row { gap: 4px !important; }
+body.presenter #arena-step-row button { font-size: 17px !important; padding: 2px 4px !important;
+  min-width: 0 !important; flex: 1 1 auto !important; white-space: nowrap; }
+body.presenter #arena-layers label { padding: 2px 6px !important; }
 body.presenter #quiz-verdict h3 { margin: 0 0 4px !important; }
 body.presenter #quiz-verdict p { margin: 4px 0 !important; }
 /* the phone (390 px wide): wide tables scroll inside themselves, not the page */

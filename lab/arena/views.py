@@ -137,7 +137,7 @@ def draw_points(draw: ImageDraw.ImageDraw, points: np.ndarray, colour, radius: f
 
 
 LAYERS = ["real points", "samples", "D's heat map", "G's arrows", "meshes",
-          "VAE in z-space"]
+          "VAE z-space"]
 DEFAULT_LAYERS = LAYERS[:3]  # what a streamed run shows
 ARROW_COLOUR = (60, 20, 110)  # dark violet: >= 7:1 on white, on either heat colour and beside the red crosses
 MESH_COLOUR = (105, 105, 105)
@@ -188,7 +188,7 @@ def z_space_panel(mu: np.ndarray, std: np.ndarray) -> Image.Image:
 
 def render(frame: Frame, layers: list[str] | tuple[str, ...] = DEFAULT_LAYERS) -> Image.Image:
     """One image: the GAN panel (D's heat map, real points, GAN samples, G's arrows and mesh) beside the VAE panel
-    (real points, VAE samples, the decoder's mesh; or, with "VAE in z-space", its latent space). `layers`: which
+    (real points, VAE samples, the decoder's mesh; or, with "VAE z-space", its latent space). `layers`: which
     of LAYERS to draw."""
     unknown = set(layers) - set(LAYERS)
     if unknown:
@@ -199,7 +199,7 @@ def render(frame: Frame, layers: list[str] | tuple[str, ...] = DEFAULT_LAYERS) -
     heat = "D's heat map" in layers and frame.d_map is not None
     gan_panel = heat_map(frame.d_map) if heat else Image.new("RGB", (PANEL, PANEL), "white")
     vae_panel = Image.new("RGB", (PANEL, PANEL), (248, 248, 248))
-    probes, z_space = frame.probes, "VAE in z-space" in layers and "vae_mu" in frame.probes
+    probes, z_space = frame.probes, "VAE z-space" in layers and "vae_mu" in frame.probes
     for panel, samples, colour, mesh in [(gan_panel, frame.gan, GAN_COLOUR, "g_mesh"),
                                          (vae_panel, frame.vae, VAE_COLOUR, "vae_mesh")]:
         draw = ImageDraw.Draw(panel)

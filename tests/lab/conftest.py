@@ -5,8 +5,19 @@ import pytest
 import torch
 
 from lab.loading import load_lab
-from models import VAE, Autoencoder, AutoencoderConfig, Classifier, ClassifierConfig, GANConfig, Generator, VAEConfig
-from models.registry import ANOMALY_SCORES
+from models import (
+    VAE,
+    Autoencoder,
+    AutoencoderConfig,
+    Classifier,
+    ClassifierConfig,
+    GANConfig,
+    Generator,
+    Pix2PixConfig,
+    UNet,
+    VAEConfig,
+)
+from models.registry import ANOMALY_SCORES, USE_CASES
 
 
 def write_tiny_weights(root):
@@ -38,6 +49,14 @@ def write_tiny_weights(root):
         (root / name / "kl_figures.json").write_text(json.dumps(  # as training.kl_figures writes them
             {"aggregate_kl": 0.5, "spread": [1.0, 1.0], "draws": 100,
              "prior_decodes": {"class_histogram": [0.1] * 10}}))
+    for kind, (task, objective) in USE_CASES.items():
+        noise = 2 if kind == "complete-gan" else 0
+        UNet(Pix2PixConfig(task=task, objective=objective, channels=4, noise_dim=noise)).eval().save_pretrained(
+            root / f"{kind}-mnist")
+        (root / f"{kind}-mnist" / "metrics.json").write_text(json.dumps(  # as training.evaluate writes them
+            {"class_kept": 0.9, "sharpness_ratio": 0.5, "frechet_distance": 3.0, "real_frechet_distance": 1.6,
+             "bicubic_class_kept": 0.8, "bicubic_sharpness_ratio": 0.3, "bicubic_frechet_distance": 9.0,
+             "draw_pixel_std": 0.005}))
     return root
 
 

@@ -492,3 +492,16 @@ def test_a_drawing_becomes_data_inside_its_painted_area():
     state = ArenaRun(ArenaSettings(dataset=DRAWN, hidden=8, batch_size=16), drawn=drawn)
     state.advance(5)
     assert state.frame().figures["gan_coverage_text"].endswith("% of the data")
+
+
+def test_render_draws_the_layers_asked_for():
+    from lab.arena.views import DEFAULT_LAYERS, LAYERS
+
+    frame = run(ArenaSettings(steps=20, every=20, hidden=8, batch_size=16))
+    plain, every = np.asarray(render(frame)), np.asarray(render(frame, LAYERS))
+    assert plain.shape == every.shape and not np.array_equal(plain, every)  # arrows, meshes and the z-space
+    assert np.array_equal(plain, np.asarray(render(frame, DEFAULT_LAYERS)))
+    bare = np.asarray(render(frame, []))
+    assert (bare[40:, 5:300] == 255).mean() > 0.95  # no layer: an empty white GAN panel
+    with pytest.raises(ValueError, match="unknown layers"):
+        render(frame, ["contours"])

@@ -18,6 +18,8 @@ def test_the_table_reads_its_figures_from_the_shipped_files(shipped_lab):
     changed = comparison_rows(Lab(shipped_lab.models, files=files))
     assert "sharpness 0.50 × real" in changed[1]["vae"]
     assert all(row["tab"] in {"time-machine", "generate", "kl", "anomalies"} for row in rows.values())
+    sr_gan = shipped_lab.json("sr-gan-mnist", "metrics.json")
+    assert rows["Use case"]["also"] == "use-cases" and f"{sr_gan['class_kept']:.1%}" in rows["Use case"]["gan"]
     assert table_markdown(list(rows.values())).count("\n") == 5
 
 

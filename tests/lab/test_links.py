@@ -126,8 +126,9 @@ def test_a_setting_checks_against_the_default_of_the_one_it_depends_on():
 def test_an_unknown_tab_opens_the_first_tab_with_one_note():
     view = parse_view({"tab": "gallery", "dataset": "mnist", "seed": "3"}, EPOCHS)
     assert view == View("learn", {}, [
-        "Unknown tab 'gallery': choose learn, generate, reconstruct, latent, kl, anomalies, arena, time-machine, "
-        "mode-collapse, quiz or models. The page opened on the learn tab, without the link's other settings."])
+        "Unknown tab 'gallery': choose learn, generate, reconstruct, latent, kl, anomalies, use-cases, arena, "
+        "time-machine, mode-collapse, quiz or models. The page opened on the learn tab, without the link's other "
+        "settings."])
 
 
 def test_a_setting_the_tab_does_not_take_is_ignored_with_a_note():

@@ -14,7 +14,8 @@ def test_downsample_is_the_mean_of_each_4x4_block():
     x[0, 0, 4, 4] = 1.0  # one pixel of the next block on the diagonal
     small = downsample(x)
     assert small.shape == (1, 1, 7, 7)
-    assert small[0, 0, 0, 0] == 1.0 and small[0, 0, 1, 1] == pytest.approx(1 / 16) and small.sum() == pytest.approx(1 + 1 / 16)
+    assert small[0, 0, 0, 0] == 1.0 and small[0, 0, 1, 1] == pytest.approx(1 / 16)
+    assert small.sum() == pytest.approx(1 + 1 / 16)
 
 
 def test_super_resolution_input_is_the_7x7_image_in_4x4_squares():

@@ -20,6 +20,7 @@ from models.registry import (
     model_name,
     read_json,
     read_npz,
+    split_name,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,9 +38,14 @@ def test_model_name_takes_a_title_or_a_name():
 
 def test_the_names_of_what_the_app_loads():
     assert MODEL_NAMES == ["vae-mnist", "gan-mnist", "classifier-mnist", "vae-fashion-mnist", "gan-fashion-mnist",
-                           "classifier-fashion-mnist", "vae2d-mnist", "ae2d-mnist"]
+                           "classifier-fashion-mnist", "vae2d-mnist", "ae2d-mnist", "sr-l1-mnist", "sr-gan-mnist",
+                           "complete-l1-mnist", "complete-gan-mnist"]
+    assert split_name("sr-gan-mnist") == ("sr-gan", "mnist")
+    assert split_name("vae-fashion-mnist") == ("vae", "fashion-mnist")
+    with pytest.raises(ValueError, match="is not a model name"):
+        split_name("gan-cifar")
     assert sorted(p.name for p in WEIGHTS.iterdir() if p.name in MODEL_NAMES) == sorted(MODEL_NAMES)
-    assert all(name.split("-", 1)[0] in KINDS for name in MODEL_NAMES) and set(REFERENCE_FILES) == set(MODEL_NAMES)
+    assert all(split_name(name)[0] in KINDS for name in MODEL_NAMES) and set(REFERENCE_FILES) == set(MODEL_NAMES)
     assert DATASET_TITLES == {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
     assert {title: len(names) for title, names in CLASS_NAMES.items()} == {title: 10 for title in DATASETS}
     assert CLASS_NAMES["Fashion-MNIST"][7] == "Sneaker" and CLASS_NAMES["MNIST"][7] == "7"

@@ -11,6 +11,8 @@ RESULTS = {
     "Latent space": ("tab-latent", ["#latent-vae-map", "#latent-ae-map", "#latent-grid"]),
     "KL & encoder": ("tab-kl", ["#kl-maps", "#kl-grids", "#kl-figures"]),
     "Anomalies & denoising": ("tab-anomalies", ["#anomaly-readout", "#anomaly-histogram", "#anomaly-roc"]),
+    "Use cases": ("tab-use-cases", ["#use-cases-input", "#use-cases-l1", "#use-cases-gan", "#use-cases-truth",
+                                    "#use-cases-readout"]),
     "Arena": ("tab-arena", ["#arena-image", "#arena-meter", "#arena-losses", "#arena-coverage"]),
     "Time machine": ("tab-time-machine", ["#time-machine-grid", "#time-machine-chart-1", "#time-machine-chart-2"]),
     "Mode collapse": ("tab-mode-collapse", ["#mode-collapse-summary", "#mode-collapse-grid",

@@ -3,7 +3,7 @@ and the script that repairs Gradio's markup knows every example picture by name.
 
 import gradio as gr
 
-from lab.examples import ANOMALY, DENOISE, DESCRIPTIONS, INVERT, RECONSTRUCT
+from lab.examples import ANOMALY, DENOISE, DESCRIPTIONS, INVERT, RECONSTRUCT, USE_CASES
 from tests.colour import contrast
 from ui import access
 from ui.common import ImageUpload
@@ -20,7 +20,7 @@ def test_every_picture_on_the_page_says_what_it_shows(demo):
 
 
 def test_every_example_picture_has_a_name_for_its_thumbnail():
-    for example in {*RECONSTRUCT, *INVERT, *ANOMALY, *DENOISE}:
+    for example in {*RECONSTRUCT, *INVERT, *ANOMALY, *DENOISE, *USE_CASES}:
         assert DESCRIPTIONS[example.file] == example.description and len(example.description) > 10
         assert example.file in access.HEAD  # the script names the thumbnail by its file
     assert DESCRIPTIONS["house.png"] == "a house drawn in ink, not a digit"

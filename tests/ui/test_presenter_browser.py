@@ -62,6 +62,11 @@ def main_action(page, tab: str, digit: Path) -> None:
     elif tab == "Anomalies & denoising":
         page.locator("#tab-anomalies .gallery-item").first.click()  # an MNIST test digit from the examples
         page.locator("#anomaly-readout").get_by_text("Your picture").wait_for(timeout=60_000)
+    elif tab == "Use cases":  # an example digit, completed: the result row is the completion's four pictures
+        page.locator("#use-cases-examples .gallery-item").first.click()
+        page.locator("#use-cases-upload img").wait_for(timeout=30_000)
+        page.locator("#tab-use-cases").get_by_role("button", name="Complete the lower half").first.click()
+        page.locator("#use-cases-readout").get_by_text("classifier reads").wait_for(timeout=60_000)
     elif tab == "Arena":  # the knobs are hidden in presenter mode: set a short run in normal mode
         page.locator("#presenter-switch input").uncheck()
         set_slider(page, "#arena-steps", 300)
