@@ -12,7 +12,7 @@ from lab.denoise import NOISE_TYPES, denoise
 from lab.loading import Lab
 from models.registry import DATASETS
 from ui.access import ALT_TEXT
-from ui.common import ImageUpload, bring_into_view, examples, friendly
+from ui.common import ImageUpload, ResultImage, bring_into_view, examples, friendly
 from ui.presenter import explain
 
 ANOMALY_HELP = """### 1 · Anomaly detection (below: 2 · denoising, measured)
@@ -99,10 +99,10 @@ def build(lab: Lab) -> SimpleNamespace:
                                          sources=["upload", "clipboard"], format="png", height=150,
                                          elem_id="anomaly-upload")
             with gr.Row(elem_id="anomaly-charts"):
-                histogram = gr.Image(first[0], label="Scores of each test set", format="png",
+                histogram = ResultImage(first[0], label="Scores of each test set", format="png",
                                      alt_text=ALT_TEXT["anomaly-histogram"], interactive=False,
                                      show_label=False, height=360, elem_id="anomaly-histogram")
-                roc = gr.Image(first[1], label="ROC curve (dots: the threshold above)", format="png",
+                roc = ResultImage(first[1], label="ROC curve (dots: the threshold above)", format="png",
                                alt_text=ALT_TEXT["anomaly-roc"],
                                interactive=False, show_label=False, height=360, elem_id="anomaly-roc")
             examples([[e.path] for e in ex.ANOMALY], [upload],
@@ -112,7 +112,7 @@ def build(lab: Lab) -> SimpleNamespace:
                 with gr.Column(scale=2):
                     gr.Markdown(nalisnick_text(summary), elem_id="nalisnick")
                 with gr.Column(scale=3):
-                    gr.Image(nalisnick_chart, label="Fashion-MNIST VAE: MNIST digits look likelier?", format="png",
+                    ResultImage(nalisnick_chart, label="Fashion-MNIST VAE: MNIST digits look likelier?", format="png",
                              alt_text=ALT_TEXT["nalisnick-chart"],
                              interactive=False, show_label=False, height=300, elem_id="nalisnick-chart")
             with gr.Accordion("All figures (JSON, as the /anomaly_roc API returns them)", open=False):
@@ -137,13 +137,13 @@ def build(lab: Lab) -> SimpleNamespace:
                     denoise_button = gr.Button("Add noise and denoise", variant="primary")
             with gr.Column(elem_id="denoise-results"):
                 with gr.Row():
-                    noisy = gr.Image(label="Noisy input", format="png",
+                    noisy = ResultImage(label="Noisy input", format="png",
                                      alt_text=ALT_TEXT["denoise-noisy"], interactive=False, height=224,
                                      elem_id="denoise-noisy")
-                    denoised = gr.Image(label="VAE output", format="png",
+                    denoised = ResultImage(label="VAE output", format="png",
                                         alt_text=ALT_TEXT["denoise-output"], interactive=False, height=224,
                                         elem_id="denoise-output")
-                    clean = gr.Image(label="Clean input", format="png",
+                    clean = ResultImage(label="Clean input", format="png",
                                      alt_text=ALT_TEXT["denoise-clean"], interactive=False, height=224)
                 denoise_readout = gr.Markdown(elem_id="denoise-readout")
             with gr.Accordion("All figures (JSON, as the /denoise API returns them)", open=False):

@@ -31,7 +31,7 @@ from lab.arena.data import DRAWN, DrawnData, read_drawing
 from lab.arena.training import ACTIONS, MAX_CLICK_STEPS, ArenaRun
 from lab.loading import Lab
 from ui.access import ALT_TEXT, describe_from
-from ui.common import Drawing
+from ui.common import Drawing, ResultImage
 from ui.presenter import explain
 
 DRAW_CANVAS = 300  # the pad's side in pixels: the whole plane, [-2.5, 2.5]^2
@@ -125,7 +125,7 @@ def build(lab: Lab) -> SimpleNamespace:
                     train_button = gr.Button("Train", variant="primary", elem_id="arena-train", scale=1,
                                              min_width=90)
                     stop_button = gr.Button("Stop", elem_id="arena-stop", scale=1, min_width=90)
-                image = gr.Image(label="GAN (left) and VAE (right), live", format="png",
+                image = ResultImage(label="GAN (left) and VAE (right), live", format="png",
                                  alt_text=ALT_TEXT["arena-image"], interactive=False,
                                  height=330, show_label=False, elem_id="arena-image")
                 with gr.Row(elem_id="arena-step-row"):
@@ -139,10 +139,10 @@ def build(lab: Lab) -> SimpleNamespace:
             with gr.Column(scale=2):
                 story = gr.Markdown(PRESET_STORY[first], elem_id="arena-story")
                 meter = gr.Markdown("Press **Train** to start.", elem_id="arena-meter")
-                losses = gr.Image(label="GAN: losses and D's verdicts", format="png",
+                losses = ResultImage(label="GAN: losses and D's verdicts", format="png",
                                   alt_text=ALT_TEXT["arena-losses"], interactive=False,
                                   show_label=False, height=200, elem_id="arena-losses")
-                cover = gr.Image(label="Mode coverage of GAN and VAE", format="png",
+                cover = ResultImage(label="Mode coverage of GAN and VAE", format="png",
                                  alt_text=ALT_TEXT["arena-coverage"], interactive=False,
                                  show_label=False, height=184, elem_id="arena-coverage")
                 layers = gr.CheckboxGroup(LAYERS, value=DEFAULT_LAYERS, label="Layers on the picture",

@@ -10,10 +10,14 @@ import logging
 import os
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import gradio as gr
+import numpy as np
 from gradio.utils import get_upload_folder, is_in_or_equal
+from PIL import Image
 
 log = logging.getLogger("lab")
 
@@ -72,6 +76,42 @@ def uploaded(path: str) -> str:
     if not is_in_or_equal(path, get_upload_folder()):
         raise gr.Error("Send the picture itself (gradio_client.handle_file), not a path on the server.")
     return path
+
+
+class ResultImage(gr.Image):
+    """gr.Image for a result picture, safe when two requests make the same picture at once. Gradio stores an
+    array's PNG in its cache under a folder named by the PNG's hash and writes it in place (truncate, then
+    write), so a second identical result (a class in presenter mode, all on seed 0) rewrites the file while the
+    first is being downloaded: CI saw a client read 0 of 11,024 bytes. This writes the file once, under a
+    temporary name renamed into place, and hands out the finished file after that, as Gradio already does for
+    files it copies (gradio.processing_utils.save_file_to_cache)."""
+
+    is_template = True  # the page and the API show it as a plain gr.Image
+
+    def postprocess(self, value):
+        if isinstance(value, np.ndarray):
+            value = Image.fromarray(value)
+        if isinstance(value, Image.Image):
+            value = save_result(value, self.GRADIO_CACHE, self.format or "png")
+        return super().postprocess(value)
+
+
+def save_result(picture: Image.Image, cache_dir: str, format: str) -> str:
+    """The picture's file in Gradio's cache (its folder named by the encoded bytes' hash, as Gradio names it),
+    written atomically the first time and reused after that."""
+    from gradio.processing_utils import encode_pil_to_bytes, hash_bytes
+
+    data = encode_pil_to_bytes(picture, format)
+    folder = Path(cache_dir) / hash_bytes(data)
+    path = folder / f"image.{format}"
+    if path.exists():
+        os.utime(path)  # handed out again: Gradio's cache deletes files by age
+        return str(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    partial = folder / f".image-{uuid.uuid4().hex}.part"
+    partial.write_bytes(data)
+    os.replace(partial, path)  # atomic: a reader sees no file or the whole file
+    return str(path)
 
 
 class ImageUpload(gr.Image):

@@ -10,7 +10,7 @@ from lab.inputs import parse_dataset
 from lab.loading import Lab
 from models.registry import CLASS_NAMES, DATASETS
 from ui.access import ALT_TEXT
-from ui.common import clear_on_failure, friendly
+from ui.common import ResultImage, clear_on_failure, friendly
 from ui.presenter import explain
 
 HELP = """**Blurry vs sharp.** Both models turn random noise into images. The VAE is trained to
@@ -49,11 +49,11 @@ def build(lab: Lab) -> SimpleNamespace:
         button = gr.Button("Generate", variant="primary")
         with gr.Row(elem_id="generate-result"):
             with gr.Column():
-                vae = gr.Image(label="VAE samples", format="png",
+                vae = ResultImage(label="VAE samples", format="png",
                                alt_text=ALT_TEXT["generate-vae"], interactive=False, elem_id="generate-vae")
                 vae_readout = gr.Markdown(elem_id="generate-vae-readout")
             with gr.Column():
-                gan = gr.Image(label="GAN samples", format="png",
+                gan = ResultImage(label="GAN samples", format="png",
                                alt_text=ALT_TEXT["generate-gan"], interactive=False, elem_id="generate-gan")
                 gan_readout = gr.Markdown(elem_id="generate-gan-readout")
         with gr.Accordion("All figures (JSON, as the /generate API returns them)", open=False):

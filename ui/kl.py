@@ -11,7 +11,7 @@ from lab.kl import MAX_DRAWS, ae_vs_vae, figures_text
 from lab.learn import kl_answer
 from lab.loading import Lab
 from ui.access import ALT_TEXT
-from ui.common import ImageUpload, bring_into_view, examples, friendly, ready_to_draw
+from ui.common import ImageUpload, ResultImage, bring_into_view, examples, friendly, ready_to_draw
 from ui.presenter import explain, explanation
 
 KL_HELP = """### 1 · What the KL term does (below: 2 · a GAN has no encoder)
@@ -66,19 +66,19 @@ def build(lab: Lab) -> SimpleNamespace:
                 seed = gr.Number(0, precision=0, minimum=0, label="Seed", elem_classes=["presenter-hide"])
                 button = gr.Button("Decode the same codes through both", variant="primary", elem_id="kl-decode")
             with gr.Row(elem_id="kl-maps"):
-                vae_map = gr.Image(first[0], label="2-D VAE (with KL term): codes of the test digits",
+                vae_map = ResultImage(first[0], label="2-D VAE (with KL term): codes of the test digits",
                                    format="png", alt_text=ALT_TEXT["kl-vae-map"], interactive=False, height=330)
-                ae_map = gr.Image(first[1], label="2-D autoencoder (no KL term): codes of the test digits",
+                ae_map = ResultImage(first[1], label="2-D autoencoder (no KL term): codes of the test digits",
                                   format="png", alt_text=ALT_TEXT["kl-ae-map"], interactive=False, height=330)
                 table = gr.Markdown(figures_text(first[5]), elem_id="kl-figures")
             with gr.Row(elem_id="kl-grids"):
-                vae_grid = gr.Image(first[2], label="The random codes through the VAE's decoder", format="png",
+                vae_grid = ResultImage(first[2], label="The random codes through the VAE's decoder", format="png",
                                     alt_text=ALT_TEXT["kl-vae-grid"],
                                     interactive=False, height=250, scale=1)
-                ae_grid = gr.Image(first[3], label="The same codes through the autoencoder's decoder", format="png",
+                ae_grid = ResultImage(first[3], label="The same codes through the autoencoder's decoder", format="png",
                                    alt_text=ALT_TEXT["kl-ae-grid"],
                                    interactive=False, height=250, scale=1)
-                chart = gr.Image(first[4], label="Which digits N(0, I) reaches", format="png",
+                chart = ResultImage(first[4], label="Which digits N(0, I) reaches", format="png",
                                  alt_text=ALT_TEXT["kl-chart"], interactive=False,
                                  show_label=False, height=250, scale=2, elem_id="kl-chart")
             with gr.Accordion("All figures (JSON, as the /ae_vs_vae API returns them)", open=False):
@@ -107,13 +107,13 @@ def build(lab: Lab) -> SimpleNamespace:
                                       label=f"GAN search: Adam steps (at most {MAX_STEPS})", elem_id="invert-steps")
                     readout = gr.Markdown(elem_id="invert-readout")
             with gr.Row(elem_id="invert-results"):
-                model_input = gr.Image(label="Your digit (28×28, what both models get)", format="png",
+                model_input = ResultImage(label="Your digit (28×28, what both models get)", format="png",
                                        alt_text=ALT_TEXT["invert-input"],
                                        interactive=False, height=224)
-                vae_out = gr.Image(label="VAE: one pass", format="png",
+                vae_out = ResultImage(label="VAE: one pass", format="png",
                                    alt_text=ALT_TEXT["invert-vae"], interactive=False, height=224,
                                    elem_id="invert-vae")
-                gan_out = gr.Image(label="GAN: best found by search", format="png",
+                gan_out = ResultImage(label="GAN: best found by search", format="png",
                                    alt_text=ALT_TEXT["invert-gan"], interactive=False, height=224,
                                    elem_id="invert-gan")
             with gr.Accordion("All figures (JSON, as the /invert API returns them)", open=False):

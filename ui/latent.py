@@ -10,7 +10,7 @@ from lab.latent import interpolate, latent_maps, manifold
 from lab.loading import Lab
 from models.registry import CLASS_NAMES, DATASETS
 from ui.access import ALT_TEXT
-from ui.common import ImageUpload, bring_into_view, clear_on_failure, examples, friendly
+from ui.common import ImageUpload, ResultImage, bring_into_view, clear_on_failure, examples, friendly
 from ui.presenter import explain
 
 HELP = """**Latent space.** Here the code is only 2 numbers, so we can draw it. Each dot is one MNIST
@@ -42,13 +42,13 @@ def build(lab: Lab) -> SimpleNamespace:
             grid_size = gr.Slider(3, 30, value=15, step=1, label="Manifold grid size", elem_classes=["presenter-hide"])
             grid_button = gr.Button("Decode the grid", elem_id="latent-decode")
         with gr.Row(elem_id="latent-result"):
-            vae_map = gr.Image(vae_image, label="2-D VAE (vae2d-mnist): test digits by class; ring: your digit",
+            vae_map = ResultImage(vae_image, label="2-D VAE (vae2d-mnist): test digits by class; ring: your digit",
                                format="png",
                                alt_text=ALT_TEXT["latent-vae-map"], interactive=False, elem_id="latent-vae-map")
-            gr.Image(ae_image, label="2-D autoencoder (no KL term)", format="png",
+            ResultImage(ae_image, label="2-D autoencoder (no KL term)", format="png",
                      alt_text=ALT_TEXT["latent-ae-map"], interactive=False,
                      elem_id="latent-ae-map")
-            grid = gr.Image(label="2-D VAE decoder over the prior", format="png",
+            grid = ResultImage(label="2-D VAE decoder over the prior", format="png",
                             alt_text=ALT_TEXT["latent-grid"], interactive=False,
                             elem_id="latent-grid")
         gr.Markdown("### Interpolation")
@@ -68,9 +68,9 @@ def build(lab: Lab) -> SimpleNamespace:
                      "interpolate-examples")
         button = gr.Button("Interpolate", variant="primary")
         with gr.Column(elem_id="latent-walks"):
-            vae_path = gr.Image(label="Through the VAE's latent space", format="png",
+            vae_path = ResultImage(label="Through the VAE's latent space", format="png",
                                 alt_text=ALT_TEXT["latent-vae-walk"], interactive=False)
-            gan_path = gr.Image(label="Through the GAN's noise and class input", format="png",
+            gan_path = ResultImage(label="Through the GAN's noise and class input", format="png",
                                 alt_text=ALT_TEXT["latent-gan-walk"], interactive=False)
             note = gr.Markdown()
 

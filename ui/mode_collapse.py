@@ -7,7 +7,7 @@ import gradio as gr
 from lab.loading import Lab
 from lab.time_machine import COLLAPSE_RUN, load_history, mode_collapse, run_folder
 from ui.access import ALT_TEXT
-from ui.common import friendly
+from ui.common import ResultImage, friendly
 from ui.presenter import explain
 
 HELP = """**A real mode collapse.** Left: `gan-collapse-mnist`, a GAN given only noise and trained without batch
@@ -39,17 +39,17 @@ def build(lab: Lab) -> SimpleNamespace:
                           elem_id="mode-collapse-epoch")
         text = gr.Markdown(first[5], elem_id="mode-collapse-summary")
         with gr.Row(equal_height=False):
-            collapsed = gr.Image(first[0], label="Collapsing GAN", format="png",
+            collapsed = ResultImage(first[0], label="Collapsing GAN", format="png",
                                  alt_text=ALT_TEXT["mode-collapse-grid"],
                                  interactive=False, height=280, elem_id="mode-collapse-grid")
-            collapse_hist = gr.Image(first[2], label="Collapsing GAN: digits the classifier reads", format="png",
+            collapse_hist = ResultImage(first[2], label="Collapsing GAN: digits the classifier reads", format="png",
                                      alt_text=ALT_TEXT["mode-collapse-histogram"],
                                      interactive=False, show_label=False, height=280,
                                      elem_id="mode-collapse-histogram")
-            healthy = gr.Image(first[1], label="Healthy GAN, same epoch", format="png",
+            healthy = ResultImage(first[1], label="Healthy GAN, same epoch", format="png",
                                alt_text=ALT_TEXT["mode-collapse-healthy"],
                                interactive=False, height=280, elem_id="mode-collapse-healthy")
-            healthy_hist = gr.Image(first[3], label="Healthy GAN: digits the classifier reads", format="png",
+            healthy_hist = ResultImage(first[3], label="Healthy GAN: digits the classifier reads", format="png",
                                     alt_text=ALT_TEXT["mode-collapse-healthy-histogram"],
                                     interactive=False, show_label=False, height=280,
                                     elem_id="mode-collapse-healthy-histogram")

@@ -9,7 +9,7 @@ from lab.loading import Lab
 from lab.quiz import SOURCES, answer, explanation_text, new_state, score_text, start_round
 from models.registry import DATASETS
 from ui.access import ALT_TEXT
-from ui.common import friendly
+from ui.common import ResultImage, friendly
 from ui.presenter import explain
 
 HELP = """**Real, VAE or GAN?** Each round shows one image: a real test image, a VAE sample or a GAN
@@ -35,7 +35,7 @@ def build(lab: Lab) -> SimpleNamespace:
         explain(HELP, "How the quiz works")
         with gr.Row():
             with gr.Column(scale=2, min_width=260):
-                image = gr.Image(label="Real, VAE or GAN?", format="png",
+                image = ResultImage(label="Real, VAE or GAN?", format="png",
                                  alt_text=ALT_TEXT["quiz-image"], interactive=False, height=300,
                                  elem_id="quiz-image")
                 prompt = gr.Markdown("Pick a seed and press **New round**.", label="Round", elem_id="quiz-prompt")

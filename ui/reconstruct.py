@@ -9,7 +9,7 @@ from lab.loading import Lab
 from lab.reconstruct import reconstruct, verdict_text
 from models.registry import DATASETS
 from ui.access import ALT_TEXT
-from ui.common import Drawing, ImageUpload, clear_on_failure, examples, friendly, ready_to_draw
+from ui.common import Drawing, ImageUpload, ResultImage, clear_on_failure, examples, friendly, ready_to_draw
 from ui.presenter import explain
 
 HELP = """**Through the VAE.** Upload a photo or scan of a digit, or draw one. We first make it look
@@ -64,13 +64,13 @@ def build(lab: Lab) -> SimpleNamespace:
             dataset.render()
             noise.render()
         with gr.Row(elem_id="reconstruct-results"):
-            model_input = gr.Image(label="What the model sees (28×28)", format="png",
+            model_input = ResultImage(label="What the model sees (28×28)", format="png",
                                    alt_text=ALT_TEXT["reconstruct-input"], interactive=False,
                                    elem_id="reconstruct-input")
-            recon = gr.Image(label="VAE reconstruction", format="png",
+            recon = ResultImage(label="VAE reconstruction", format="png",
                              alt_text=ALT_TEXT["reconstruct-output"], interactive=False,
                              elem_id="reconstruct-output")
-            error = gr.Image(label="Error map", format="png",
+            error = ResultImage(label="Error map", format="png",
                              alt_text=ALT_TEXT["reconstruct-error"], interactive=False, elem_id="reconstruct-error")
         verdict = gr.Markdown(elem_id="reconstruct-verdict")
         with gr.Accordion("All figures (JSON, as the /reconstruct API returns them)", open=False):

@@ -8,7 +8,7 @@ import gradio as gr
 from lab.loading import Lab
 from lab.time_machine import LAG_SHOWN, RUNS, load_history, n_epochs, run_folder, run_kind, time_machine
 from ui.access import ALT_TEXT, describe_from
-from ui.common import friendly
+from ui.common import ResultImage, friendly
 from ui.presenter import explain
 
 HELP = """**Training time machine.** After every epoch of training, each shipped model drew the same 100
@@ -66,7 +66,7 @@ def build(lab: Lab) -> SimpleNamespace:
         explain(HELP, "Explanation: the same noise, epoch by epoch")
         grid0, first0, second0, figures0 = time_machine(lab, first_run, 1)
         with gr.Row(equal_height=False):  # the grid beside its controls and curves: all of it above the fold
-            grid = gr.Image(grid0, label="The same 100 noise vectors at this epoch", format="png",
+            grid = ResultImage(grid0, label="The same 100 noise vectors at this epoch", format="png",
                             alt_text=ALT_TEXT["time-machine-grid"],
                             interactive=False, height=340, elem_id="time-machine-grid")
             with gr.Column():
@@ -74,10 +74,10 @@ def build(lab: Lab) -> SimpleNamespace:
                     run = gr.Dropdown(RUNS, value=first_run, label="Training run", elem_id="time-machine-run")
                     epoch = gr.Slider(1, most, value=1, step=1, label=f"Epoch (1–{first_n})",
                                       elem_id="time-machine-epoch")
-                first = gr.Image(first0, label="Chart 1", format="png",
+                first = ResultImage(first0, label="Chart 1", format="png",
                                  alt_text=ALT_TEXT["time-machine-chart-1"], interactive=False, show_label=False,
                                  height=200, elem_id="time-machine-chart-1")
-                second = gr.Image(second0, label="Chart 2", format="png",
+                second = ResultImage(second0, label="Chart 2", format="png",
                                   alt_text=ALT_TEXT["time-machine-chart-2"], interactive=False, show_label=False,
                                   height=200, elem_id="time-machine-chart-2")
         note = gr.Markdown(lag_note(figures0) + GAN_NOTE, elem_id="time-machine-note")

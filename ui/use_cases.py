@@ -9,7 +9,16 @@ from lab import examples as ex
 from lab.loading import Lab
 from lab.use_cases import PANELS, TITLES, complete, figures_markdown, readout_markdown, super_resolve
 from ui.access import ALT_TEXT
-from ui.common import Drawing, ImageUpload, bring_into_view, clear_on_failure, examples, friendly, ready_to_draw
+from ui.common import (
+    Drawing,
+    ImageUpload,
+    ResultImage,
+    bring_into_view,
+    clear_on_failure,
+    examples,
+    friendly,
+    ready_to_draw,
+)
 from ui.presenter import explain
 from ui.reconstruct import BRUSH_RADIUS, CANVAS
 
@@ -73,7 +82,7 @@ def build(lab: Lab) -> SimpleNamespace:
                     clear = gr.Button("Clear", variant="secondary", scale=1, min_width=80,
                                       elem_id="use-cases-drawing-clear")
         with gr.Row(elem_id="use-cases-results"):
-            pictures = {panel: gr.Image(label=TITLES[panel], format="png", interactive=False,
+            pictures = {panel: ResultImage(label=TITLES[panel], format="png", interactive=False,
                                         alt_text=ALT_TEXT[f"use-cases-{panel}"], elem_id=f"use-cases-{panel}",
                                         min_width=150, height=260)
                         for panel in PANELS["super-resolution"]}

@@ -1,6 +1,7 @@
 """ui/common.py: the one place that maps exceptions to gr.Error, and the upload components' raw paths."""
 
 import logging
+from pathlib import Path
 
 import gradio as gr
 import pytest
@@ -125,3 +126,24 @@ def test_old_cached_files_are_deleted_while_requests_add_new_ones(tmp_path):
     fresh.write_bytes(b"x")
     image.temp_files.add(str(fresh))
     assert delete_old_files(demo, age=3600) == 0 and fresh.exists()
+
+
+def test_a_result_picture_is_written_once_whole_and_reused(tmp_path):
+    """ui.common.save_result: the file Gradio serves for a picture appears whole (renamed into place), and an
+    identical picture from a second request reuses it instead of rewriting it under a download."""
+    import numpy as np
+    from PIL import Image
+
+    from ui.common import ResultImage, save_result
+
+    picture = Image.fromarray(np.arange(64, dtype=np.uint8).reshape(8, 8))
+    first = save_result(picture, str(tmp_path), "png")
+    written = Path(first).stat().st_mtime_ns
+    again = save_result(picture.copy(), str(tmp_path), "png")
+    assert again == first and Path(first).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not list(tmp_path.rglob("*.part"))  # no half-written file left
+    assert Path(first).stat().st_size == len(Path(again).read_bytes()) and Path(first).stat().st_mtime_ns >= written
+    other = save_result(Image.fromarray(np.zeros((8, 8), np.uint8)), str(tmp_path), "png")
+    assert other != first
+    image = ResultImage(format="png")
+    assert image.get_block_name() == "image" and image.postprocess(np.zeros((4, 4), np.uint8)).path.endswith(".png")
