@@ -31,7 +31,7 @@ from lab.arena.data import DRAWN, DrawnData, read_drawing
 from lab.arena.training import ACTIONS, MAX_CLICK_STEPS, ArenaRun
 from lab.loading import Lab
 from ui.access import ALT_TEXT, describe_from
-from ui.common import Drawing, ResultImage
+from ui.common import Drawing, ResultImage, ready_to_draw
 from ui.presenter import explain
 
 DRAW_CANVAS = 300  # the pad's side in pixels: the whole plane, [-2.5, 2.5]^2
@@ -113,7 +113,7 @@ def build(lab: Lab) -> SimpleNamespace:
 
     first = "healthy"
     s0 = PRESETS[first]
-    with gr.Tab("Arena", id="arena", elem_id="tab-arena"):
+    with gr.Tab("Arena", id="arena", elem_id="tab-arena") as tab:
         explain(HELP, "Explanation: the colours and dots")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3):
@@ -169,6 +169,7 @@ def build(lab: Lab) -> SimpleNamespace:
                               brush=gr.Brush(default_size=10, colors=["#000000"], color_mode="fixed"))
                 with gr.Column():
                     use_button = gr.Button("Use my drawing as the data", variant="primary", elem_id="arena-use-drawing")
+                    clear_pad = gr.Button("Clear the pad", variant="secondary", elem_id="arena-pad-clear")
                     drawing_note = gr.Markdown("A ring, a letter, a few blobs: the arena samples its points from what "
                                                "you paint.", elem_id="arena-drawing-note")
         with gr.Row(elem_classes=["presenter-hide"]):
@@ -259,6 +260,7 @@ def build(lab: Lab) -> SimpleNamespace:
         return drawn, DRAWN, note
 
     use_button.click(use_drawing, pad, [drawn_state, dataset, drawing_note], api_visibility="private")
+    ready_to_draw(pad, tab, clear_pad)  # the brush is ready when the tab opens and after clearing
     step_inputs = [state, chosen_layers, drawn_state, preset, *knobs]
     for button, action, n in [(d_button, "D", 1), (g_button, "G", 1), (both_button, "D then G", 1),
                               (x10_button, "D then G", 10), (x100_button, "D then G", MAX_CLICK_STEPS)]:
