@@ -100,8 +100,8 @@ def super_resolve(lab: Lab, image) -> tuple:
 
 
 def complete(lab: Lab, image, seed=0) -> tuple:
-    """`/complete`: (the half-hidden input, L1 model, adversarial model, the original, result). Another `seed`
-    draws another noise vector for the adversarial model: another plausible completion."""
+    """`/complete`: (the half-hidden input, L1 model, adversarial model, the original, result). `seed` draws the
+    adversarial model's noise; the shipped model nearly ignores it (its metrics.json, `draw_pixel_std`)."""
     pictures, result = restore(lab, image, "completion", seed)
     return (*pictures, result)
 
