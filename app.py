@@ -27,7 +27,8 @@ import torch  # noqa: E402
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, StartupError, load_lab  # noqa: E402
 from lab.preprocess import MAX_UPLOAD_MB  # noqa: E402
-from ui import access, links, presenter  # noqa: E402
+from lab.room import Rooms, StoreError, open_store  # noqa: E402
+from ui import access, links, presenter, room_page  # noqa: E402
 from ui import anomaly as anomaly_tab  # noqa: E402
 from ui import arena as arena_tab  # noqa: E402
 from ui import generate as generate_tab  # noqa: E402
@@ -38,6 +39,7 @@ from ui import mode_collapse as mode_collapse_tab  # noqa: E402
 from ui import models as models_tab  # noqa: E402
 from ui import quiz as quiz_tab  # noqa: E402
 from ui import reconstruct as reconstruct_tab  # noqa: E402
+from ui import room as room_tab  # noqa: E402
 from ui import time_machine as time_machine_tab  # noqa: E402
 from ui import use_cases as use_cases_tab  # noqa: E402
 from ui.common import friendly, keep_cache_bounded  # noqa: E402
@@ -54,6 +56,7 @@ CSS = (
     "{ transform: translateY(-100%); }\n"
     + access.CSS
     + presenter.CSS
+    + room_tab.CSS
 )
 # launch() settings, shared with the tests' app. show_error: a value the page never sends (a word for a slider,
 # not a file for an image) gets Gradio's own message naming it; the app's own errors are gr.Error (ui/common.py).
@@ -101,7 +104,19 @@ by a separate classifier network, never by the model itself, except two: **sharp
 statistic (edge strength), and the **anomaly percentile** comes from the VAE's own reconstruction error."""
 
 
-def build_demo(lab: Lab) -> gr.Blocks:
+def open_rooms(lab: Lab) -> Rooms:
+    """Room mode's rooms, in the store LAB_ROOM_STORE names: unset, a SQLite file var/rooms.sqlite3; a
+    redis://host:port/db URL for several replicas sharing their rooms (lab/room/store.py)."""
+    return Rooms(lab, open_store(os.environ.get("LAB_ROOM_STORE")))
+
+
+def launch_settings(rooms: Rooms) -> dict:
+    """LAUNCH, plus the students' room page and its routes (ui/room_page.py) on the same server."""
+    return {**LAUNCH, "app_kwargs": {"routes": room_page.routes(rooms)}}
+
+
+def build_demo(lab: Lab, rooms: Rooms | None = None) -> gr.Blocks:
+    rooms = rooms or open_rooms(lab)
     # Gradio deletes cached uploads and results at this age and at shutdown; keep_cache_bounded makes sure of it
     with gr.Blocks(title="VAE vs GAN Lab", delete_cache=(CACHE_SECONDS, CACHE_SECONDS)) as demo:
         gr.Markdown(INTRO, elem_id="intro")
@@ -121,6 +136,7 @@ def build_demo(lab: Lab) -> gr.Blocks:
             time_machine = time_machine_tab.build(lab)
             mode_collapse = mode_collapse_tab.build(lab)
             quiz = quiz_tab.build(lab)
+            room_tab.build(lab, rooms)
             models_tab.build(lab)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.
@@ -149,16 +165,17 @@ def main() -> None:
         torch.set_num_threads(serving_threads())
         event_concurrency()  # a bad setting is refused here, in one line
         lab = load_lab()
-    except StartupError as err:  # one line naming the file and the fix, no traceback
+        rooms = open_rooms(lab)
+    except (StartupError, StoreError) as err:  # one line naming the file and the fix, no traceback
         print(f"VAE vs GAN Lab {err}", file=sys.stderr)
         sys.exit(1)
     for name, loaded in lab.models.items():
         print(f"{name:26s} <- {loaded.origin}")
     for notice in lab.notices:
         print(f"NOTICE: {notice}")
-    demo = build_demo(lab)
+    demo = build_demo(lab, rooms)
     demo.launch(server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), **LAUNCH)
+                server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")), **launch_settings(rooms))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from models.registry import CLASS_NAMES, DATASETS
 
 # The tabs' ids, as the page's gr.Tab(id=...) has them, in page order (ui/links.py checks them against the page).
 TABS = ("learn", "generate", "reconstruct", "latent", "kl", "anomalies", "use-cases", "arena", "time-machine",
-        "mode-collapse", "quiz", "models")
+        "mode-collapse", "quiz", "room", "models")
 FIRST_TAB = TABS[0]
 # The settings a link can give each tab, in the order a link lists them; the tabs not named take none.
 SETTINGS = {

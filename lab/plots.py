@@ -264,3 +264,49 @@ def bar_chart(series: dict[str, tuple[list[float], tuple]], labels: list[str], t
         draw.text((x0 - 8, y), f"{t:.0%}", fill=TEXT, font=font(TEXT_PX), anchor="rm")
     _legend_band(draw, 10, y0, rows, {name: colour for name, (_, colour) in series.items()})
     return np.asarray(image)
+
+
+def tally_chart(choices: list[str], counts: list[int], right: str | None, title: str, width: int = 640,
+                row: int = 58) -> np.ndarray:
+    """A room's answers: one horizontal bar per choice with its count and share written beside it, the choice's
+    text above its bar (long answers wrap), and the right one marked with a tick and the words "right answer",
+    drawn in PALETTE[2] with a white outline, so neither colour nor order alone carries it."""
+    total = max(sum(counts), 1)
+    lines = [_wrap(f"{chr(65 + i)}. {choice}", width - 40) for i, choice in enumerate(choices)]
+    heights = [row + 22 * (len(text) - 1) for text in lines]
+    image = Image.new("RGB", (width, 44 + sum(heights) + 8), BACKGROUND)
+    draw = ImageDraw.Draw(image)
+    draw.text((16, 10), title, fill=TEXT, font=font(TITLE_PX))
+    y = 44
+    bar_right = width - 250  # room for "200 · 100 %" and the tick and "right answer" after the longest bar
+    for text, count, choice, height in zip(lines, counts, choices, heights, strict=True):
+        is_right = choice == right
+        for k, line in enumerate(text):
+            draw.text((16, y + 22 * k), line, fill=TEXT, font=font(TEXT_PX))
+        top = y + 22 * len(text) + 2
+        length = (bar_right - 16) * count / total
+        colour = PALETTE[2] if is_right else AXES
+        draw.rectangle([16, top, 16 + max(length, 2), top + 22], fill=colour,
+                       outline=MARK_COLOUR if is_right else None, width=2)
+        label = f"{count} · {count / total:.0%}"
+        x = 16 + max(length, 2) + 10
+        draw.text((x, top + 1), label, fill=TEXT, font=font(TEXT_PX))
+        if is_right:  # a drawn tick (the default font has no ✓) and the words
+            x += font().getlength(label) + 14
+            draw.line([(x, top + 11), (x + 6, top + 18), (x + 16, top + 3)], fill=PALETTE[2], width=4)
+            draw.text((x + 24, top + 1), "right answer", fill=TEXT, font=font(TEXT_PX))
+        y += height
+    return np.asarray(image)
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    """`text` in lines that fit `width` pixels at TEXT_PX."""
+    lines, current = [], ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and font().getlength(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return lines + [current] if current else lines

@@ -77,20 +77,30 @@ def shipped_lab():
 
 
 @pytest.fixture(scope="session")
-def demo(shipped_lab):
-    """The whole page (app.build_demo) on the shipped weights, built once per test session."""
-    from app import build_demo
+def rooms(shipped_lab, tmp_path_factory):
+    """Room mode's rooms for the session's app, in a SQLite file of their own."""
+    from lab.room import Rooms, open_store
 
-    return build_demo(shipped_lab)
+    return Rooms(shipped_lab, open_store(str(tmp_path_factory.mktemp("rooms") / "rooms.sqlite3")))
 
 
 @pytest.fixture(scope="session")
-def app_url(demo):
-    """The whole app on the shipped weights, on a free loopback port, launched once per test session."""
-    from app import LAUNCH
+def demo(shipped_lab, rooms):
+    """The whole page (app.build_demo) on the shipped weights, built once per test session."""
+    from app import build_demo
+
+    return build_demo(shipped_lab, rooms)
+
+
+@pytest.fixture(scope="session")
+def app_url(demo, rooms):
+    """The whole app on the shipped weights with the students' room page, on a free loopback port, launched
+    once per test session."""
+    from app import launch_settings
 
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **LAUNCH)
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True,
+                **launch_settings(rooms))
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -127,3 +137,34 @@ def browser():
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server (Debian's package; .ci/run installs it) on a free loopback port, with no disk
+    persistence, started once per test session: its URL. Skips where it is missing, fails under CI."""
+    import subprocess
+    import time
+
+    server = shutil.which("redis-server")
+    if server is None:
+        missing("redis-server is not installed (apt-get install redis-server); .ci/run installs it")
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--dir", str(folder)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):  # up to 5 s for it to listen
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if process.poll() is not None:
+                pytest.fail(f"redis-server exited with code {process.returncode}")
+            time.sleep(0.05)
+        else:
+            pytest.fail("redis-server did not listen within 5 s")
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -127,7 +127,7 @@ def test_an_unknown_tab_opens_the_first_tab_with_one_note():
     view = parse_view({"tab": "gallery", "dataset": "mnist", "seed": "3"}, EPOCHS)
     assert view == View("learn", {}, [
         "Unknown tab 'gallery': choose learn, generate, reconstruct, latent, kl, anomalies, use-cases, arena, "
-        "time-machine, mode-collapse, quiz or models. The page opened on the learn tab, without the link's other "
+        "time-machine, mode-collapse, quiz, room or models. The page opened on the learn tab, without the link's other "
         "settings."])
 
 

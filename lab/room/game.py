@@ -1,0 +1,356 @@
+"""Room mode: the whole class answers from their phones while the projector shows the room.
+
+A presenter opens a room (`Rooms.open`): a short code to read aloud and a secret key that only the presenter's
+browser keeps. Students join with the code (`Rooms.join`) under a generated anonymous name they may change,
+and answer the current round (`Rooms.vote`) until the presenter locks it. Each round goes
+
+    ready -> open -> locked -> revealed,   then Next (the next round, ready) or End (the podium).
+
+The tally stays hidden until Reveal. Points: POINTS for a right answer, plus STREAK_BONUS for each right answer
+in a row before it (at most STREAK_BONUS_MAX). Everything a room is lives in the store (lab/room/store.py), so a
+restarted app resumes it; `Rooms` only keeps caches of what the store says.
+
+The room as a judge: when a room ends, its answers to the image rounds are added, without names, to the store's
+judgements; `judge_table` gives, for each source, how often people took its images for real with a 95 %
+Wilson interval: a human evaluation of the models in the manner of HYPE (Zhou et al. 2019, "HYPE: A Benchmark
+for Human eYe Perceptual Evaluation of Generative Models"), here with a classroom's quick guesses.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import math
+import re
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from lab.inputs import parse_choice
+from lab.loading import Lab
+from lab.room.rounds import ROUNDS, Round, answer_of, explain, parse_sequence
+from lab.room.store import RoomStore
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O and no 1/I: easy to read aloud and to type
+CODE_LENGTH = 5
+NAME_MAX = 24
+MAX_PEOPLE = 500  # per room
+POINTS, STREAK_BONUS, STREAK_BONUS_MAX = 100, 25, 100
+ACTIONS = ("start", "lock", "reveal", "next", "end")
+ADJECTIVES = ("Brave", "Calm", "Clever", "Curious", "Daring", "Eager", "Gentle", "Happy", "Jolly", "Kind", "Lively",
+              "Lucky", "Merry", "Nimble", "Patient", "Proud", "Quick", "Quiet", "Shy", "Sleepy", "Sunny", "Swift",
+              "Tidy", "Witty", "Zesty")
+ANIMALS = ("Badger", "Beaver", "Bison", "Crane", "Dolphin", "Falcon", "Ferret", "Gecko", "Heron", "Koala", "Lemur",
+           "Lynx", "Marmot", "Otter", "Panda", "Puffin", "Quokka", "Raven", "Seal", "Stoat", "Tapir", "Toucan",
+           "Walrus", "Wombat", "Yak")
+PID = re.compile(r"[A-Za-z0-9_-]{16}")
+Z95 = 1.959964  # the normal quantile of a two-sided 95 % interval
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def parse_code(text) -> str:
+    """A room code as typed: any case, spaces and hyphens ignored; O read as 0 is not in codes, so a typed O or
+    I (the letters people confuse) is refused with the rule."""
+    code = re.sub(r"[\s-]", "", str(text or "")).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        raise ValueError(f"A room code is {CODE_LENGTH} letters and digits, like KX7PQ (no 0, O, 1 or I); "
+                         f"got {str(text)[:20]!r}.")
+    return code
+
+
+def random_name() -> str:
+    return f"{secrets.choice(ADJECTIVES)} {secrets.choice(ANIMALS)}"
+
+
+def parse_name(text) -> str:
+    """A display name: plain text, 1 to NAME_MAX characters once spaces are tidied; no control characters and
+    no markup characters (< > [ ] * _ ` \\ |), since the projector shows it."""
+    name = " ".join(str(text or "").split())
+    if not name:
+        raise ValueError("Type a name, or keep the one you were given.")
+    if len(name) > NAME_MAX:
+        raise ValueError(f"A name has at most {NAME_MAX} characters; this one has {len(name)}.")
+    if any(not c.isprintable() or c in "<>[]*_`\\|#" for c in name):
+        raise ValueError("A name is plain text: letters, digits, spaces and simple punctuation.")
+    return name
+
+
+def parse_pid(text) -> str:
+    pid = str(text or "")
+    if not PID.fullmatch(pid):
+        raise ValueError("This phone has not joined the room: join with the code first.")
+    return pid
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """The 95 % Wilson score interval of a share k/n (n > 0), which stays inside [0, 1] for small n."""
+    p = k / n
+    centre = (p + Z95 ** 2 / (2 * n)) / (1 + Z95 ** 2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95 ** 2 / (4 * n * n)) / (1 + Z95 ** 2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def round_points(correct: bool, streak: int) -> int:
+    """Points for one round: `streak` counts the right answers in a row ending with this one."""
+    return POINTS + min(STREAK_BONUS * (streak - 1), STREAK_BONUS_MAX) if correct else 0
+
+
+class Rooms:
+    """Every room of one app (or of all replicas sharing a Redis store)."""
+
+    def __init__(self, lab: Lab, store: RoomStore, clock: Callable[[], float] = time.time):
+        self.lab, self.store, self.clock = lab, store, clock
+        self._boards: OrderedDict = OrderedDict()  # (code, round, phase) -> scores: the same until the room moves
+
+    # ------------------------------------------------------------------------------------------------ reading
+    def room(self, code) -> dict:
+        code = parse_code(code)
+        room = self.store.room(code)
+        if room is None:
+            raise ValueError(f"There is no room {code}: check the code on the screen.")
+        return dict(room, code=code)
+
+    def host(self, code, key) -> dict:
+        """The room, if `key` is its presenter's key."""
+        room = self.room(code)
+        if not hmac.compare_digest(str(key or ""), room["host_key"]):
+            raise ValueError(f"Only the browser that opened room {room['code']} can run it.")
+        return room
+
+    def current(self, room: dict) -> Round:
+        return ROUNDS[room["sequence"][room["round"]]]
+
+    def scored_rounds(self, room: dict) -> list[int]:
+        """The rounds whose answers count: every round before the current one, and the current one once
+        revealed (or the room has ended)."""
+        last = room["round"] + (room["phase"] in ("revealed", "ended"))
+        return list(range(last))
+
+    def tally(self, room: dict, index: int) -> list[int]:
+        r = ROUNDS[room["sequence"][index]]
+        counts = dict.fromkeys(r.choices, 0)
+        for answer, _ in self.store.answers(room["code"], index).values():
+            counts[answer] = counts.get(answer, 0) + 1
+        return [counts[c] for c in r.choices]
+
+    def scores(self, room: dict) -> dict[str, dict]:
+        """Each participant's points, right answers and current streak over the scored rounds."""
+        key = (room["code"], room["round"], room["phase"])
+        if key in self._boards:
+            self._boards.move_to_end(key)
+            return self._boards[key]
+        people = self.store.people(room["code"])
+        scores = {pid: {"name": name, "points": 0, "correct": 0, "streak": 0, "best_streak": 0}
+                  for pid, name in people.items()}
+        for index in self.scored_rounds(room):
+            right = answer_of(self.lab, ROUNDS[room["sequence"][index]])
+            answers = self.store.answers(room["code"], index)
+            for pid, s in scores.items():
+                correct = pid in answers and answers[pid][0] == right
+                s["streak"] = s["streak"] + 1 if correct else 0
+                s["best_streak"] = max(s["best_streak"], s["streak"])
+                s["correct"] += correct
+                s["points"] += round_points(correct, s["streak"])
+        self._boards[key] = scores
+        while len(self._boards) > 256:
+            self._boards.popitem(last=False)
+        return scores
+
+    def leaderboard(self, room: dict, top: int | None = 10) -> list[dict]:
+        """Places by points (ties share a place), then by name."""
+        rows = sorted(self.scores(room).values(), key=lambda s: (-s["points"], s["name"]))
+        place, last = 0, None
+        out = []
+        for i, s in enumerate(rows):
+            if s["points"] != last:
+                place, last = i + 1, s["points"]
+            out.append(dict(s, place=place))
+        return out[:top] if top else out
+
+    def place_of(self, room: dict, pid: str) -> dict:
+        scores = self.scores(room)
+        if pid not in scores:  # joined after the scores were counted: count again
+            self._boards.pop((room["code"], room["round"], room["phase"]), None)
+            scores = self.scores(room)
+        mine = scores[pid]["points"]
+        return {"points": mine, "place": 1 + sum(s["points"] > mine for s in scores.values()), "of": len(scores),
+                "streak": scores[pid]["streak"]}
+
+    # --------------------------------------------------------------------------------------------- presenter
+    def open(self, sequence=None) -> dict:
+        """A new room playing `sequence` (round ids; None: the shipped lesson): its code and presenter key."""
+        sequence = parse_sequence(sequence)
+        key = secrets.token_urlsafe(16)
+        for _ in range(20):
+            code = new_code()
+            if self.store.create_room(code, key, sequence, self.clock()):
+                return {"code": code, "key": key}
+        raise RuntimeError("Could not find a free room code; try again.")
+
+    def control(self, code, key, action) -> dict:
+        """The presenter's buttons: start (open the round for answers), lock, reveal, next, end."""
+        action = parse_choice(action, ACTIONS, "action", ignore_case=True)
+        room = self.host(code, key)
+        phase, last = room["phase"], room["round"] == len(room["sequence"]) - 1
+        allowed = {"start": ("ready",), "lock": ("open",), "reveal": ("open", "locked"),
+                   "next": ("ready", "revealed"), "end": ("ready", "open", "locked", "revealed")}[action]
+        if phase not in allowed:
+            raise ValueError(self._refusal(action, phase, last))
+        if action == "next" and last:
+            raise ValueError("That was the last round: press End for the podium.")
+        now = self.clock()
+        if action == "start":
+            self.store.update_room(room["code"], now, phase="open", opened=now)
+        elif action == "lock":
+            self.store.update_room(room["code"], now, phase="locked")
+        elif action == "reveal":
+            self.store.update_room(room["code"], now, phase="revealed")
+        elif action == "next":
+            self.store.update_room(room["code"], now, round=room["round"] + 1, phase="ready")
+        else:
+            self.store.update_room(room["code"], now, phase="ended")
+            self._judge(dict(room, phase="ended"))
+        return self.room(room["code"])
+
+    @staticmethod
+    def _refusal(action: str, phase: str, last: bool) -> str:
+        if phase == "ended":
+            return "This room has ended: open a new room."
+        return {"start": "This round has already started: Lock, Reveal, then Next.",
+                "lock": "Only an open round can be locked: press Start round first." if phase == "ready"
+                else "This round is already locked or revealed.",
+                "reveal": "Start the round first: the room answers, then you reveal." if phase == "ready"
+                else "This round is already revealed: press Next.",
+                "next": "Reveal this round first, so the room sees the answer."}[action]
+
+    def _judge(self, room: dict) -> None:
+        """A finished room's image answers, added anonymously to the store's judgements (once: on End)."""
+        rows = []
+        for index in self.scored_rounds(room):
+            r = ROUNDS[room["sequence"][index]]
+            if r.kind == "image":
+                source = answer_of(self.lab, r)
+                rows += [(r.dataset, source, answer) for answer, _ in self.store.answers(room["code"], index).values()]
+        if rows:
+            self.store.add_judgements(rows)
+
+    def presenter_view(self, code, key) -> dict:
+        """What the projector shows: the code, the counts, the round, and from Reveal its tally, answer and
+        explanation with the leaderboard (the podium when the room has ended)."""
+        room = self.host(code, key)
+        r = self.current(room)
+        view = {"code": room["code"], "phase": room["phase"], "round": room["round"] + 1,
+                "rounds": len(room["sequence"]), "id": r.id, "kind": r.kind, "title": r.title, "prompt": r.prompt,
+                "choices": list(r.choices), "dataset": r.dataset, "seed": r.seed, "demo": r.demo,
+                "joined": self.store.count_people(room["code"]),
+                "answered": self.store.count_answers(room["code"], room["round"])}
+        if room["phase"] in ("revealed", "ended"):
+            view.update(tally=self.tally(room, room["round"]), answer=answer_of(self.lab, r),
+                        explanation=explain(self.lab, r), leaderboard=self.leaderboard(room, top=5))
+        if room["phase"] == "ended":
+            view["podium"] = self.leaderboard(room, top=3)
+        return view
+
+    def answers_csv(self, code, key) -> str:
+        """Every answer of the room: anonymous name, round, round id, answer, correct, seconds after the round
+        opened. Only the presenter's browser gets it."""
+        room = self.host(code, key)
+        people = self.store.people(room["code"])
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["name", "round", "round_id", "answer", "correct", "seconds"])
+        opened = room.get("opened") or room["created"]
+        for index in range(room["round"] + 1):
+            r = ROUNDS[room["sequence"][index]]
+            right = answer_of(self.lab, r) if index in self.scored_rounds(room) else None
+            for pid, (answer, at) in sorted(self.store.answers(room["code"], index).items(), key=lambda x: x[1][1]):
+                seconds = at - opened if index == room["round"] else ""  # earlier rounds' openings are not kept
+                writer.writerow([people.get(pid, "?"), index + 1, r.id, answer,
+                                 "" if right is None else answer == right,
+                                 f"{seconds:.1f}" if seconds != "" else ""])
+        return out.getvalue()
+
+    # ---------------------------------------------------------------------------------------------- students
+    def join(self, code, name=None, pid=None) -> dict:
+        """Join (or come back to) a room: a new participant gets an id and a generated name."""
+        room = self.room(code)
+        if room["phase"] == "ended":
+            raise ValueError(f"Room {room['code']} has ended.")
+        people = self.store.people(room["code"])
+        if pid and str(pid) in people:
+            pid = parse_pid(pid)
+            name = parse_name(name) if name else people[pid]
+        else:
+            if len(people) >= MAX_PEOPLE:
+                raise ValueError(f"Room {room['code']} is full ({MAX_PEOPLE} people).")
+            pid = secrets.token_urlsafe(12)
+            name = parse_name(name) if name else random_name()
+        self.store.join(room["code"], pid, name, self.clock())
+        return {"room": room["code"], "pid": pid, "name": name}
+
+    def vote(self, code, pid, answer) -> dict:
+        """A student's answer to the open round; answering again replaces it, until Lock."""
+        room = self.room(code)
+        pid = parse_pid(pid)
+        if pid not in self.store.people(room["code"]):
+            raise ValueError("This phone has not joined the room: join with the code first.")
+        if room["phase"] != "open":
+            raise ValueError({"ready": "The round has not started yet.", "ended": "The room has ended."}.get(
+                room["phase"], "Answers are locked for this round."))
+        r = self.current(room)
+        answer = parse_choice(answer, r.choices, "answer", ignore_case=True)
+        self.store.answer(room["code"], room["round"], pid, answer, self.clock())
+        return {"answer": answer, "round": room["round"] + 1}
+
+    def student_view(self, code, pid=None) -> dict:
+        """What a phone shows, cheap enough to poll every 1-2 s: the round's question and choices (not the
+        answer before Reveal), this phone's answer, and after Reveal whether it was right and its place."""
+        room = self.room(code)
+        r = self.current(room)
+        view = {"room": room["code"], "phase": room["phase"], "round": room["round"] + 1,
+                "rounds": len(room["sequence"]), "kind": r.kind, "changed": room["changed"]}
+        if room["phase"] != "ready":
+            view.update(prompt=r.prompt, choices=list(r.choices),
+                        image=f"room/image/{room['code']}/{room['round'] + 1}.png" if r.kind == "image" else None)
+        if pid:
+            pid = parse_pid(pid)
+            name = self.store.people(room["code"]).get(pid)
+            mine = self.store.answers(room["code"], room["round"]).get(pid) if name else None
+            view["you"] = {"name": name, "answer": mine[0] if mine else None}
+            if name and room["phase"] in ("revealed", "ended"):
+                right = answer_of(self.lab, r)
+                view["answer"] = right
+                view["you"].update(correct=bool(mine and mine[0] == right), **self.place_of(room, pid))
+        return view
+
+    def image_round(self, code, number) -> Round:
+        """The image round `number` (1-based) of a room, once it has started (no peeking at later rounds)."""
+        room = self.room(code)
+        index = int(number) - 1
+        if not 0 <= index < len(room["sequence"]) or index > room["round"] or (
+                index == room["round"] and room["phase"] == "ready"):
+            raise ValueError("That round has not started.")
+        r = ROUNDS[room["sequence"][index]]
+        if r.kind != "image":
+            raise ValueError("That round has no image.")
+        return r
+
+    # ----------------------------------------------------------------------------------------- the room judge
+    def judge_table(self) -> list[dict]:
+        """For each data set and source, how often rooms took its images for real: answers, share, 95 %
+        Wilson interval. Sorted by data set, then Real, VAE, GAN."""
+        order = {"Real": 0, "VAE": 1, "GAN": 2}
+        rows = []
+        for (dataset, source), counts in sorted(self.store.judgements().items(),
+                                                key=lambda kv: (kv[0][0], order.get(kv[0][1], 9))):
+            n = sum(counts.values())
+            k = counts.get("Real", 0)
+            low, high = wilson(k, n)
+            rows.append({"dataset": dataset, "source": source, "answers": n, "taken_for_real": k,
+                         "share": round(k / n, 4), "low": round(low, 4), "high": round(high, 4)})
+        return rows

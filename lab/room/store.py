@@ -1,0 +1,260 @@
+"""Where rooms live: one small interface, two back ends.
+
+- `SQLiteStore` (the default, no set-up): one file on local disk in WAL mode, so restarting the app in the middle
+  of a lesson loses no joined student and no vote; the room resumes where it was.
+- `RedisStore` (`LAB_ROOM_STORE=redis://host:port/db`): several app replicas behind one load balancer share
+  their rooms; that is how a lecture hall outgrows one machine.
+
+`open_store(url)` picks one from a URL. Both keep the same things:
+- a room: its code, the presenter's key, its round sequence, the current round and phase, when that round
+  opened and when the room last changed;
+- its participants: an id (the phone keeps it) and a display name;
+- one answer per participant per round (answering again replaces it: `UNIQUE(room, round, participant)`);
+- judgements: how often the room took each source's images for real, kept anonymously (no names, no rooms)
+  so that the figure grows with every class (lab/room/game.py, "the room as a judge").
+
+tests/lab/room/test_store.py runs the same checks against both, the Redis ones on a real `redis-server`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlsplit
+
+DEFAULT_PATH = Path("var") / "rooms.sqlite3"  # relative to where the app runs (git ignores var/)
+ROOM_FIELDS = ("host_key", "created", "sequence", "round", "phase", "opened", "changed")
+REDIS_DAYS = 7  # a room's keys in Redis expire this long after its last change; judgements never expire
+
+
+class StoreError(RuntimeError):
+    """The room store cannot be opened or used: one line naming it and the fix."""
+
+
+class RoomStore(Protocol):
+    def create_room(self, code: str, host_key: str, sequence: list, now: float) -> bool: ...
+    def room(self, code: str) -> dict | None: ...
+    def update_room(self, code: str, now: float, **fields) -> None: ...
+    def join(self, code: str, pid: str, name: str, now: float) -> None: ...
+    def people(self, code: str) -> dict[str, str]: ...
+    def count_people(self, code: str) -> int: ...
+    def answer(self, code: str, round_index: int, pid: str, answer: str, now: float) -> None: ...
+    def answers(self, code: str, round_index: int) -> dict[str, tuple[str, float]]: ...
+    def count_answers(self, code: str, round_index: int) -> int: ...
+    def add_judgements(self, rows: list[tuple[str, str, str]]) -> None: ...
+    def judgements(self) -> dict[tuple[str, str], dict[str, int]]: ...
+
+
+def _room_row(values: dict) -> dict:
+    return {"host_key": values["host_key"], "created": float(values["created"]),
+            "sequence": json.loads(values["sequence"]), "round": int(values["round"]), "phase": values["phase"],
+            "opened": float(values["opened"]) if values.get("opened") not in (None, "") else None,
+            "changed": float(values["changed"])}
+
+
+def _check_fields(fields: dict) -> None:
+    unknown = set(fields) - {"round", "phase", "opened"}
+    if unknown:
+        raise ValueError(f"a room's round, phase and opening time change, not {sorted(unknown)}")
+
+
+class SQLiteStore:
+    """Rooms in one SQLite file (WAL mode: readers never wait for the writer). One connection per thread."""
+
+    SCHEMA = """
+    CREATE TABLE IF NOT EXISTS rooms (code TEXT PRIMARY KEY, host_key TEXT NOT NULL, created REAL NOT NULL,
+        sequence TEXT NOT NULL, round INTEGER NOT NULL, phase TEXT NOT NULL, opened REAL,
+        changed REAL NOT NULL);
+    CREATE TABLE IF NOT EXISTS participants (room TEXT NOT NULL, pid TEXT NOT NULL, name TEXT NOT NULL,
+        joined REAL NOT NULL, PRIMARY KEY (room, pid));
+    CREATE TABLE IF NOT EXISTS answers (room TEXT NOT NULL, round INTEGER NOT NULL, pid TEXT NOT NULL,
+        answer TEXT NOT NULL, at REAL NOT NULL, UNIQUE (room, round, pid));
+    CREATE TABLE IF NOT EXISTS judgements (dataset TEXT NOT NULL, source TEXT NOT NULL, answer TEXT NOT NULL,
+        n INTEGER NOT NULL, PRIMARY KEY (dataset, source, answer));
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(self.SCHEMA)
+        except (OSError, sqlite3.Error) as err:
+            raise StoreError(f"cannot open the room store {self.path}: {err}. Set LAB_ROOM_STORE to a writable "
+                             f"file (sqlite:///path/rooms.sqlite3) or a Redis URL.") from err
+        self._local = threading.local()
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=10, isolation_level=None)  # autocommit; `with` = transaction
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if getattr(self._local, "db", None) is None:
+            self._local.db = self._connect()
+            self._local.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed vote
+        return self._local.db
+
+    def create_room(self, code, host_key, sequence, now):
+        try:
+            self.db.execute("INSERT INTO rooms VALUES (?, ?, ?, ?, 0, 'ready', NULL, ?)",
+                            (code, host_key, now, json.dumps(sequence), now))
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def room(self, code):
+        row = self.db.execute(f"SELECT {', '.join(ROOM_FIELDS)} FROM rooms WHERE code = ?", (code,)).fetchone()
+        return _room_row(dict(zip(ROOM_FIELDS, row, strict=True))) if row else None
+
+    def update_room(self, code, now, **fields):
+        _check_fields(fields)
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        self.db.execute(f"UPDATE rooms SET {sets}, changed = ? WHERE code = ?", (*fields.values(), now, code))
+
+    def join(self, code, pid, name, now):
+        self.db.execute("INSERT INTO participants VALUES (?, ?, ?, ?) ON CONFLICT (room, pid) DO UPDATE "
+                        "SET name = excluded.name", (code, pid, name, now))
+
+    def people(self, code):
+        return dict(self.db.execute("SELECT pid, name FROM participants WHERE room = ? ORDER BY joined",
+                                    (code,)).fetchall())
+
+    def count_people(self, code):
+        return self.db.execute("SELECT COUNT(*) FROM participants WHERE room = ?", (code,)).fetchone()[0]
+
+    def answer(self, code, round_index, pid, answer, now):
+        self.db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?) ON CONFLICT (room, round, pid) DO UPDATE "
+                        "SET answer = excluded.answer, at = excluded.at", (code, round_index, pid, answer, now))
+
+    def answers(self, code, round_index):
+        rows = self.db.execute("SELECT pid, answer, at FROM answers WHERE room = ? AND round = ?",
+                               (code, round_index)).fetchall()
+        return {pid: (answer, at) for pid, answer, at in rows}
+
+    def count_answers(self, code, round_index):
+        return self.db.execute("SELECT COUNT(*) FROM answers WHERE room = ? AND round = ?",
+                               (code, round_index)).fetchone()[0]
+
+    def add_judgements(self, rows):
+        with self.db:  # one transaction
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT INTO judgements VALUES (?, ?, ?, 1) ON CONFLICT (dataset, source, answer) "
+                                "DO UPDATE SET n = n + 1", rows)
+
+    def judgements(self):
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        for dataset, source, answer, n in self.db.execute("SELECT dataset, source, answer, n FROM judgements"):
+            out.setdefault((dataset, source), {})[answer] = n
+        return out
+
+
+class RedisStore:
+    """Rooms in Redis: `room:<code>` (a hash of the room's fields), `room:<code>:people` (id -> name),
+    `room:<code>:joined` (id -> time joined), `room:<code>:answers:<round>` (id -> JSON [answer, time]) and
+    `judgements` (one counter per "dataset|source|answer"). A room's keys expire REDIS_DAYS after its last
+    change."""
+
+    def __init__(self, url: str):
+        import redis  # only a Redis deployment needs the package's connection code loaded
+
+        self.url = url
+        self.redis = redis.Redis.from_url(url, decode_responses=True, socket_timeout=5)
+        try:
+            self.redis.ping()
+        except redis.RedisError as err:
+            raise StoreError(f"cannot reach the room store {url}: {err}. Start redis-server or unset "
+                             f"LAB_ROOM_STORE to keep rooms in a local SQLite file.") from err
+        self.ttl = REDIS_DAYS * 86400
+
+    def _keys(self, code: str) -> list[str]:
+        return [f"room:{code}", f"room:{code}:people", f"room:{code}:joined"]
+
+    def _touch(self, pipe, code: str, *extra: str) -> None:
+        for key in (*self._keys(code), *extra):
+            pipe.expire(key, self.ttl)
+
+    def create_room(self, code, host_key, sequence, now):
+        values = {"host_key": host_key, "created": now, "sequence": json.dumps(sequence), "round": 0,
+                  "phase": "ready", "opened": "", "changed": now}
+        if not self.redis.hsetnx(f"room:{code}", "host_key", host_key):
+            return False
+        pipe = self.redis.pipeline()
+        pipe.hset(f"room:{code}", mapping=values)
+        pipe.expire(f"room:{code}", self.ttl)
+        pipe.execute()
+        return True
+
+    def room(self, code):
+        values = self.redis.hgetall(f"room:{code}")
+        return _room_row(values) if "sequence" in values else None
+
+    def update_room(self, code, now, **fields):
+        _check_fields(fields)
+        pipe = self.redis.pipeline()
+        pipe.hset(f"room:{code}", mapping={**fields, "changed": now})
+        self._touch(pipe, code)
+        pipe.execute()
+
+    def join(self, code, pid, name, now):
+        pipe = self.redis.pipeline()
+        pipe.hset(f"room:{code}:people", pid, name)
+        pipe.hsetnx(f"room:{code}:joined", pid, now)
+        self._touch(pipe, code)
+        pipe.execute()
+
+    def people(self, code):
+        names = self.redis.hgetall(f"room:{code}:people")
+        joined = self.redis.hgetall(f"room:{code}:joined")
+        return {pid: names[pid] for pid in sorted(names, key=lambda pid: float(joined.get(pid, 0)))}
+
+    def count_people(self, code):
+        return self.redis.hlen(f"room:{code}:people")
+
+    def answer(self, code, round_index, pid, answer, now):
+        key = f"room:{code}:answers:{round_index}"
+        pipe = self.redis.pipeline()
+        pipe.hset(key, pid, json.dumps([answer, now]))
+        self._touch(pipe, code, key)
+        pipe.execute()
+
+    def answers(self, code, round_index):
+        rows = self.redis.hgetall(f"room:{code}:answers:{round_index}")
+        return {pid: tuple(json.loads(value)) for pid, value in rows.items()}
+
+    def count_answers(self, code, round_index):
+        return self.redis.hlen(f"room:{code}:answers:{round_index}")
+
+    def add_judgements(self, rows):
+        pipe = self.redis.pipeline()  # MULTI/EXEC: all of a room's judgements or none
+        for dataset, source, answer in rows:
+            pipe.hincrby("judgements", f"{dataset}|{source}|{answer}", 1)
+        pipe.execute()
+
+    def judgements(self):
+        out: dict[tuple[str, str], dict[str, int]] = {}
+        for field, n in self.redis.hgetall("judgements").items():
+            dataset, source, answer = field.split("|")
+            out.setdefault((dataset, source), {})[answer] = int(n)
+        return out
+
+
+def open_store(url: str | None = None) -> RoomStore:
+    """The store a URL names: "redis://host:port/db" (or rediss://), "sqlite:///path" or a plain file path;
+    None or "" the default SQLite file (DEFAULT_PATH)."""
+    url = (url or "").strip()
+    scheme = urlsplit(url).scheme
+    if scheme in ("redis", "rediss", "unix"):
+        return RedisStore(url)
+    if scheme == "sqlite":
+        path = url[len("sqlite:///"):] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise StoreError(f"LAB_ROOM_STORE={url!r} names no file: write sqlite:///path/rooms.sqlite3")
+        return SQLiteStore(path)
+    if scheme:
+        raise StoreError(f"LAB_ROOM_STORE={url!r}: use redis://host:port/db or sqlite:///path/rooms.sqlite3")
+    return SQLiteStore(url or DEFAULT_PATH)
+

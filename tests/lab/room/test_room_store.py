@@ -1,0 +1,86 @@
+"""The room store's contract, checked on both back ends: SQLite on disk and a real redis-server."""
+
+import pytest
+
+from lab.room.store import RedisStore, SQLiteStore, StoreError, open_store
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, tmp_path):
+    if request.param == "sqlite":
+        return SQLiteStore(tmp_path / "rooms.sqlite3")
+    url = request.getfixturevalue("redis_url")
+    store = RedisStore(url + "/0")
+    store.redis.flushdb()
+    return store
+
+
+def test_a_room_is_created_once_and_read_back(store):
+    assert store.create_room("ABCDE", "key", ["kl-term", "image-mnist-0"], now=100.0)
+    assert not store.create_room("ABCDE", "other", ["kl-term"], now=101.0)  # the code is taken
+    assert store.room("ABCDE") == {"host_key": "key", "created": 100.0, "sequence": ["kl-term", "image-mnist-0"],
+                                   "round": 0, "phase": "ready", "opened": None, "changed": 100.0}
+    assert store.room("ZZZZZ") is None
+
+
+def test_a_room_moves_through_rounds(store):
+    store.create_room("ABCDE", "key", ["a", "b"], now=1.0)
+    store.update_room("ABCDE", 5.0, phase="open", opened=5.0)
+    store.update_room("ABCDE", 9.0, round=1, phase="ready")
+    room = store.room("ABCDE")
+    assert (room["round"], room["phase"], room["opened"], room["changed"]) == (1, "ready", 5.0, 9.0)
+    with pytest.raises(ValueError, match="not \\['host_key'\\]"):
+        store.update_room("ABCDE", 10.0, host_key="stolen")
+
+
+def test_one_answer_per_participant_per_round_the_last_one_counts(store):
+    store.create_room("ABCDE", "key", ["a"], now=1.0)
+    store.join("ABCDE", "p1", "Calm Otter", 2.0)
+    store.join("ABCDE", "p2", "Shy Yak", 3.0)
+    store.join("ABCDE", "p1", "Otto", 4.0)  # a rename keeps the participant and the time joined
+    assert store.people("ABCDE") == {"p1": "Otto", "p2": "Shy Yak"}
+    assert store.count_people("ABCDE") == 2
+    store.answer("ABCDE", 0, "p1", "GAN", 5.0)
+    store.answer("ABCDE", 0, "p1", "VAE", 6.0)  # changed before Lock: replaces
+    store.answer("ABCDE", 0, "p2", "Real", 7.0)
+    store.answer("ABCDE", 1, "p2", "GAN", 8.0)
+    assert store.answers("ABCDE", 0) == {"p1": ("VAE", 6.0), "p2": ("Real", 7.0)}
+    assert store.count_answers("ABCDE", 0) == 2 and store.count_answers("ABCDE", 1) == 1
+    assert store.count_answers("OTHER", 0) == 0 and store.people("OTHER") == {}
+
+
+def test_judgements_accumulate_across_rooms(store):
+    store.add_judgements([("MNIST", "GAN", "Real"), ("MNIST", "GAN", "GAN"), ("MNIST", "Real", "Real")])
+    store.add_judgements([("MNIST", "GAN", "Real")])
+    store.add_judgements([])
+    assert store.judgements() == {("MNIST", "GAN"): {"Real": 2, "GAN": 1}, ("MNIST", "Real"): {"Real": 1}}
+
+
+def test_sqlite_keeps_everything_across_a_restart(tmp_path):
+    path = tmp_path / "rooms.sqlite3"
+    first = SQLiteStore(path)
+    first.create_room("ABCDE", "key", ["a"], now=1.0)
+    first.join("ABCDE", "p1", "Calm Otter", 2.0)
+    first.answer("ABCDE", 0, "p1", "GAN", 3.0)
+    again = SQLiteStore(path)  # what a restarted app opens
+    assert again.room("ABCDE")["host_key"] == "key"
+    assert again.answers("ABCDE", 0) == {"p1": ("GAN", 3.0)}
+    assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_open_store_reads_the_url(tmp_path, redis_url):
+    assert isinstance(open_store(f"sqlite:///{tmp_path}/a.sqlite3"), SQLiteStore)
+    assert (tmp_path / "a.sqlite3").exists()
+    assert isinstance(open_store(str(tmp_path / "b.sqlite3")), SQLiteStore)
+    assert isinstance(open_store(redis_url + "/1"), RedisStore)
+    with pytest.raises(StoreError, match="names no file"):
+        open_store("sqlite://")
+    with pytest.raises(StoreError, match="use redis://"):
+        open_store("postgres://db/rooms")
+
+
+def test_an_unreachable_redis_is_one_clear_line():
+    from tests.conftest import free_port
+
+    with pytest.raises(StoreError, match="cannot reach the room store redis://127.0.0.1:.*Start redis-server"):
+        RedisStore(f"redis://127.0.0.1:{free_port()}/0")

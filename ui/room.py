@@ -1,0 +1,237 @@
+"""Tab "Room": the presenter's side of room mode (lab/room/). Open a room, show its code, QR code and join link
+large enough to scan from the back, watch "N joined · M answered" count up (a gr.Timer reads two counts every
+2 s), and run each round with Start round · Lock · Reveal · Next · End. The tally, the answer, its measured
+explanation and the leaderboard appear only at Reveal; End shows the podium. The room's code and key stay in
+this browser (gr.BrowserState), so reloading the page, or restarting the app, resumes the room.
+
+The students' side is a separate small page (ui/room_page.py: /join?room=CODE)."""
+
+import tempfile
+from types import SimpleNamespace
+
+import gradio as gr
+
+from lab.images import to_uint8, upscale
+from lab.loading import Lab
+from lab.plots import tally_chart
+from lab.quiz import SCALE, new_round
+from lab.room import LESSON, ROUNDS, Rooms
+from lab.room.game import ACTIONS
+from lab.room.qr import qr_image
+from ui.common import ResultImage, friendly
+from ui.presenter import explain
+
+HELP = """**The whole room answers from their phones.** Press **Open a room**: the screen shows a code, a QR code
+and a link. Students scan or type it on their phones and get a made-up name (they may change it). For each round:
+**Start round** (phones can answer and change their answer), **Lock**, **Reveal** (the tally, the right answer
+and why, with a measured figure, and the leaderboard), then **Next**. **End** shows the podium. Points: 100 for a
+right answer, plus 25 for each right answer in a row before it (at most +100). The room's answers to "Real, VAE or
+GAN?" rounds count, without names, towards how often people take each model's images for real (below). Predict
+rounds have a link to the demo that shows the answer: open it after Lock, then come back to reveal."""
+
+TICK_SECONDS = 2.0  # how often the presenter's counts refresh
+BUTTONS = {"start": "Start round", "lock": "Lock", "reveal": "Reveal", "next": "Next", "end": "End"}
+ALLOWED = {"ready": ("start", "next", "end"), "open": ("lock", "reveal", "end"), "locked": ("reveal", "end"),
+           "revealed": ("next", "end"), "ended": ()}  # which buttons work in each phase (lab/room/game.py)
+NO_ROOM = "## No room is open\nPress **Open a room** below; the code, the QR code and the link appear here."
+PAGE_URL_JS = "window.location.origin + window.location.pathname"
+# The code as large as the page allows; the five buttons on one line in both modes
+CSS = """
+#room-join h1 { font-size: 72px !important; letter-spacing: 0.12em; margin: 0 !important; line-height: 1.1; }
+#room-counts h2 { margin: 0 !important; }
+#room-controls { gap: 6px !important; flex-wrap: nowrap !important; }
+#room-controls button { min-width: 0 !important; flex: 1 1 auto !important; white-space: nowrap; padding-left: 6px !important;
+  padding-right: 6px !important; }
+body.presenter #room-question h3 { margin: 4px 0 !important; }
+"""
+
+
+def join_link(page_url: str, code: str) -> str:
+    """The students' link: the page's address without its query, then join?room=CODE."""
+    base = (page_url or "").split("?")[0].split("#")[0]
+    return f"{base.rstrip('/')}/join?room={code}"
+
+
+def counts_text(view: dict) -> str:
+    return f"## {view['joined']} joined · {view['answered']} answered"
+
+
+def question_text(view: dict) -> str:
+    phase = {"ready": "up next", "open": "answering", "locked": "locked", "revealed": "revealed",
+             "ended": "the room has ended"}[view["phase"]]
+    lines = [f"**Round {view['round']} of {view['rounds']}** · {phase}", f"### {view['prompt']}"]
+    if view["kind"] == "image":
+        lines.append(" · ".join(f"{chr(65 + i)}. {choice}" for i, choice in enumerate(view["choices"])))
+    elif "tally" not in view:  # from Reveal the tally lists them
+        lines += [f"{chr(65 + i)}. {choice}  " for i, choice in enumerate(view["choices"])]
+    if view["demo"]:
+        lines += ["", f"[Open the demo that shows the answer]({view['demo']}) (after Lock; come back to reveal)"]
+    return "\n".join(lines)
+
+
+def outcome_text(view: dict) -> str:
+    if "answer" not in view:
+        return ""
+    lines = [f"### The answer: {view['answer']}", view["explanation"], ""]
+    board = view.get("podium") or view["leaderboard"]
+    if board:
+        lines.append("**Podium**" if "podium" in view else "**Leaderboard**")
+        lines += [f"{row['place']}. {row['name']} · {row['points']} points" + (
+            f" · streak {row['streak']}" if row["streak"] > 1 else "") + "  " for row in board]
+    return "\n".join(lines)
+
+
+def judge_text(rows: list[dict]) -> str:
+    """The room as a judge, as a table: how often each source's images were taken for real."""
+    if not rows:
+        return "No room has ended yet: the figures appear after the first room's **End**."
+    head = ("How often rooms took each source's images for real, with the 95 % interval (Wilson) and the number of "
+            "answers behind it. A model whose images are taken for real as often as real ones fools people.\n\n"
+            "| data set | images from | taken for real | 95 % interval | answers |\n|---|---|---|---|---|\n")
+    return head + "\n".join(f"| {r['dataset']} | {r['source']} | {r['share']:.0%} | {r['low']:.0%}–{r['high']:.0%} "
+                            f"| {r['answers']} |" for r in rows)
+
+
+def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
+    def view_updates(code: str, key: str, page_url: str):
+        """Every output of the tab for the room `code` (None: no room)."""
+        if not code:
+            return (NO_ROOM, gr.update(value=None, visible=False), "", "", gr.update(value=None, visible=False),
+                    "", gr.update(value=None, visible=False), *[gr.update(interactive=False)] * len(ACTIONS),
+                    gr.Timer(active=False))
+        view = rooms.presenter_view(code, key)
+        link = join_link(page_url, code)
+        join = f"**Join on your phone** at **{link}** with the code\n# {code}"
+        revealed = "answer" in view
+        qr = gr.update(value=qr_image(link), visible=not revealed)  # at Reveal the outcome takes its place
+        picture = gr.update(value=None, visible=False)
+        if view["kind"] == "image" and view["phase"] != "ready":
+            image, _ = new_round(lab, view["seed"], view["dataset"])
+            picture = gr.update(value=upscale(to_uint8(image[0, 0]), SCALE), visible=True)
+        tally = gr.update(value=None, visible=False)
+        if "tally" in view:
+            tally = gr.update(value=tally_chart(view["choices"], view["tally"], view["answer"],
+                                                f"The room answered: {sum(view['tally'])} answers"), visible=True)
+        allowed = ALLOWED[view["phase"]]
+        last = view["round"] == view["rounds"]
+        buttons = [gr.update(interactive=a in allowed and not (a == "next" and last)) for a in ACTIONS]
+        return (join, qr, counts_text(view), question_text(view), picture, outcome_text(view), tally, *buttons,
+                gr.Timer(active=view["phase"] != "ended"))
+
+    @friendly
+    def on_open(sequence, page_url):
+        room = rooms.open(sequence)
+        return (*view_updates(room["code"], room["key"], page_url), [room["code"], room["key"]])
+
+    @friendly
+    def on_restore(host, page_url):
+        code, key = (host or ["", ""])[:2]
+        try:
+            return view_updates(code, key, page_url)
+        except ValueError:  # the room is gone (another store, or expired): start afresh
+            return view_updates("", "", "")
+
+    @friendly
+    def on_control(action, host, page_url):
+        code, key = (host or ["", ""])[:2]
+        if not code:
+            raise ValueError("Open a room first.")
+        rooms.control(code, key, action)
+        return view_updates(code, key, page_url)
+
+    @friendly
+    def on_tick(host):
+        code, key = (host or ["", ""])[:2]
+        if not code:
+            return gr.skip()
+        view = rooms.presenter_view(code, key)
+        return counts_text(view)
+
+    @friendly
+    def on_export(host):
+        code, key = (host or ["", ""])[:2]
+        if not code:
+            raise ValueError("Open a room first.")
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix=f"room-{code}-answers-", delete=False,
+                                         encoding="utf-8", newline="") as f:
+            f.write(rooms.answers_csv(code, key))
+        return f.name
+
+    with gr.Tab("Room", id="room", elem_id="tab-room") as tab:
+        # [code, key] of this browser's room, kept in its localStorage: a reload or a restart resumes the room
+        host = gr.BrowserState(["", ""], storage_key="vae-gan-lab-room")
+        page_url = gr.Textbox(visible=False)  # the page's address, filled in the browser (PAGE_URL_JS)
+        timer = gr.Timer(TICK_SECONDS, active=False)
+        explain(HELP, "How room mode works")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=2, min_width=280):
+                join = gr.Markdown(NO_ROOM, elem_id="room-join")
+                qr = ResultImage(label="QR code of the join link", format="png", interactive=False, visible=False,
+                                 height=280, elem_id="room-qr", show_label=False)
+                outcome = gr.Markdown(elem_id="room-outcome")  # at Reveal, in the QR code's place
+            with gr.Column(scale=3):
+                counts = gr.Markdown(elem_id="room-counts")
+                with gr.Row(elem_id="room-controls"):
+                    buttons = [gr.Button(BUTTONS[a], interactive=False, elem_id=f"room-{a}",
+                                         variant="primary" if a in ("start", "reveal") else "secondary")
+                               for a in ACTIONS]
+                question = gr.Markdown(elem_id="room-question")
+                picture = ResultImage(label="This round's picture", format="png", interactive=False, visible=False,
+                                      height=230, elem_id="room-picture")
+                tally = ResultImage(label="The room's answers", format="png", interactive=False, visible=False,
+                                    elem_id="room-tally", show_label=False)
+        with gr.Row():
+            sequence = gr.Dropdown([(f"{ROUNDS[i].title}", i) for i in ROUNDS], value=list(LESSON), multiselect=True,
+                                   label="Rounds of the next room, in order (the shipped lesson by default)",
+                                   elem_id="room-sequence", scale=4)
+            open_button = gr.Button("Open a room", variant="primary", elem_id="room-open", scale=1)
+        with gr.Row():
+            export_button = gr.Button("Download answers (CSV)", elem_id="room-export", scale=1)
+            export_file = gr.File(label="Answers: name, round, answer, correct, seconds", scale=2)
+        with gr.Accordion("The room as a judge: how often each model's images were taken for real", open=False):
+            judge = gr.Markdown(judge_text(rooms.judge_table()), elem_id="room-judge")
+
+        # The API (docs/api.md): a notebook or a second screen can run a room without the page
+        @friendly
+        def room_create(rounds: str = "") -> dict:
+            """Open a room playing `rounds` (round ids, comma-separated; empty: the shipped lesson): its code, the
+            presenter's key (keep it secret) and the students' path, join?room=CODE."""
+            room = rooms.open(rounds or None)
+            return {**room, "join": f"join?room={room['code']}"}
+
+        @friendly
+        def room_control(code: str, key: str, action: str) -> dict:
+            """The presenter's buttons, action start, lock, reveal, next or end; then what the projector shows."""
+            rooms.control(code, key, action)
+            return rooms.presenter_view(code, key)
+
+        @friendly
+        def room_view(code: str, key: str) -> dict:
+            """What the projector shows: counts, the round, and from Reveal its tally, answer and leaderboard."""
+            return rooms.presenter_view(code, key)
+
+        @friendly
+        def room_poll(code: str, pid: str = "") -> dict:
+            """What a student's phone shows (the same as GET /room/api/CODE?p=PID, through Gradio's queue)."""
+            return rooms.student_view(code, pid or None)
+
+        @friendly
+        def room_judge() -> list:
+            """How often finished rooms took each source's images for real, with 95 % Wilson intervals."""
+            return rooms.judge_table()
+
+        for fn in (room_create, room_control, room_view, room_poll, room_judge):
+            gr.api(fn, api_name=fn.__name__)
+
+    outputs = [join, qr, counts, question, picture, outcome, tally, *buttons, timer]
+    open_button.click(on_open, [sequence, page_url], [*outputs, host], api_visibility="private",
+                      js=f"(sequence, url) => [sequence, {PAGE_URL_JS}]")
+    for action, button in zip(ACTIONS, buttons, strict=True):
+        button.click(lambda h, url, a=action: on_control(a, h, url), [host, page_url], outputs,
+                     api_visibility="private", js=f"(host, url) => [host, {PAGE_URL_JS}]")
+    timer.tick(on_tick, host, counts, api_visibility="private", show_progress="hidden")
+    export_button.click(on_export, host, export_file, api_visibility="private")
+    tab.select(on_restore, [host, page_url], outputs, api_visibility="private",
+               js=f"(host, url) => [host, {PAGE_URL_JS}]").then(
+        lambda: judge_text(rooms.judge_table()), None, judge, api_visibility="private")
+    return SimpleNamespace(tab=tab, host=host, page_url=page_url, outputs=outputs, judge=judge)

@@ -1,0 +1,101 @@
+"""The students' side of room mode: one small page for phones and the JSON routes it polls, served by the same
+server as the lab (Gradio runs on FastAPI; app.py passes `routes(rooms)` to it at launch).
+
+Why not Gradio's own events: a room of 200 phones polling every 1.5 s is about 130 requests a second on 2 cores.
+`python -m benchmarks room` measures both paths on the same function (docs/benchmarks.md, "Room polling"); these
+routes answer from the store with no queue, no session and no Svelte page of 12 tabs to load on a phone.
+
+Routes (docs/api.md, "Room mode: the students' routes"):
+- GET  /join?room=CODE                 the page (ui/room_page.html); without a code it asks for one
+- GET  /room/api/{code}?p=PID          the round as that phone sees it (`Rooms.student_view`)
+- POST /room/api/{code}/join           {"name"?: str, "pid"?: str} -> {"room", "pid", "name"}
+- POST /room/api/{code}/answer         {"pid": str, "answer": str} -> {"answer", "round"}
+- GET  /room/image/{code}/{n}.png      round n's picture, once the round has started
+A refused request answers 400 (404 for an unknown room) with {"error": "<what to do>"}.
+"""
+
+import io
+import json
+from pathlib import Path
+
+from PIL import Image
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from lab.images import to_uint8, upscale
+from lab.quiz import SCALE, new_round
+from lab.room import Rooms
+
+PAGE = (Path(__file__).with_name("room_page.html")).read_text(encoding="utf-8")
+MAX_BODY = 2048  # bytes: a join or an answer is a few dozen
+
+
+def _error(err: Exception) -> JSONResponse:
+    status = 404 if str(err).startswith("There is no room") else 400
+    return JSONResponse({"error": str(err)}, status_code=status)
+
+
+async def _body(request: Request) -> dict:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ValueError("That request is too long.")
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError:
+        raise ValueError("Send the request as JSON, e.g. {\"answer\": \"GAN\"}.") from None
+    if not isinstance(body, dict):
+        raise ValueError("Send the request as a JSON object, e.g. {\"answer\": \"GAN\"}.")
+    return body
+
+
+def round_png(rooms: Rooms, code: str, number: str) -> bytes:
+    """Round `number`'s picture as the quiz draws it (224 x 224 PNG), made once per round and kept."""
+    r = rooms.image_round(code, number)
+    key = ("room", "png", r.id)
+    if key not in rooms.lab.files:
+        image, _ = new_round(rooms.lab, r.seed, r.dataset)
+        out = io.BytesIO()
+        Image.fromarray(upscale(to_uint8(image[0, 0]), SCALE)).save(out, format="PNG")
+        rooms.lab.files[key] = out.getvalue()
+    return rooms.lab.files[key]
+
+
+def routes(rooms: Rooms) -> list[Route]:
+    """The students' page and API on `rooms`, as Starlette routes for the app's FastAPI (app.py)."""
+
+    async def page(request: Request):
+        return HTMLResponse(PAGE, headers={"Cache-Control": "no-cache"})
+
+    def state(request: Request):  # a plain def: Starlette runs it on its thread pool, off the event loop
+        try:
+            view = rooms.student_view(request.path_params["code"], request.query_params.get("p"))
+        except ValueError as err:
+            return _error(err)
+        return JSONResponse(view, headers={"Cache-Control": "no-store"})
+
+    async def join(request: Request):
+        try:
+            body = await _body(request)
+            return JSONResponse(rooms.join(request.path_params["code"], body.get("name"), body.get("pid")))
+        except ValueError as err:
+            return _error(err)
+
+    async def answer(request: Request):
+        try:
+            body = await _body(request)
+            return JSONResponse(rooms.vote(request.path_params["code"], body.get("pid"), body.get("answer")))
+        except ValueError as err:
+            return _error(err)
+
+    def image(request: Request):
+        try:
+            png = round_png(rooms, request.path_params["code"], request.path_params["number"])
+        except ValueError as err:
+            return _error(err)
+        return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+    return [Route("/join", page), Route("/room/api/{code}", state),
+            Route("/room/api/{code}/join", join, methods=["POST"]),
+            Route("/room/api/{code}/answer", answer, methods=["POST"]),
+            Route("/room/image/{code}/{number:int}.png", image)]
