@@ -108,6 +108,10 @@ ALT_TEXT = {
     "use-cases-l1": "The U-Net trained with the L1 loss alone: its answer for your digit",
     "use-cases-gan": "The U-Net trained with L1 plus a discriminator: its answer for your digit",
     "use-cases-truth": "Your digit as it was, 28 by 28 pixels, for comparison",
+    "room-qr": "QR code of the room's join link, which is written above it",
+    "room-picture": "This round's picture: a real test image, a VAE sample or a GAN sample; which one is the question",
+    "room-tally": "Bar chart of the room's answers, one bar per choice, the right one marked; the text beside it says "
+                  "the answer",
     "time-machine-grid": "Grid of 100 samples from the same noise vectors, drawn by the model saved at this epoch",
     "time-machine-chart-1": "Line chart over the training epochs, with this epoch marked; its title says what it shows",
     "time-machine-chart-2": "Line chart over the training epochs, with this epoch marked; its title says what it shows",

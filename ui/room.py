@@ -18,6 +18,7 @@ from lab.quiz import SCALE, new_round
 from lab.room import LESSON, ROUNDS, Rooms
 from lab.room.game import ACTIONS
 from lab.room.qr import qr_image
+from ui.access import ALT_TEXT
 from ui.common import ResultImage, friendly
 from ui.presenter import explain
 
@@ -40,8 +41,8 @@ CSS = """
 #room-join h1 { font-size: 72px !important; letter-spacing: 0.12em; margin: 0 !important; line-height: 1.1; }
 #room-counts h2 { margin: 0 !important; }
 #room-controls { gap: 6px !important; flex-wrap: nowrap !important; }
-#room-controls button { min-width: 0 !important; flex: 1 1 auto !important; white-space: nowrap; padding-left: 6px !important;
-  padding-right: 6px !important; }
+#room-controls button { min-width: 0 !important; flex: 1 1 auto !important; white-space: nowrap;
+  padding-left: 6px !important; padding-right: 6px !important; }
 body.presenter #room-question h3 { margin: 4px 0 !important; }
 """
 
@@ -70,15 +71,26 @@ def question_text(view: dict) -> str:
 
 
 def outcome_text(view: dict) -> str:
+    """From Reveal: the answer (by its letter: the tally beside it spells it out), why, and the top three."""
     if "answer" not in view:
         return ""
-    lines = [f"### The answer: {view['answer']}", view["explanation"], ""]
-    board = view.get("podium") or view["leaderboard"]
-    if board:
-        lines.append("**Podium**" if "podium" in view else "**Leaderboard**")
-        lines += [f"{row['place']}. {row['name']} · {row['points']} points" + (
-            f" · streak {row['streak']}" if row["streak"] > 1 else "") + "  " for row in board]
+    letter = chr(65 + view["choices"].index(view["answer"]))
+    answer = view["answer"] if view["kind"] == "image" else letter
+    lines = [f"### Answer: {answer}", view["explanation"], ""]
+    board = (view.get("podium") or view["leaderboard"])[:3]
+    if board:  # a table, not a numbered list: tied names share a place
+        lines += ["**Podium**" if "podium" in view else "**Leaderboard**", "",
+                  "| place | name | points | streak |", "|---|---|---|---|"]
+        lines += [f"| {row['place']} | {row['name']} | {row['points']} | {row['streak']} |" for row in board]
     return "\n".join(lines)
+
+
+def tally_description(view: dict) -> str:
+    """The tally chart in words, for a screen reader."""
+    total = max(sum(view["tally"]), 1)
+    parts = [f"{choice}: {count} ({count / total:.0%})" + (", the right answer" if choice == view["answer"] else "")
+             for choice, count in zip(view["choices"], view["tally"], strict=True)]
+    return f"Bar chart of the room's {sum(view['tally'])} answers. " + "; ".join(parts) + "."
 
 
 def judge_text(rows: list[dict]) -> str:
@@ -103,7 +115,8 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
         link = join_link(page_url, code)
         join = f"**Join on your phone** at **{link}** with the code\n# {code}"
         revealed = "answer" in view
-        qr = gr.update(value=qr_image(link), visible=not revealed)  # at Reveal the outcome takes its place
+        qr = gr.update(value=qr_image(link), visible=not revealed,  # at Reveal the outcome takes its place
+                       alt_text=f"QR code of the join link {link}")
         picture = gr.update(value=None, visible=False)
         if view["kind"] == "image" and view["phase"] != "ready":
             image, _ = new_round(lab, view["seed"], view["dataset"])
@@ -111,7 +124,8 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
         tally = gr.update(value=None, visible=False)
         if "tally" in view:
             tally = gr.update(value=tally_chart(view["choices"], view["tally"], view["answer"],
-                                                f"The room answered: {sum(view['tally'])} answers"), visible=True)
+                                                f"The room answered: {sum(view['tally'])} answers"), visible=True,
+                              alt_text=tally_description(view))
         allowed = ALLOWED[view["phase"]]
         last = view["round"] == view["rounds"]
         buttons = [gr.update(interactive=a in allowed and not (a == "next" and last)) for a in ACTIONS]
@@ -167,7 +181,7 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
             with gr.Column(scale=2, min_width=280):
                 join = gr.Markdown(NO_ROOM, elem_id="room-join")
                 qr = ResultImage(label="QR code of the join link", format="png", interactive=False, visible=False,
-                                 height=280, elem_id="room-qr", show_label=False)
+                                 height=280, elem_id="room-qr", show_label=False, alt_text=ALT_TEXT["room-qr"])
                 outcome = gr.Markdown(elem_id="room-outcome")  # at Reveal, in the QR code's place
             with gr.Column(scale=3):
                 counts = gr.Markdown(elem_id="room-counts")
@@ -177,9 +191,9 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
                                for a in ACTIONS]
                 question = gr.Markdown(elem_id="room-question")
                 picture = ResultImage(label="This round's picture", format="png", interactive=False, visible=False,
-                                      height=230, elem_id="room-picture")
+                                      height=230, elem_id="room-picture", alt_text=ALT_TEXT["room-picture"])
                 tally = ResultImage(label="The room's answers", format="png", interactive=False, visible=False,
-                                    elem_id="room-tally", show_label=False)
+                                    elem_id="room-tally", show_label=False, alt_text=ALT_TEXT["room-tally"])
         with gr.Row():
             sequence = gr.Dropdown([(f"{ROUNDS[i].title}", i) for i in ROUNDS], value=list(LESSON), multiselect=True,
                                    label="Rounds of the next room, in order (the shipped lesson by default)",

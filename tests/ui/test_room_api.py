@@ -1,0 +1,105 @@
+"""Room mode through its API: the presenter's named endpoints (gradio_client) and the students' routes (plain
+HTTP, as the phones' page calls them), on the session's app and its SQLite room store."""
+
+import io
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from PIL import Image
+
+from lab.room.rounds import ROUNDS
+
+
+def call(app_url: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+    """GET `path` (POST `body` as JSON when given): (status, body)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(app_url + path, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def ok(app_url: str, path: str, body: dict | None = None) -> dict:
+    status, raw = call(app_url, path, body)
+    assert status == 200, raw
+    return json.loads(raw)
+
+
+def test_a_room_through_the_api(app_url, client):
+    from gradio_client.exceptions import AppError
+
+    room = client.predict("kl-term, image-mnist-1", api_name="/room_create")
+    code, key = room["code"], room["key"]
+    assert room["join"] == f"join?room={code}"
+    ada = ok(app_url, f"room/api/{code}/join", {"name": "Ada"})
+    bo = ok(app_url, f"room/api/{code.lower()}/join", {})
+    assert ada["name"] == "Ada" and bo["name"] and bo["pid"] != ada["pid"]
+
+    view = client.predict(code, key, "start", api_name="/room_control")
+    assert (view["phase"], view["joined"], view["answered"]) == ("open", 2, 0)
+    right = ROUNDS["kl-term"].answer
+    assert ok(app_url, f"room/api/{code}/answer", {"pid": ada["pid"], "answer": right}) == {"answer": right, "round": 1}
+    ok(app_url, f"room/api/{code}/answer", {"pid": bo["pid"], "answer": "Sharper images"})
+    seen = client.predict(code, ada["pid"], api_name="/room_poll")  # the same view through Gradio's queue
+    assert seen == ok(app_url, f"room/api/{code}?p={ada['pid']}")
+    assert seen["you"] == {"name": "Ada", "answer": right} and "answer" not in seen
+
+    view = client.predict(code, key, "reveal", api_name="/room_control")
+    assert view["tally"] == [1, 1, 0, 0] and view["answer"] == right
+    assert [(row["name"], row["points"]) for row in view["leaderboard"]][0] == ("Ada", 100)
+    mine = ok(app_url, f"room/api/{code}?p={bo['pid']}")["you"]
+    assert (mine["correct"], mine["points"], mine["place"], mine["of"]) == (False, 0, 2, 2)
+    assert client.predict(code, key, api_name="/room_view") == view
+
+    status, raw = call(app_url, f"room/image/{code}/2.png")
+    assert status == 400 and b"not started" in raw  # no peeking at the next round's picture
+    client.predict(code, key, "next", api_name="/room_control")
+    client.predict(code, key, "start", api_name="/room_control")
+    status, png = call(app_url, f"room/image/{code}/2.png")
+    assert status == 200 and Image.open(io.BytesIO(png)).size == (224, 224)
+    ok(app_url, f"room/api/{code}/answer", {"pid": ada["pid"], "answer": "Real"})  # seed 1 draws a VAE sample
+    client.predict(code, key, "reveal", api_name="/room_control")
+    with pytest.raises(AppError, match="last round: press End"):
+        client.predict(code, key, "next", api_name="/room_control")
+    assert client.predict(code, key, "end", api_name="/room_control")["podium"][0]["name"] == "Ada"
+    judged = {(r["dataset"], r["source"]): r for r in client.predict(api_name="/room_judge")}
+    assert judged[("MNIST", "VAE")]["answers"] >= 1 and judged[("MNIST", "VAE")]["taken_for_real"] >= 1
+    with pytest.raises(AppError, match="Only the browser that opened room"):
+        client.predict(code, "not-the-key", api_name="/room_view")
+
+
+@pytest.mark.parametrize("path, body, status, message", [
+    ("room/api/ZZZZZ", None, 404, b"There is no room ZZZZZ"),
+    ("room/api/0000", None, 400, b"5 letters and digits"),
+    ("room/api/ZZZZZ/join", {"name": "x"}, 404, b"There is no room"),
+    ("room/image/ZZZZZ/1.png", None, 404, b"There is no room"),
+])
+def test_the_students_routes_refuse_clearly(app_url, path, body, status, message):
+    got, raw = call(app_url, path, body)
+    assert got == status and message in raw and json.loads(raw)["error"]
+
+
+def test_bad_bodies_and_names_are_refused(app_url, client):
+    room = client.predict("kl-term", api_name="/room_create")
+    code = room["code"]
+    request = urllib.request.Request(app_url + f"room/api/{code}/join", data=b"not json")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(request, timeout=30)
+    assert err.value.code == 400 and b"as JSON" in err.value.read()
+    for name, message in (("x" * 25, b"at most 24 characters"), ("<script>", b"plain text")):
+        status, raw = call(app_url, f"room/api/{code}/join", {"name": name})
+        assert status == 400 and message in raw
+    status, raw = call(app_url, f"room/api/{code}/answer", {"pid": "nobody", "answer": "Sharper images"})
+    assert status == 400 and b"has not joined" in raw
+    status, raw = call(app_url, f"room/api/{code}/join", {"name": "y" * 3000})
+    assert status == 400 and b"too long" in raw
+
+
+def test_the_join_page_is_served(app_url):
+    status, html = call(app_url, "join?room=KX7PQ")
+    assert status == 200
+    assert b'<html lang="en">' in html and b'<label for="code">Room code</label>' in html
