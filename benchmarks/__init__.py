@@ -28,6 +28,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "threads": Benchmark("benchmarks.threads", "torch threads per event: concurrent requests' compute on 1 vs 2 "
                                                "torch threads"),
     "layout": Benchmark("benchmarks.layout", "NCHW vs channels_last: each model's forward pass in the request path"),
+    "room": Benchmark("benchmarks.room", "room mode: phones polling the round through Gradio's events vs the "
+                                         "students' route: polls/s, latency, server CPU per poll"),
     "train_speed": Benchmark("benchmarks.train_speed", "each shipped model's training step: images/s and GFLOP/s "
                                                        "against the matmul limit; --pair; the pytorch/examples VAE"),
 }

@@ -253,7 +253,39 @@ def requests(uploads: dict[str, list[Path]]) -> dict[str, Request]:
         "/quiz_round": Request(lambda i: (i, "MNIST"), (new_state(), 0, "MNIST"), note="a new seed each round"),
         "/quiz_answer": Request(lambda i: ("GAN",), ("GAN", {**new_state(), "round": {"seed": 0, "dataset": "MNIST"}}),
                                 before="/quiz_round"),
+        "/room_create": Request(lambda i: ("",), ("",), note="the shipped lesson"),
+        "/room_control": Request(lambda i: (*room_keys(new_room()), "start"), lambda i: (*room_keys(new_room()), "start"),
+                                 note="Start round in a new room"),
+        "/room_view": Request(lambda i: room_keys(open_room()), lambda i: room_keys(open_room()),
+                              note="the projector's view of a room with its round open"),
+        "/room_poll": Request(lambda i: (open_room()["code"], open_room()["pid"]),
+                              lambda i: (open_room()["code"], open_room()["pid"]), note="one phone's poll"),
+        "/room_judge": Request(lambda i: (), ()),
     }
+
+
+def new_room() -> dict:
+    """A room in the app's room store (LAB_ROOM_STORE, which an app this process starts inherits; unset, the
+    same var/rooms.sqlite3 under the repository) with one phone joined: {"code", "key", "pid"}."""
+    from lab.room import Rooms, open_store
+
+    rooms = Rooms(None, open_store(os.environ.get("LAB_ROOM_STORE")))  # opening and joining need no models
+    room = rooms.open(["kl-term"])
+    return {**room, "pid": rooms.join(room["code"])["pid"]}
+
+
+@functools.cache
+def open_room() -> dict:
+    """One `new_room` with its round started, for the requests that read a room."""
+    from lab.room import Rooms, open_store
+
+    room = new_room()
+    Rooms(None, open_store(os.environ.get("LAB_ROOM_STORE"))).control(room["code"], room["key"], "start")
+    return room
+
+
+def room_keys(room: dict) -> tuple[str, str]:
+    return room["code"], room["key"]
 
 
 def call(client, name: str, request: Request, i: int) -> float:
@@ -291,11 +323,19 @@ def shipped_lab():
 
 
 @functools.cache
+@functools.cache
+def app_rooms():
+    """Room mode's rooms of the app on the shipped weights (app.py `open_rooms`: LAB_ROOM_STORE), once per process."""
+    from app import open_rooms
+
+    return open_rooms(shipped_lab())
+
+
 def app_demo():
     """The app's gr.Blocks on the shipped weights (app.py `build_demo`), built once per process."""
     from app import build_demo
 
-    return build_demo(shipped_lab())
+    return build_demo(shipped_lab(), app_rooms())
 
 
 def free_port() -> int:

@@ -37,6 +37,13 @@ def clone(component: gr.components.Component) -> gr.components.Component:
     return type(component)(**{**component.constructor_args, "render": True})
 
 
+def is_api_only(fn) -> bool:
+    """An endpoint made by gr.api: its inputs and outputs are placeholders, not components on the page."""
+    from gradio.components.api_component import Api
+
+    return all(isinstance(c, Api) for c in [*fn.inputs, *fn.outputs])
+
+
 def direct_call(fn, args: tuple):
     """Call an event's function as Gradio would after preprocessing: `args`, and None for a gr.Request."""
     params = list(inspect.signature(fn.fn).parameters.values())[len(args):]
@@ -79,9 +86,9 @@ def build_floor(demo: gr.Blocks, answers: dict[str, list]) -> gr.Blocks:
     endpoints = api_endpoints(demo)
     with gr.Blocks(title="floor") as floor:
         for name, fn in endpoints.items():
-            inputs = [clone(c) for c in fn.inputs]
-            outputs = [clone(c) for c in fn.outputs]
             frames = answers[name]
+            inputs = [] if is_api_only(fn) else [clone(c) for c in fn.inputs]
+            outputs = [] if is_api_only(fn) else [clone(c) for c in fn.outputs]
 
             if fn.types_generator:
                 def respond(*_, frames=frames):
@@ -91,6 +98,11 @@ def build_floor(demo: gr.Blocks, answers: dict[str, list]) -> gr.Blocks:
                     return frames[0]  # Gradio still encodes every PNG and serialises the JSON per request
 
             respond.__signature__ = inspect.signature(fn.fn)  # the same parameters (names, gr.Request, gr.Progress)
+            if is_api_only(fn):  # made by gr.api (the room's endpoints): typed by its function, no components
+                respond.__annotations__ = dict(fn.fn.__annotations__)
+                gr.api(respond, api_name=fn.api_name, concurrency_limit=fn.concurrency_limit,
+                       concurrency_id=fn.concurrency_id, queue=fn.queue, api_visibility=fn.api_visibility)
+                continue
             gr.Button(name, visible=False).click(
                 respond, inputs, outputs, api_name=fn.api_name, concurrency_limit=fn.concurrency_limit,
                 concurrency_id=fn.concurrency_id, queue=fn.queue, api_visibility=fn.api_visibility)

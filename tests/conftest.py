@@ -5,6 +5,7 @@ import os
 import shutil
 import socket
 import struct
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,8 @@ import torch
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
+# Room mode's store (app.open_rooms): a SQLite file of this test run's own, never the repository's var/
+os.environ.setdefault("LAB_ROOM_STORE", str(Path(tempfile.mkdtemp(prefix="lab-test-rooms-")) / "rooms.sqlite3"))
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -77,11 +80,11 @@ def shipped_lab():
 
 
 @pytest.fixture(scope="session")
-def rooms(shipped_lab, tmp_path_factory):
-    """Room mode's rooms for the session's app, in a SQLite file of their own."""
-    from lab.room import Rooms, open_store
+def rooms(shipped_lab):
+    """Room mode's rooms for the session's app, in the test run's SQLite file (LAB_ROOM_STORE above)."""
+    from app import open_rooms
 
-    return Rooms(shipped_lab, open_store(str(tmp_path_factory.mktemp("rooms") / "rooms.sqlite3")))
+    return open_rooms(shipped_lab)
 
 
 @pytest.fixture(scope="session")

@@ -24,8 +24,8 @@ def demo():
 @pytest.fixture(scope="session")
 def served(demo, tmp_path_factory) -> dict[str, str]:
     """The app and its floor app on free loopback ports in this process: {"app": url, "floor": url}."""
-    from app import LAUNCH
-    from benchmarks.bench import arena_args, free_port, make_uploads, requests
+    from app import LAUNCH, launch_settings
+    from benchmarks.bench import app_rooms, arena_args, free_port, make_uploads, requests
     from benchmarks.floor_app import build_floor, record_answers
 
     table = requests(make_uploads(tmp_path_factory.mktemp("floor-uploads")))
@@ -35,9 +35,9 @@ def served(demo, tmp_path_factory) -> dict[str, str]:
         table[name] = replace(table[name], direct=(table[name].direct_args()[0], 2))
     floor = build_floor(demo, record_answers(demo, table))
     urls = {}
-    for name, blocks in (("app", demo), ("floor", floor)):
+    for name, blocks, settings in (("app", demo, launch_settings(app_rooms())), ("floor", floor, LAUNCH)):
         port = free_port()
-        blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **LAUNCH)
+        blocks.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True, **settings)
         urls[name] = f"http://127.0.0.1:{port}/"
     try:
         yield urls
