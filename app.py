@@ -137,7 +137,7 @@ def build_demo(lab: Lab, rooms: Rooms | None = None) -> gr.Blocks:
             mode_collapse = mode_collapse_tab.build(lab)
             quiz = quiz_tab.build(lab)
             room_tab.build(lab, rooms)
-            models_tab.build(lab)
+            models_tab.build(lab, rooms)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.
         def show_details(details):

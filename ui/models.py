@@ -5,6 +5,8 @@ import gradio as gr
 
 from lab.loading import Lab
 from lab.models_panel import model_info, source_markdown, summary_markdown
+from lab.room import Rooms
+from lab.room.game import judge_markdown
 from ui.presenter import explain
 
 HELP = """**The models behind this page.** Each one as the lab trained and measured it: its figures come from
@@ -13,10 +15,13 @@ download its `model.safetensors` (the weights) and `config.json` (the architectu
 from the Hub: the lab's `models/` code (clone this Space or the lab's repository) loads it in three lines."""
 
 
-def build(lab: Lab) -> None:
+def build(lab: Lab, rooms: Rooms) -> None:
     infos = [model_info(lab, name) for name in lab.models]  # read once, at start-up
-    with gr.Tab("Models", id="models", elem_id="tab-models"):
+    with gr.Tab("Models", id="models", elem_id="tab-models") as tab:
         explain(HELP, "Explanation: the files and how to load them")
+        with gr.Accordion("Human judges: how often rooms took each model's images for real (Room tab)", open=True):
+            judged = gr.Markdown(judge_markdown(rooms.judge_table()), elem_id="models-judged")
+        tab.select(lambda: judge_markdown(rooms.judge_table()), None, judged, api_visibility="private")  # grows by room
         with gr.Tabs():
             for info in infos:
                 name = info["name"]

@@ -16,7 +16,7 @@ from lab.loading import Lab
 from lab.plots import tally_chart
 from lab.quiz import SCALE, new_round
 from lab.room import LESSON, ROUNDS, Rooms
-from lab.room.game import ACTIONS
+from lab.room.game import ACTIONS, judge_markdown
 from lab.room.qr import qr_image
 from ui.access import ALT_TEXT
 from ui.common import ResultImage, friendly
@@ -27,7 +27,8 @@ and a link. Students scan or type it on their phones and get a made-up name (the
 **Start round** (phones can answer and change their answer), **Lock**, **Reveal** (the tally, the right answer
 and why, with a measured figure, and the leaderboard), then **Next**. **End** shows the podium. Points: 100 for a
 right answer, plus 25 for each right answer in a row before it (at most +100). The room's answers to "Real, VAE or
-GAN?" rounds count, without names, towards how often people take each model's images for real (below). Predict
+GAN?" rounds count, without names, towards how often people take each model's images for real (the end screen
+and the Models tab show it). Predict
 rounds have a link to the demo that shows the answer: open it after Lock, then come back to reveal."""
 
 TICK_SECONDS = 2.0  # how often the presenter's counts refresh
@@ -82,6 +83,8 @@ def outcome_text(view: dict) -> str:
         lines += ["**Podium**" if "podium" in view else "**Leaderboard**", "",
                   "| place | name | points | streak |", "|---|---|---|---|"]
         lines += [f"| {row['place']} | {row['name']} | {row['points']} | {row['streak']} |" for row in board]
+    if "judged" in view:
+        lines += ["", "**The rooms as judges**", "", judge_markdown(view["judged"])]
     return "\n".join(lines)
 
 
@@ -91,17 +94,6 @@ def tally_description(view: dict) -> str:
     parts = [f"{choice}: {count} ({count / total:.0%})" + (", the right answer" if choice == view["answer"] else "")
              for choice, count in zip(view["choices"], view["tally"], strict=True)]
     return f"Bar chart of the room's {sum(view['tally'])} answers. " + "; ".join(parts) + "."
-
-
-def judge_text(rows: list[dict]) -> str:
-    """The room as a judge, as a table: how often each source's images were taken for real."""
-    if not rows:
-        return "No room has ended yet: the figures appear after the first room's **End**."
-    head = ("How often rooms took each source's images for real, with the 95 % interval (Wilson) and the number of "
-            "answers behind it. A model whose images are taken for real as often as real ones fools people.\n\n"
-            "| data set | images from | taken for real | 95 % interval | answers |\n|---|---|---|---|---|\n")
-    return head + "\n".join(f"| {r['dataset']} | {r['source']} | {r['share']:.0%} | {r['low']:.0%}–{r['high']:.0%} "
-                            f"| {r['answers']} |" for r in rows)
 
 
 def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
@@ -202,8 +194,6 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
         with gr.Row():
             export_button = gr.Button("Download answers (CSV)", elem_id="room-export", scale=1)
             export_file = gr.File(label="Answers: name, round, answer, correct, seconds", scale=2)
-        with gr.Accordion("The room as a judge: how often each model's images were taken for real", open=False):
-            judge = gr.Markdown(judge_text(rooms.judge_table()), elem_id="room-judge")
 
         # The API (docs/api.md): a notebook or a second screen can run a room without the page
         @friendly
@@ -246,6 +236,5 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
     timer.tick(on_tick, host, counts, api_visibility="private", show_progress="hidden")
     export_button.click(on_export, host, export_file, api_visibility="private")
     tab.select(on_restore, [host, page_url], outputs, api_visibility="private",
-               js=f"(host, url) => [host, {PAGE_URL_JS}]").then(
-        lambda: judge_text(rooms.judge_table()), None, judge, api_visibility="private")
-    return SimpleNamespace(tab=tab, host=host, page_url=page_url, outputs=outputs, judge=judge)
+               js=f"(host, url) => [host, {PAGE_URL_JS}]")
+    return SimpleNamespace(tab=tab, host=host, page_url=page_url, outputs=outputs)

@@ -2,7 +2,7 @@
 server as the lab (Gradio runs on FastAPI; app.py passes `routes(rooms)` to it at launch).
 
 Why not Gradio's own events: a room of 200 phones polling every 1.5 s is about 130 requests a second on 2 cores.
-`python -m benchmarks room` measures both paths on the same function (docs/benchmarks.md, "Room polling"); these
+`python -m benchmarks room` measures both paths on the same function (docs/benchmarks.md, "room"); these
 routes answer from the store with no queue, no session and no Svelte page of 12 tabs to load on a phone.
 
 Routes (docs/api.md, "Room mode: the students' routes"):

@@ -254,6 +254,7 @@ class Rooms:
                         explanation=explain(self.lab, r), leaderboard=self.leaderboard(room, top=5))
         if room["phase"] == "ended":
             view["podium"] = self.leaderboard(room, top=3)
+            view["judged"] = self.judge_table()  # every finished room's, this one's included
         return view
 
     def answers_csv(self, code, key) -> str:
@@ -354,3 +355,16 @@ class Rooms:
             rows.append({"dataset": dataset, "source": source, "answers": n, "taken_for_real": k,
                          "share": round(k / n, 4), "low": round(low, 4), "high": round(high, 4)})
         return rows
+
+
+def judge_markdown(rows: list[dict]) -> str:
+    """The room as a judge, as a table: how often each source's images were taken for real (`judge_table`), for
+    the Models tab and a room's end screen."""
+    if not rows:
+        return ("No room has ended yet: after a room's **End**, its answers to the \"Real, VAE or GAN?\" rounds "
+                "show here.")
+    head = ("How often the rooms took each source's images for real, the 95 % interval (Wilson) and the number of "
+            "answers behind it: a model whose images are taken for real as often as real images fools people.\n\n"
+            "| data set | images from | taken for real | 95 % interval | answers |\n|---|---|---|---|---|\n")
+    return head + "\n".join(f"| {r['dataset']} | {r['source']} | {r['share']:.0%} | {r['low']:.0%}–{r['high']:.0%} "
+                            f"| {r['answers']} |" for r in rows)
