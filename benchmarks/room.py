@@ -21,6 +21,7 @@ import os
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks.bench import ROOT, command_line, footer, free_port, machine, parser, start, stop, summary, table
@@ -121,7 +122,8 @@ def main(argv: list[str]) -> dict:
         code, pids = open_room(url, args.phones)
         for path in args.paths:
             cpu_before = cpu_seconds(process.pid) if process else None
-            result = asyncio.run(phones(url, path, code, pids, args.seconds, args.interval))
+            with ThreadPoolExecutor(1) as thread:  # a loop of its own, even where the caller runs one
+                result = thread.submit(asyncio.run, phones(url, path, code, pids, args.seconds, args.interval)).result()
             cpu = cpu_seconds(process.pid) - cpu_before if process else None
             n = len(result["latencies"])
             row = {"path": path, "phones": args.phones, "polls": n, "errors": result["errors"],

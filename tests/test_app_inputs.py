@@ -25,6 +25,7 @@ BAD_VALUES = {
     "Imageeditor": ["abc", {"background": None, "layers": [], "composite": None}, "", None],
     "Json": [123, {"vae": "oops"}, "", None],
     "Checkbox": ["maybe", 5, "", None],
+    "Api": [123, [1, 2], "", None],  # an endpoint made by gr.api (the room's): its function checks its values
 }
 
 

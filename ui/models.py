@@ -19,9 +19,6 @@ def build(lab: Lab, rooms: Rooms) -> None:
     infos = [model_info(lab, name) for name in lab.models]  # read once, at start-up
     with gr.Tab("Models", id="models", elem_id="tab-models") as tab:
         explain(HELP, "Explanation: the files and how to load them")
-        with gr.Accordion("Human judges: how often rooms took each model's images for real (Room tab)", open=True):
-            judged = gr.Markdown(judge_markdown(rooms.judge_table()), elem_id="models-judged")
-        tab.select(lambda: judge_markdown(rooms.judge_table()), None, judged, api_visibility="private")  # grows by room
         with gr.Tabs():
             for info in infos:
                 name = info["name"]
@@ -40,3 +37,8 @@ def build(lab: Lab, rooms: Rooms) -> None:
                             gr.Markdown(source_markdown(info), elem_id=f"source-{name}")
                     with gr.Accordion(f"Model card of {name} (its README.md)", open=False):
                         gr.Markdown(info["card"], elem_id=f"card-{name}")
+        # below the models (presenter mode keeps them on screen): the figure grows with every room that ends
+        with gr.Accordion("Human judges: how often the rooms took each model's images for real (Room tab)"):
+            judged = gr.Markdown(judge_markdown(rooms.judge_table()), elem_id="models-judged")
+    tab.select(lambda: judge_markdown(rooms.judge_table()), None, judged, api_visibility="private",
+               show_progress="hidden")

@@ -40,11 +40,11 @@ body.presenter .prose li { margin: 0 !important; }
 body.presenter button.lg { padding-top: 4px !important; padding-bottom: 4px !important; }
 /* a row's form whose every control is hidden takes no room */
 body.presenter .form:not(:has(> :not(.presenter-hide))) { display: none !important; }
-/* compact chrome: the page starts at the top, the switch is one short line, all 11 tabs fit in one row */
+/* compact chrome: the page starts at the top, the switch is one short line, all 13 tabs fit in one row */
 body.presenter .gradio-container > .main, body.presenter main.contain { padding-top: 0 !important; }
 body.presenter #presenter-switch { padding: 0 8px !important; border: none !important; min-height: 0; }
 body.presenter #presenter-switch span { font-size: 16px !important; }
-body.presenter .tab-container button { font-size: 18px !important; padding: 0 9px !important; }
+body.presenter .tab-container button { font-size: 17px !important; padding: 0 7px !important; }
 body.presenter .explain { padding-top: 2px !important; padding-bottom: 2px !important; }
 /* results first: a tab's result above its inputs, under its (closed) explanation */
 body.presenter .explain { order: -3; }

@@ -32,6 +32,7 @@ from lab.inputs import parse_choice
 from lab.loading import Lab
 from lab.room.rounds import ROUNDS, Round, answer_of, explain, parse_sequence
 from lab.room.store import RoomStore
+from models.registry import model_name
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O and no 1/I: easy to read aloud and to type
 CODE_LENGTH = 5
@@ -205,7 +206,7 @@ class Rooms:
             raise ValueError("That was the last round: press End for the podium.")
         now = self.clock()
         if action == "start":
-            self.store.update_room(room["code"], now, phase="open", opened=now)
+            self.store.update_room(room["code"], now, phase="open", opened={**room["opened"], room["round"]: now})
         elif action == "lock":
             self.store.update_room(room["code"], now, phase="locked")
         elif action == "reveal":
@@ -265,15 +266,12 @@ class Rooms:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["name", "round", "round_id", "answer", "correct", "seconds"])
-        opened = room.get("opened") or room["created"]
         for index in range(room["round"] + 1):
             r = ROUNDS[room["sequence"][index]]
             right = answer_of(self.lab, r) if index in self.scored_rounds(room) else None
             for pid, (answer, at) in sorted(self.store.answers(room["code"], index).items(), key=lambda x: x[1][1]):
-                seconds = at - opened if index == room["round"] else ""  # earlier rounds' openings are not kept
                 writer.writerow([people.get(pid, "?"), index + 1, r.id, answer,
-                                 "" if right is None else answer == right,
-                                 f"{seconds:.1f}" if seconds != "" else ""])
+                                 "" if right is None else answer == right, f"{at - room['opened'][index]:.1f}"])
         return out.getvalue()
 
     # ---------------------------------------------------------------------------------------------- students
@@ -366,5 +364,13 @@ def judge_markdown(rows: list[dict]) -> str:
     head = ("How often the rooms took each source's images for real, the 95 % interval (Wilson) and the number of "
             "answers behind it: a model whose images are taken for real as often as real images fools people.\n\n"
             "| data set | images from | taken for real | 95 % interval | answers |\n|---|---|---|---|---|\n")
-    return head + "\n".join(f"| {r['dataset']} | {r['source']} | {r['share']:.0%} | {r['low']:.0%}–{r['high']:.0%} "
+
+    def source(r: dict) -> str:  # the model by its name on the Models tab
+        return "real test images" if r["source"] == "Real" else \
+            f"{r['source']} (`{model_name(r['source'].lower(), r['dataset'])}`)"
+
+    def pct(share: float) -> str:
+        return f"{share * 100:.0f} %"
+
+    return head + "\n".join(f"| {r['dataset']} | {source(r)} | {pct(r['share'])} | {pct(r['low'])}–{pct(r['high'])} "
                             f"| {r['answers']} |" for r in rows)

@@ -140,7 +140,9 @@ def parse_sequence(ids) -> list[str]:
     if ids is None or ids == "" or ids == []:
         return list(LESSON)
     if isinstance(ids, str):
-        ids = [part for part in ids.split(",")]
+        ids = ids.split(",")
+    if not isinstance(ids, list | tuple):
+        raise ValueError(f"Name the rounds as a list of round ids, or one comma-separated string; got {ids!r:.40}.")
     ids = [str(i).strip() for i in ids if str(i).strip()]
     unknown = [i for i in ids if i not in ROUNDS]
     if unknown:

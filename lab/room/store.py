@@ -6,7 +6,7 @@
   their rooms; that is how a lecture hall outgrows one machine.
 
 `open_store(url)` picks one from a URL. Both keep the same things:
-- a room: its code, the presenter's key, its round sequence, the current round and phase, when that round
+- a room: its code, the presenter's key, its round sequence, the current round and phase, when each round
   opened and when the room last changed;
 - its participants: an id (the phone keeps it) and a display name;
 - one answer per participant per round (answering again replaces it: `UNIQUE(room, round, participant)`);
@@ -51,14 +51,16 @@ class RoomStore(Protocol):
 def _room_row(values: dict) -> dict:
     return {"host_key": values["host_key"], "created": float(values["created"]),
             "sequence": json.loads(values["sequence"]), "round": int(values["round"]), "phase": values["phase"],
-            "opened": float(values["opened"]) if values.get("opened") not in (None, "") else None,
+            "opened": {int(k): float(t) for k, t in json.loads(values.get("opened") or "{}").items()},
             "changed": float(values["changed"])}
 
 
-def _check_fields(fields: dict) -> None:
+def _stored_fields(fields: dict) -> dict:
+    """The fields a room's update may change, as stored: `opened` (round -> when it opened) as JSON."""
     unknown = set(fields) - {"round", "phase", "opened"}
     if unknown:
-        raise ValueError(f"a room's round, phase and opening time change, not {sorted(unknown)}")
+        raise ValueError(f"a room's round, phase and rounds' opening times change, not {sorted(unknown)}")
+    return {k: json.dumps(v) if k == "opened" else v for k, v in fields.items()}
 
 
 class SQLiteStore:
@@ -66,7 +68,7 @@ class SQLiteStore:
 
     SCHEMA = """
     CREATE TABLE IF NOT EXISTS rooms (code TEXT PRIMARY KEY, host_key TEXT NOT NULL, created REAL NOT NULL,
-        sequence TEXT NOT NULL, round INTEGER NOT NULL, phase TEXT NOT NULL, opened REAL,
+        sequence TEXT NOT NULL, round INTEGER NOT NULL, phase TEXT NOT NULL, opened TEXT NOT NULL,
         changed REAL NOT NULL);
     CREATE TABLE IF NOT EXISTS participants (room TEXT NOT NULL, pid TEXT NOT NULL, name TEXT NOT NULL,
         joined REAL NOT NULL, PRIMARY KEY (room, pid));
@@ -100,7 +102,7 @@ class SQLiteStore:
 
     def create_room(self, code, host_key, sequence, now):
         try:
-            self.db.execute("INSERT INTO rooms VALUES (?, ?, ?, ?, 0, 'ready', NULL, ?)",
+            self.db.execute("INSERT INTO rooms VALUES (?, ?, ?, ?, 0, 'ready', '{}', ?)",
                             (code, host_key, now, json.dumps(sequence), now))
         except sqlite3.IntegrityError:
             return False
@@ -111,7 +113,7 @@ class SQLiteStore:
         return _room_row(dict(zip(ROOM_FIELDS, row, strict=True))) if row else None
 
     def update_room(self, code, now, **fields):
-        _check_fields(fields)
+        fields = _stored_fields(fields)
         sets = ", ".join(f"{name} = ?" for name in fields)
         self.db.execute(f"UPDATE rooms SET {sets}, changed = ? WHERE code = ?", (*fields.values(), now, code))
 
@@ -179,7 +181,7 @@ class RedisStore:
 
     def create_room(self, code, host_key, sequence, now):
         values = {"host_key": host_key, "created": now, "sequence": json.dumps(sequence), "round": 0,
-                  "phase": "ready", "opened": "", "changed": now}
+                  "phase": "ready", "opened": "{}", "changed": now}
         if not self.redis.hsetnx(f"room:{code}", "host_key", host_key):
             return False
         pipe = self.redis.pipeline()
@@ -193,7 +195,7 @@ class RedisStore:
         return _room_row(values) if "sequence" in values else None
 
     def update_room(self, code, now, **fields):
-        _check_fields(fields)
+        fields = _stored_fields(fields)
         pipe = self.redis.pipeline()
         pipe.hset(f"room:{code}", mapping={**fields, "changed": now})
         self._touch(pipe, code)

@@ -75,16 +75,22 @@ def test_a_room_on_the_projector_and_two_phones(app_url, browser):
     expect(picture).to_be_visible(timeout=30_000)
     ada.wait_for_function("document.getElementById('picture').naturalWidth === 224", timeout=30_000)
     on_screen(ada, "#choices button:last-child", 844)  # the picture and all three buttons fit a phone
+    ada.get_by_role("button", name="A. Real").click()  # round 2 is a GAN sample (seed 0): Ada is fooled
+    expect(ada.locator("#status")).to_contain_text("Your answer: Real", timeout=30_000)
     ada.screenshot(path=str(ARTIFACTS / "room-phone-image-390x844.png"))
 
     screen.reload()  # a reload (or a restarted app) resumes the room from this browser's storage
     screen.get_by_role("tab", name="Room").click()
     expect(screen.locator("#room-join h1")).to_contain_text(code, timeout=60_000)
     expect(screen.locator("#room-question")).to_contain_text("Round 2 of 12 · answering")
+    screen.wait_for_function("!document.querySelector('#tab-room .pending')")  # nothing dimmed mid-update
     assert blocking(screen, "Room tab, presenter mode") == []
     screen.locator("#room-end").click()
     expect(screen.locator("#room-outcome")).to_contain_text("Podium", timeout=30_000)
     expect(ada.locator("#status")).to_contain_text("The room has ended", timeout=30_000)
+    expect(screen.locator("#room-outcome")).to_contain_text("GAN (gan-mnist)")  # the rooms as judges
+    screen.get_by_role("tab", name="Models").click()  # the same figure, for every model that rooms judged
+    expect(screen.locator("#models-judged")).to_contain_text("GAN (gan-mnist)", timeout=30_000)
     for page in (screen, ada, bo):
         page.close()
 

@@ -137,6 +137,7 @@ def test_a_whole_room_from_open_to_podium(rooms):
     assert len(rows) == 5 and {r["name"] for r in rows} == {"Ada L", bob["name"], "Cy"}
     assert [(r["round"], r["answer"], r["correct"]) for r in rows if r["name"] == "Ada L"] == [
         ("1", RIGHT, "True"), ("2", "GAN", "True")]
+    assert all(0 < float(r["seconds"]) < 20 for r in rows)  # after its own round opened, on the test's clock
 
 
 def test_only_the_presenters_browser_runs_the_room(rooms):

@@ -19,16 +19,16 @@ def test_a_room_is_created_once_and_read_back(store):
     assert store.create_room("ABCDE", "key", ["kl-term", "image-mnist-0"], now=100.0)
     assert not store.create_room("ABCDE", "other", ["kl-term"], now=101.0)  # the code is taken
     assert store.room("ABCDE") == {"host_key": "key", "created": 100.0, "sequence": ["kl-term", "image-mnist-0"],
-                                   "round": 0, "phase": "ready", "opened": None, "changed": 100.0}
+                                   "round": 0, "phase": "ready", "opened": {}, "changed": 100.0}
     assert store.room("ZZZZZ") is None
 
 
 def test_a_room_moves_through_rounds(store):
     store.create_room("ABCDE", "key", ["a", "b"], now=1.0)
-    store.update_room("ABCDE", 5.0, phase="open", opened=5.0)
+    store.update_room("ABCDE", 5.0, phase="open", opened={0: 5.0})
     store.update_room("ABCDE", 9.0, round=1, phase="ready")
     room = store.room("ABCDE")
-    assert (room["round"], room["phase"], room["opened"], room["changed"]) == (1, "ready", 5.0, 9.0)
+    assert (room["round"], room["phase"], room["opened"], room["changed"]) == (1, "ready", {0: 5.0}, 9.0)
     with pytest.raises(ValueError, match="not \\['host_key'\\]"):
         store.update_room("ABCDE", 10.0, host_key="stolen")
 
