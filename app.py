@@ -136,7 +136,7 @@ def build_demo(lab: Lab, rooms: Rooms | None = None) -> gr.Blocks:
             time_machine = time_machine_tab.build(lab)
             mode_collapse = mode_collapse_tab.build(lab)
             quiz = quiz_tab.build(lab)
-            room_tab.build(lab, rooms)
+            room = room_tab.build(lab, rooms)
             models_tab.build(lab, rooms)
 
         # Cross-tab: after a reconstruction, its error map and steps, and the digit's ring on the latent map.
@@ -154,6 +154,7 @@ def build_demo(lab: Lab, rooms: Rooms | None = None) -> gr.Blocks:
         links.wire(demo, lab, tabs, link_note, switch, switched, gen=gen, arena=arena, time_machine=time_machine,
                    mode_collapse=mode_collapse, quiz=quiz)  # ?tab=...: the URL opens a view; a link on every tab
         arena_tab.wire(demo, arena)  # prefers-reduced-motion: fewer frames
+        room_tab.wire(demo, room)  # a reload, or a restarted app, resumes this browser's room
     demo.queue(default_concurrency_limit=event_concurrency())
     keep_cache_bounded(demo, CACHE_SECONDS)
     return demo

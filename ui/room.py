@@ -11,12 +11,12 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from lab.images import to_uint8, upscale
+from lab.images import upscale
 from lab.loading import Lab
 from lab.plots import tally_chart
-from lab.quiz import SCALE, new_round
+from lab.quiz import SCALE
 from lab.room import LESSON, ROUNDS, Rooms
-from lab.room.game import ACTIONS, judge_markdown
+from lab.room.game import ACTIONS, judge_markdown, markdown_text
 from lab.room.qr import qr_image
 from ui.access import ALT_TEXT
 from ui.common import ResultImage, friendly
@@ -82,7 +82,8 @@ def outcome_text(view: dict) -> str:
     if board:  # a table, not a numbered list: tied names share a place
         lines += ["**Podium**" if "podium" in view else "**Leaderboard**", "",
                   "| place | name | points | streak |", "|---|---|---|---|"]
-        lines += [f"| {row['place']} | {row['name']} | {row['points']} | {row['streak']} |" for row in board]
+        lines += [f"| {row['place']} | {markdown_text(row['name'])} | {row['points']} | {row['streak']} |"
+                  for row in board]
     if "judged" in view:
         lines += ["", "**The rooms as judges**", "", judge_markdown(view["judged"])]
     return "\n".join(lines)
@@ -111,8 +112,7 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
                        alt_text=f"QR code of the join link {link}")
         picture = gr.update(value=None, visible=False)
         if view["kind"] == "image" and view["phase"] != "ready":
-            image, _ = new_round(lab, view["seed"], view["dataset"])
-            picture = gr.update(value=upscale(to_uint8(image[0, 0]), SCALE), visible=True)
+            picture = gr.update(value=upscale(rooms.picture(code, view["round"])["image"], SCALE), visible=True)
         tally = gr.update(value=None, visible=False)
         if "tally" in view:
             tally = gr.update(value=tally_chart(view["choices"], view["tally"], view["answer"],
@@ -237,4 +237,12 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
     export_button.click(on_export, host, export_file, api_visibility="private")
     tab.select(on_restore, [host, page_url], outputs, api_visibility="private",
                js=f"(host, url) => [host, {PAGE_URL_JS}]")
-    return SimpleNamespace(tab=tab, host=host, page_url=page_url, outputs=outputs)
+    return SimpleNamespace(tab=tab, host=host, page_url=page_url, outputs=outputs, restore=on_restore)
+
+
+def wire(demo: gr.Blocks, room: SimpleNamespace) -> None:
+    """When the page loads, note its address (for the join link), then resume this browser's room if it has one:
+    a link straight to `?tab=room` selects no tab, so the tab's own select event would not run."""
+    demo.load(None, None, room.page_url, js=f"() => {PAGE_URL_JS}", queue=False, api_visibility="private")
+    room.page_url.change(room.restore, [room.host, room.page_url], room.outputs, api_visibility="private",
+                         show_progress="hidden")

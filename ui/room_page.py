@@ -14,51 +14,51 @@ Routes (docs/api.md, "Room mode: the students' routes"):
 A refused request answers 400 (404 for an unknown room) with {"error": "<what to do>"}.
 """
 
-import io
 import json
+import logging
+import sqlite3
 from pathlib import Path
 
-from PIL import Image
+from redis.exceptions import RedisError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from lab.images import to_uint8, upscale
-from lab.quiz import SCALE, new_round
 from lab.room import Rooms
 
 PAGE = (Path(__file__).with_name("room_page.html")).read_text(encoding="utf-8")
 MAX_BODY = 2048  # bytes: a join or an answer is a few dozen
+# what a request can meet: bad input (ValueError, with its message), or the store failing (sqlite3.Error, the redis
+# package's RedisError, an OSError of the connection): never a bare 500
+STORE_ERRORS = (ValueError, sqlite3.Error, OSError, RedisError)
+log = logging.getLogger("lab")
 
 
 def _error(err: Exception) -> JSONResponse:
+    if not isinstance(err, ValueError):  # the store failed (a busy database, a lost Redis connection)
+        log.exception("room store failed")
+        return JSONResponse({"error": "The room is busy: trying again in a moment."}, status_code=503)
     status = 404 if str(err).startswith("There is no room") else 400
     return JSONResponse({"error": str(err)}, status_code=status)
 
 
 async def _body(request: Request) -> dict:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
+    """The request's JSON object, read at most MAX_BODY bytes far."""
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > MAX_BODY:
         raise ValueError("That request is too long.")
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise ValueError("That request is too long.")
     try:
         body = json.loads(raw or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a body of nested brackets
         raise ValueError("Send the request as JSON, e.g. {\"answer\": \"GAN\"}.") from None
     if not isinstance(body, dict):
         raise ValueError("Send the request as a JSON object, e.g. {\"answer\": \"GAN\"}.")
     return body
-
-
-def round_png(rooms: Rooms, code: str, number: str) -> bytes:
-    """Round `number`'s picture as the quiz draws it (224 x 224 PNG), made once per round and kept."""
-    r = rooms.image_round(code, number)
-    key = ("room", "png", r.id)
-    if key not in rooms.lab.files:
-        image, _ = new_round(rooms.lab, r.seed, r.dataset)
-        out = io.BytesIO()
-        Image.fromarray(upscale(to_uint8(image[0, 0]), SCALE)).save(out, format="PNG")
-        rooms.lab.files[key] = out.getvalue()
-    return rooms.lab.files[key]
 
 
 def routes(rooms: Rooms) -> list[Route]:
@@ -70,7 +70,7 @@ def routes(rooms: Rooms) -> list[Route]:
     def state(request: Request):  # a plain def: Starlette runs it on its thread pool, off the event loop
         try:
             view = rooms.student_view(request.path_params["code"], request.query_params.get("p"))
-        except ValueError as err:
+        except STORE_ERRORS as err:
             return _error(err)
         return JSONResponse(view, headers={"Cache-Control": "no-store"})
 
@@ -78,20 +78,20 @@ def routes(rooms: Rooms) -> list[Route]:
         try:
             body = await _body(request)
             return JSONResponse(rooms.join(request.path_params["code"], body.get("name"), body.get("pid")))
-        except ValueError as err:
+        except STORE_ERRORS as err:
             return _error(err)
 
     async def answer(request: Request):
         try:
             body = await _body(request)
             return JSONResponse(rooms.vote(request.path_params["code"], body.get("pid"), body.get("answer")))
-        except ValueError as err:
+        except STORE_ERRORS as err:
             return _error(err)
 
     def image(request: Request):
         try:
-            png = round_png(rooms, request.path_params["code"], request.path_params["number"])
-        except ValueError as err:
+            png = rooms.picture(request.path_params["code"], request.path_params["number"])["png"]
+        except STORE_ERRORS as err:
             return _error(err)
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 

@@ -19,17 +19,23 @@ for Human eYe Perceptual Evaluation of Generative Models"), here with a classroo
 from __future__ import annotations
 
 import csv
+import hashlib
 import hmac
 import io
 import math
 import re
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 
+from PIL import Image
+
+from lab.images import to_uint8, upscale
 from lab.inputs import parse_choice
 from lab.loading import Lab
+from lab.quiz import SCALE, new_round
 from lab.room.rounds import ROUNDS, Round, answer_of, explain, parse_sequence
 from lab.room.store import RoomStore
 from models.registry import model_name
@@ -48,6 +54,7 @@ ANIMALS = ("Badger", "Beaver", "Bison", "Crane", "Dolphin", "Falcon", "Ferret", 
            "Walrus", "Wombat", "Yak")
 PID = re.compile(r"[A-Za-z0-9_-]{16}")
 Z95 = 1.959964  # the normal quantile of a two-sided 95 % interval
+CACHED = 256  # rooms' scores and pictures kept in memory (each is recomputed from the store when needed)
 
 
 def new_code() -> str:
@@ -96,6 +103,17 @@ def wilson(k: int, n: int) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def as_text(cell: str) -> str:
+    """A CSV cell that a spreadsheet must not run as a formula: a leading = + - @ gets a quote before it."""
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@") else cell
+
+
+def markdown_text(text: str) -> str:
+    """`text` shown literally in Markdown (a name on the projector): every ASCII punctuation mark escaped, so no
+    emphasis, link, autolink (www. or http:), HTML or $math$ can come of it."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+
+
 def round_points(correct: bool, streak: int) -> int:
     """Points for one round: `streak` counts the right answers in a row ending with this one."""
     return POINTS + min(STREAK_BONUS * (streak - 1), STREAK_BONUS_MAX) if correct else 0
@@ -107,6 +125,8 @@ class Rooms:
     def __init__(self, lab: Lab, store: RoomStore, clock: Callable[[], float] = time.time):
         self.lab, self.store, self.clock = lab, store, clock
         self._boards: OrderedDict = OrderedDict()  # (code, round, phase) -> scores: the same until the room moves
+        self._pictures: OrderedDict = OrderedDict()  # (code, round id) -> the room's picture of an image round
+        self._lock = threading.Lock()  # the two caches are shared by the server's threads
 
     # ------------------------------------------------------------------------------------------------ reading
     def room(self, code) -> dict:
@@ -119,7 +139,7 @@ class Rooms:
     def host(self, code, key) -> dict:
         """The room, if `key` is its presenter's key."""
         room = self.room(code)
-        if not hmac.compare_digest(str(key or ""), room["host_key"]):
+        if not hmac.compare_digest(str(key or "").encode(), room["host_key"].encode()):
             raise ValueError(f"Only the browser that opened room {room['code']} can run it.")
         return room
 
@@ -127,10 +147,10 @@ class Rooms:
         return ROUNDS[room["sequence"][room["round"]]]
 
     def scored_rounds(self, room: dict) -> list[int]:
-        """The rounds whose answers count: every round before the current one, and the current one once
-        revealed (or the room has ended)."""
-        last = room["round"] + (room["phase"] in ("revealed", "ended"))
-        return list(range(last))
+        """The rounds whose answers count: every round before the current one that was played (opened), and the
+        current one once revealed, or once the room ended after it had opened."""
+        current = room["phase"] == "revealed" or (room["phase"] == "ended" and room["round"] in room["opened"])
+        return [i for i in range(room["round"] + current) if i in room["opened"]]
 
     def tally(self, room: dict, index: int) -> list[int]:
         r = ROUNDS[room["sequence"][index]]
@@ -142,9 +162,10 @@ class Rooms:
     def scores(self, room: dict) -> dict[str, dict]:
         """Each participant's points, right answers and current streak over the scored rounds."""
         key = (room["code"], room["round"], room["phase"])
-        if key in self._boards:
-            self._boards.move_to_end(key)
-            return self._boards[key]
+        with self._lock:
+            if key in self._boards:
+                self._boards.move_to_end(key)
+                return self._boards[key]
         people = self.store.people(room["code"])
         scores = {pid: {"name": name, "points": 0, "correct": 0, "streak": 0, "best_streak": 0}
                   for pid, name in people.items()}
@@ -157,9 +178,10 @@ class Rooms:
                 s["best_streak"] = max(s["best_streak"], s["streak"])
                 s["correct"] += correct
                 s["points"] += round_points(correct, s["streak"])
-        self._boards[key] = scores
-        while len(self._boards) > 256:
-            self._boards.popitem(last=False)
+        with self._lock:
+            self._boards[key] = scores
+            while len(self._boards) > CACHED:
+                self._boards.popitem(last=False)
         return scores
 
     def leaderboard(self, room: dict, top: int | None = 10) -> list[dict]:
@@ -176,7 +198,8 @@ class Rooms:
     def place_of(self, room: dict, pid: str) -> dict:
         scores = self.scores(room)
         if pid not in scores:  # joined after the scores were counted: count again
-            self._boards.pop((room["code"], room["round"], room["phase"]), None)
+            with self._lock:
+                self._boards.pop((room["code"], room["round"], room["phase"]), None)
             scores = self.scores(room)
         mine = scores[pid]["points"]
         return {"points": mine, "place": 1 + sum(s["points"] > mine for s in scores.values()), "of": len(scores),
@@ -204,18 +227,14 @@ class Rooms:
             raise ValueError(self._refusal(action, phase, last))
         if action == "next" and last:
             raise ValueError("That was the last round: press End for the podium.")
-        now = self.clock()
-        if action == "start":
-            self.store.update_room(room["code"], now, phase="open", opened={**room["opened"], room["round"]: now})
-        elif action == "lock":
-            self.store.update_room(room["code"], now, phase="locked")
-        elif action == "reveal":
-            self.store.update_room(room["code"], now, phase="revealed")
-        elif action == "next":
-            self.store.update_room(room["code"], now, round=room["round"] + 1, phase="ready")
-        else:
-            self.store.update_room(room["code"], now, phase="ended")
-            self._judge(dict(room, phase="ended"))
+        now, seen = self.clock(), (room["round"], room["phase"])
+        change = {"start": {"phase": "open", "opened": {**room["opened"], room["round"]: now}},
+                  "lock": {"phase": "locked"}, "reveal": {"phase": "revealed"},
+                  "next": {"round": room["round"] + 1, "phase": "ready"}, "end": {"phase": "ended"}}[action]
+        if not self.store.update_room(room["code"], now, seen, **change):  # another click moved it first
+            raise ValueError("The room moved on meanwhile (another click?): look again, then press the next button.")
+        if action == "end":
+            self._judge(dict(room, phase="ended"))  # once: only the click that ended the room gets here
         return self.room(room["code"])
 
     @staticmethod
@@ -247,9 +266,11 @@ class Rooms:
         r = self.current(room)
         view = {"code": room["code"], "phase": room["phase"], "round": room["round"] + 1,
                 "rounds": len(room["sequence"]), "id": r.id, "kind": r.kind, "title": r.title, "prompt": r.prompt,
-                "choices": list(r.choices), "dataset": r.dataset, "seed": r.seed, "demo": r.demo,
+                "choices": list(r.choices), "dataset": r.dataset, "demo": r.demo,
                 "joined": self.store.count_people(room["code"]),
                 "answered": self.store.count_answers(room["code"], room["round"])}
+        if r.kind == "image" and room["phase"] != "ready":  # the room's picture, by its quiz seed
+            view["seed"] = self.picture(room["code"], room["round"] + 1)["seed"]
         if room["phase"] in ("revealed", "ended"):
             view.update(tally=self.tally(room, room["round"]), answer=answer_of(self.lab, r),
                         explanation=explain(self.lab, r), leaderboard=self.leaderboard(room, top=5))
@@ -270,7 +291,7 @@ class Rooms:
             r = ROUNDS[room["sequence"][index]]
             right = answer_of(self.lab, r) if index in self.scored_rounds(room) else None
             for pid, (answer, at) in sorted(self.store.answers(room["code"], index).items(), key=lambda x: x[1][1]):
-                writer.writerow([people.get(pid, "?"), index + 1, r.id, answer,
+                writer.writerow([as_text(people.get(pid, "?")), index + 1, r.id, answer,
                                  "" if right is None else answer == right, f"{at - room['opened'][index]:.1f}"])
         return out.getvalue()
 
@@ -281,14 +302,20 @@ class Rooms:
         if room["phase"] == "ended":
             raise ValueError(f"Room {room['code']} has ended.")
         people = self.store.people(room["code"])
-        if pid and str(pid) in people:
-            pid = parse_pid(pid)
-            name = parse_name(name) if name else people[pid]
+        returning = bool(pid) and str(pid) in people
+        if not returning and len(people) >= MAX_PEOPLE:
+            raise ValueError(f"Room {room['code']} is full ({MAX_PEOPLE} people).")
+        pid = parse_pid(pid) if returning else secrets.token_urlsafe(12)
+        taken = {n.casefold() for p, n in people.items() if p != pid}
+        if name:
+            name = parse_name(name)
+            if name.casefold() in taken:
+                raise ValueError(f"Someone in this room is already called {name}: pick another name.")
+        elif returning:
+            name = people[pid]
         else:
-            if len(people) >= MAX_PEOPLE:
-                raise ValueError(f"Room {room['code']} is full ({MAX_PEOPLE} people).")
-            pid = secrets.token_urlsafe(12)
-            name = parse_name(name) if name else random_name()
+            name = next((n for n in (random_name() for _ in range(50)) if n.casefold() not in taken),
+                        f"{random_name()} {secrets.randbelow(90) + 10}")
         self.store.join(room["code"], pid, name, self.clock())
         return {"room": room["code"], "pid": pid, "name": name}
 
@@ -303,7 +330,8 @@ class Rooms:
                 room["phase"], "Answers are locked for this round."))
         r = self.current(room)
         answer = parse_choice(answer, r.choices, "answer", ignore_case=True)
-        self.store.answer(room["code"], room["round"], pid, answer, self.clock())
+        if not self.store.answer(room["code"], room["round"], pid, answer, self.clock()):  # locked meanwhile
+            raise ValueError("Answers are locked for this round.")
         return {"answer": answer, "round": room["round"] + 1}
 
     def student_view(self, code, pid=None) -> dict:
@@ -327,8 +355,10 @@ class Rooms:
                 view["you"].update(correct=bool(mine and mine[0] == right), **self.place_of(room, pid))
         return view
 
-    def image_round(self, code, number) -> Round:
-        """The image round `number` (1-based) of a room, once it has started (no peeking at later rounds)."""
+    def picture(self, code, number) -> dict:
+        """Round `number` (1-based) of a room, an image round, once it has started (no peeking at later rounds):
+        {"seed", "image" (28x28 uint8), "png" (224x224)}. The room's own image from the round's source: the first
+        quiz seed from a hash of the room's code and the round whose source is the round's (about 3 tries)."""
         room = self.room(code)
         index = int(number) - 1
         if not 0 <= index < len(room["sequence"]) or index > room["round"] or (
@@ -337,7 +367,27 @@ class Rooms:
         r = ROUNDS[room["sequence"][index]]
         if r.kind != "image":
             raise ValueError("That round has no image.")
-        return r
+        key = (room["code"], r.id)
+        with self._lock:
+            if key in self._pictures:
+                self._pictures.move_to_end(key)
+                return self._pictures[key]
+        start = int.from_bytes(hashlib.sha256(f"{room['code']}/{r.id}".encode()).digest()[:6], "big")
+        for seed in range(start, start + 300):  # a miss happens with probability (2/3)^300
+            image, source = new_round(self.lab, seed, r.dataset)
+            if source == r.answer:
+                break
+        else:
+            raise RuntimeError(f"no {r.answer} image found for room {room['code']}")
+        digit = to_uint8(image[0, 0])
+        out = io.BytesIO()
+        Image.fromarray(upscale(digit, SCALE)).save(out, format="PNG")
+        found = {"seed": seed, "image": digit, "png": out.getvalue()}
+        with self._lock:
+            self._pictures[key] = found
+            while len(self._pictures) > CACHED:
+                self._pictures.popitem(last=False)
+        return found
 
     # ----------------------------------------------------------------------------------------- the room judge
     def judge_table(self) -> list[dict]:

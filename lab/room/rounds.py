@@ -1,9 +1,10 @@
 """The rounds a room can play, and the default lesson's sequence of them.
 
 Three kinds:
-- "image": "Real, VAE or GAN?" on one image, fixed by a data set and a quiz seed (lab/quiz.py derives the image
-  and its hidden source from them, so every phone and the projector see the same picture). The answers are a
-  human evaluation of the models (lab/room/game.py, `judge_table`).
+- "image": "Real, VAE or GAN?" on one image of a data set from a given source. Each room draws its own image
+  (lab/room/game.py, `Rooms.picture`: a quiz seed, lab/quiz.py, that a hash of the room's code picks), so a
+  student cannot look the answer up on the Quiz tab; every phone in the room and the projector see the same
+  picture. The answers are a human evaluation of the models (lab/room/game.py, `judge_table`).
 - "concept": a question of the lesson, with choices, the right one and an explanation that cites a measured
   figure of the shipped models (their metrics.json, read when the round is revealed).
 - "predict": the room predicts what a live demo will show; the presenter then opens the demo (`demo`, a link
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from lab.inputs import or_list
 from lab.loading import Lab
-from lab.quiz import SOURCES, new_round
+from lab.quiz import SOURCES
 from lab.time_machine import COLLAPSE_RUN, load_history, run_folder
 from models.registry import CLASS_NAMES, DATASETS
 
@@ -32,17 +33,16 @@ class Round:
     title: str  # a few words, for the sequence picker and the CSV
     prompt: str = "Where does this image come from?"  # the question, as the room reads it
     choices: tuple[str, ...] = SOURCES
-    answer: str | None = None  # the right choice; None for image rounds (derived from the seed on the server)
+    answer: str | None = None  # the right choice; None: the measured figure decides (`answer_of`)
     explanation: str = ""  # Markdown, shown at Reveal, with {slots} from `figures`
     dataset: str | None = None  # image rounds: the data set's title ("MNIST")
-    seed: int | None = None  # image rounds: the quiz seed
     demo: str | None = None  # predict rounds: the query of the view that shows the answer ("?tab=arena&...")
 
 
-def image_round(dataset: str, seed: int) -> Round:
-    slug = DATASETS[dataset]
-    return Round(id=f"image-{slug}-{seed}", kind="image", title=f"Real, VAE or GAN? {dataset}, seed {seed}",
-                 dataset=dataset, seed=seed)
+def image_round(dataset: str, source: str) -> Round:
+    """A "Real, VAE or GAN?" round whose image comes from `source` ("Real", "VAE" or "GAN")."""
+    return Round(id=f"image-{DATASETS[dataset]}-{source.lower()}", kind="image",
+                 title=f"Real, VAE or GAN? {dataset} ({source})", answer=source, dataset=dataset)
 
 
 CONCEPTS = [
@@ -125,12 +125,12 @@ PREDICTIONS = [
           demo="?tab=arena&preset=frozen-d"),
 ]
 
-IMAGES = [image_round("MNIST", s) for s in (0, 1, 2, 5)] + [image_round("Fashion-MNIST", s) for s in (6, 7, 9)]
+IMAGES = [image_round(dataset, source) for dataset in DATASETS for source in SOURCES]
 ROUNDS: dict[str, Round] = {r.id: r for r in CONCEPTS + PREDICTIONS + IMAGES}
 # The shipped lesson: a concept, the room judging images, predicting demos, then the rest of the concepts.
-LESSON = ("why-discriminator", "image-mnist-0", "image-mnist-2", "why-blurry", "image-mnist-1", "predict-epoch-1",
-          "kl-term", "predict-mode-collapse", "mode-collapse", "likelihood", "image-fashion-mnist-6",
-          "image-fashion-mnist-7")
+LESSON = ("why-discriminator", "image-mnist-gan", "image-mnist-real", "why-blurry", "image-mnist-vae",
+          "predict-epoch-1", "kl-term", "predict-mode-collapse", "mode-collapse", "likelihood",
+          "image-fashion-mnist-gan", "image-fashion-mnist-real")
 MAX_ROUNDS = 40
 
 
@@ -171,13 +171,8 @@ def figures(lab: Lab) -> dict[str, str]:
 
 
 def answer_of(lab: Lab, r: Round) -> str:
-    """The right choice of a round: given, or for an image round the source its seed draws (lab/quiz.py), or
-    for the epoch prediction the band its measured accuracy falls in."""
-    if r.kind == "image":
-        key = ("room", "answer", r.id)
-        if key not in lab.files:
-            lab.files[key] = new_round(lab, r.seed, r.dataset)[1]
-        return lab.files[key]
+    """The right choice of a round: given (an image round's source, a concept's answer), or for the epoch
+    prediction the band its measured accuracy falls in."""
     if r.answer is not None:
         return r.answer
     accuracy = load_history(run_folder(lab, "gan-mnist"))["epochs"][0]["conditional_accuracy"]

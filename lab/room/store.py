@@ -13,7 +13,11 @@
 - judgements: how often the room took each source's images for real, kept anonymously (no names, no rooms)
   so that the figure grows with every class (lab/room/game.py, "the room as a judge").
 
-tests/lab/room/test_store.py runs the same checks against both, the Redis ones on a real `redis-server`.
+Two writes are conditional, so that two clicks at once, or a vote racing the presenter's Lock, cannot leave a
+room half-moved: `update_room` changes a room only if it is still at the round and phase the caller saw
+(`expect`), and `answer` records a vote only while that round is open. Both return whether they did.
+
+tests/lab/room/test_room_store.py runs the same checks against both, the Redis ones on a real `redis-server`.
 """
 
 from __future__ import annotations
@@ -37,11 +41,11 @@ class StoreError(RuntimeError):
 class RoomStore(Protocol):
     def create_room(self, code: str, host_key: str, sequence: list, now: float) -> bool: ...
     def room(self, code: str) -> dict | None: ...
-    def update_room(self, code: str, now: float, **fields) -> None: ...
+    def update_room(self, code: str, now: float, expect: tuple[int, str], **fields) -> bool: ...
     def join(self, code: str, pid: str, name: str, now: float) -> None: ...
     def people(self, code: str) -> dict[str, str]: ...
     def count_people(self, code: str) -> int: ...
-    def answer(self, code: str, round_index: int, pid: str, answer: str, now: float) -> None: ...
+    def answer(self, code: str, round_index: int, pid: str, answer: str, now: float) -> bool: ...
     def answers(self, code: str, round_index: int) -> dict[str, tuple[str, float]]: ...
     def count_answers(self, code: str, round_index: int) -> int: ...
     def add_judgements(self, rows: list[tuple[str, str, str]]) -> None: ...
@@ -97,7 +101,8 @@ class SQLiteStore:
     def db(self) -> sqlite3.Connection:
         if getattr(self._local, "db", None) is None:
             self._local.db = self._connect()
-            self._local.db.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed vote
+            # with WAL, an app that crashes or restarts loses no committed vote (a power cut may lose the last ones)
+            self._local.db.execute("PRAGMA synchronous=NORMAL")
         return self._local.db
 
     def create_room(self, code, host_key, sequence, now):
@@ -112,10 +117,12 @@ class SQLiteStore:
         row = self.db.execute(f"SELECT {', '.join(ROOM_FIELDS)} FROM rooms WHERE code = ?", (code,)).fetchone()
         return _room_row(dict(zip(ROOM_FIELDS, row, strict=True))) if row else None
 
-    def update_room(self, code, now, **fields):
+    def update_room(self, code, now, expect, **fields):
         fields = _stored_fields(fields)
         sets = ", ".join(f"{name} = ?" for name in fields)
-        self.db.execute(f"UPDATE rooms SET {sets}, changed = ? WHERE code = ?", (*fields.values(), now, code))
+        cursor = self.db.execute(f"UPDATE rooms SET {sets}, changed = ? WHERE code = ? AND round = ? AND phase = ?",
+                                 (*fields.values(), now, code, *expect))
+        return cursor.rowcount == 1
 
     def join(self, code, pid, name, now):
         self.db.execute("INSERT INTO participants VALUES (?, ?, ?, ?) ON CONFLICT (room, pid) DO UPDATE "
@@ -129,8 +136,12 @@ class SQLiteStore:
         return self.db.execute("SELECT COUNT(*) FROM participants WHERE room = ?", (code,)).fetchone()[0]
 
     def answer(self, code, round_index, pid, answer, now):
-        self.db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?) ON CONFLICT (room, round, pid) DO UPDATE "
-                        "SET answer = excluded.answer, at = excluded.at", (code, round_index, pid, answer, now))
+        cursor = self.db.execute(
+            "INSERT INTO answers SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE code = ? "
+            "AND round = ? AND phase = 'open') "
+            "ON CONFLICT (room, round, pid) DO UPDATE SET answer = excluded.answer, at = excluded.at",
+            (code, round_index, pid, answer, now, code, round_index))
+        return cursor.rowcount == 1
 
     def answers(self, code, round_index):
         rows = self.db.execute("SELECT pid, answer, at FROM answers WHERE room = ? AND round = ?",
@@ -179,27 +190,37 @@ class RedisStore:
         for key in (*self._keys(code), *extra):
             pipe.expire(key, self.ttl)
 
+    # Lua scripts run atomically in Redis: nothing else happens between their check and their write
+    CREATE = """if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+    for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+    redis.call('EXPIRE', KEYS[1], ARGV[1]) return 1"""
+    UPDATE_IF = """if redis.call('HGET', KEYS[1], 'round') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'phase') ~= ARGV[2]
+    then return 0 end
+    for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end return 1"""
+    ANSWER_IF = """if redis.call('HGET', KEYS[1], 'round') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'phase') ~= 'open'
+    then return 0 end
+    redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) redis.call('EXPIRE', KEYS[2], ARGV[4]) return 1"""
+
     def create_room(self, code, host_key, sequence, now):
         values = {"host_key": host_key, "created": now, "sequence": json.dumps(sequence), "round": 0,
                   "phase": "ready", "opened": "{}", "changed": now}
-        if not self.redis.hsetnx(f"room:{code}", "host_key", host_key):
-            return False
-        pipe = self.redis.pipeline()
-        pipe.hset(f"room:{code}", mapping=values)
-        pipe.expire(f"room:{code}", self.ttl)
-        pipe.execute()
-        return True
+        pairs = [str(x) for item in values.items() for x in item]
+        return bool(self.redis.eval(self.CREATE, 1, f"room:{code}", self.ttl, *pairs))
 
     def room(self, code):
         values = self.redis.hgetall(f"room:{code}")
         return _room_row(values) if "sequence" in values else None
 
-    def update_room(self, code, now, **fields):
+    def update_room(self, code, now, expect, **fields):
         fields = _stored_fields(fields)
+        pairs = [str(x) for item in {**fields, "changed": now}.items() for x in item]
+        if not self.redis.eval(self.UPDATE_IF, 1, f"room:{code}", str(expect[0]), expect[1], *pairs):
+            return False
+        rounds = range(int(fields.get("round", expect[0])) + 1)
         pipe = self.redis.pipeline()
-        pipe.hset(f"room:{code}", mapping={**fields, "changed": now})
-        self._touch(pipe, code)
+        self._touch(pipe, code, *(f"room:{code}:answers:{r}" for r in rounds))  # every round's answers live on
         pipe.execute()
+        return True
 
     def join(self, code, pid, name, now):
         pipe = self.redis.pipeline()
@@ -218,10 +239,8 @@ class RedisStore:
 
     def answer(self, code, round_index, pid, answer, now):
         key = f"room:{code}:answers:{round_index}"
-        pipe = self.redis.pipeline()
-        pipe.hset(key, pid, json.dumps([answer, now]))
-        self._touch(pipe, code, key)
-        pipe.execute()
+        return bool(self.redis.eval(self.ANSWER_IF, 2, f"room:{code}", key, str(round_index), pid,
+                                    json.dumps([answer, now]), self.ttl))
 
     def answers(self, code, round_index):
         rows = self.redis.hgetall(f"room:{code}:answers:{round_index}")

@@ -32,7 +32,7 @@ def ok(app_url: str, path: str, body: dict | None = None) -> dict:
 def test_a_room_through_the_api(app_url, client):
     from gradio_client.exceptions import AppError
 
-    room = client.predict("kl-term, image-mnist-1", api_name="/room_create")
+    room = client.predict("kl-term, image-mnist-vae", api_name="/room_create")
     code, key = room["code"], room["key"]
     assert room["join"] == f"join?room={code}"
     ada = ok(app_url, f"room/api/{code}/join", {"name": "Ada"})
@@ -61,7 +61,7 @@ def test_a_room_through_the_api(app_url, client):
     client.predict(code, key, "start", api_name="/room_control")
     status, png = call(app_url, f"room/image/{code}/2.png")
     assert status == 200 and Image.open(io.BytesIO(png)).size == (224, 224)
-    ok(app_url, f"room/api/{code}/answer", {"pid": ada["pid"], "answer": "Real"})  # seed 1 draws a VAE sample
+    ok(app_url, f"room/api/{code}/answer", {"pid": ada["pid"], "answer": "Real"})  # a VAE sample
     client.predict(code, key, "reveal", api_name="/room_control")
     with pytest.raises(AppError, match="last round: press End"):
         client.predict(code, key, "next", api_name="/room_control")
@@ -97,6 +97,11 @@ def test_bad_bodies_and_names_are_refused(app_url, client):
     assert status == 400 and b"has not joined" in raw
     status, raw = call(app_url, f"room/api/{code}/join", {"name": "y" * 3000})
     assert status == 400 and b"too long" in raw
+    deep = ("[" * 1000 + "]" * 1000).encode()  # under 2 KB, but deeper than Python's JSON parser goes
+    request = urllib.request.Request(app_url + f"room/api/{code}/answer", data=deep)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(request, timeout=30)
+    assert err.value.code == 400 and b"as JSON" in err.value.read()
 
 
 def test_the_join_page_is_served(app_url):

@@ -75,12 +75,11 @@ def test_a_room_on_the_projector_and_two_phones(app_url, browser):
     expect(picture).to_be_visible(timeout=30_000)
     ada.wait_for_function("document.getElementById('picture').naturalWidth === 224", timeout=30_000)
     on_screen(ada, "#choices button:last-child", 844)  # the picture and all three buttons fit a phone
-    ada.get_by_role("button", name="A. Real").click()  # round 2 is a GAN sample (seed 0): Ada is fooled
+    ada.get_by_role("button", name="A. Real").click()  # round 2 is a GAN sample: Ada is fooled
     expect(ada.locator("#status")).to_contain_text("Your answer: Real", timeout=30_000)
     ada.screenshot(path=str(ARTIFACTS / "room-phone-image-390x844.png"))
 
-    screen.reload()  # a reload (or a restarted app) resumes the room from this browser's storage
-    screen.get_by_role("tab", name="Room").click()
+    screen.reload()  # a reload (or a restarted app) resumes the room from this browser's storage, no click needed
     expect(screen.locator("#room-join h1")).to_contain_text(code, timeout=60_000)
     expect(screen.locator("#room-question")).to_contain_text("Round 2 of 12 · answering")
     screen.wait_for_function("!document.querySelector('#tab-room .pending')")  # nothing dimmed mid-update

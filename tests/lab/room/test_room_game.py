@@ -5,12 +5,16 @@ import csv
 import io
 import itertools
 
+import numpy as np
 import pytest
+from PIL import Image
 
+from lab.quiz import new_round
 from lab.room.game import (
     CODE_ALPHABET,
     CODE_LENGTH,
     Rooms,
+    markdown_text,
     new_code,
     parse_code,
     parse_name,
@@ -62,7 +66,7 @@ def test_points_and_the_wilson_interval():
 
 def test_sequences_default_to_the_lesson_and_name_known_rounds():
     assert parse_sequence(None) == list(LESSON) and parse_sequence("") == list(LESSON)
-    assert parse_sequence("kl-term, image-mnist-0") == ["kl-term", "image-mnist-0"]
+    assert parse_sequence("kl-term, image-mnist-gan") == ["kl-term", "image-mnist-gan"]
     with pytest.raises(ValueError, match="Unknown round 'nope'"):
         parse_sequence(["kl-term", "nope"])
     kinds = {ROUNDS[i].kind for i in LESSON}
@@ -76,11 +80,12 @@ def test_every_round_has_its_answer_among_its_choices_and_a_measured_explanation
         assert "{" not in text, r.id
     assert "VAE 0.62" in explain(shipped_lab, ROUNDS["why-blurry"])  # vae-mnist's sharpness_ratio 0.624
     assert answer_of(shipped_lab, ROUNDS["predict-epoch-1"]) == "20 to 60 %"  # gan-mnist epoch 1: 35.6 %
-    assert [answer_of(shipped_lab, ROUNDS[f"image-mnist-{s}"]) for s in (0, 1, 2)] == ["GAN", "VAE", "Real"]
+    sources = [answer_of(shipped_lab, ROUNDS[f"image-mnist-{s}"]) for s in ("gan", "vae", "real")]
+    assert sources == ["GAN", "VAE", "Real"]
 
 
 def test_a_whole_room_from_open_to_podium(rooms):
-    room = rooms.open(["why-discriminator", "image-mnist-0"])
+    room = rooms.open(["why-discriminator", "image-mnist-gan"])
     code, key = room["code"], room["key"]
     ada = rooms.join(code.lower(), "Ada")
     bob = rooms.join(code)
@@ -119,7 +124,7 @@ def test_a_whole_room_from_open_to_podium(rooms):
     rooms.control(code, key, "start")
     student = rooms.student_view(code, bob["pid"])
     assert student["image"] == f"room/image/{code}/2.png" and student["choices"] == ["Real", "VAE", "GAN"]
-    for person, guess in ((ada, "GAN"), (bob, "Real"), (cy, "Real")):  # seed 0 draws a GAN sample
+    for person, guess in ((ada, "GAN"), (bob, "Real"), (cy, "Real")):
         rooms.vote(code, person["pid"], guess)
     rooms.control(code, key, "reveal")
     with pytest.raises(ValueError, match="last round"):
@@ -165,11 +170,60 @@ def test_a_restarted_app_resumes_the_room(rooms, shipped_lab):
     assert again.student_view(room["code"], ada["pid"])["you"] == {"name": "Ada", "answer": "Sharper images"}
 
 
-def test_image_rounds_show_no_picture_before_they_start(rooms):
-    room = rooms.open(["image-mnist-0", "image-mnist-1"])
+def test_each_room_draws_its_own_picture_from_the_rounds_source(rooms, shipped_lab):
+    first, second = rooms.open(["image-mnist-vae", "image-mnist-gan"]), rooms.open(["image-mnist-vae"])
     with pytest.raises(ValueError, match="not started"):
-        rooms.image_round(room["code"], 1)
+        rooms.picture(first["code"], 1)
+    for room in (first, second):
+        rooms.control(room["code"], room["key"], "start")
+    a, b = rooms.picture(first["code"], 1), rooms.picture(second["code"], 1)
+    assert a["seed"] != b["seed"] and not np.array_equal(a["image"], b["image"])  # no answer to look up
+    for found in (a, b):
+        assert new_round(shipped_lab, found["seed"], "MNIST")[1] == "VAE"  # the quiz's seed gives the source
+        assert Image.open(io.BytesIO(found["png"])).size == (224, 224)
+    assert rooms.picture(first["code"].lower(), "1") is a  # kept
+    with pytest.raises(ValueError, match="not started"):
+        rooms.picture(first["code"], 2)
+    assert rooms.presenter_view(first["code"], first["key"])["seed"] == a["seed"]
+
+
+def test_two_clicks_at_once_move_the_room_once_and_judge_once(rooms):
+    room = rooms.open(["image-mnist-gan"])
+    ada = rooms.join(room["code"], "Ada")
     rooms.control(room["code"], room["key"], "start")
-    assert rooms.image_round(room["code"], 1).seed == 0
-    with pytest.raises(ValueError, match="not started"):
-        rooms.image_round(room["code"], 2)
+    rooms.vote(room["code"], ada["pid"], "Real")
+    stale = rooms.room(room["code"])  # what a second click saw before the first one ended the room
+    rooms.control(room["code"], room["key"], "end")
+    rooms.room = lambda code: stale  # the second click acts on what it saw
+    with pytest.raises(ValueError, match="moved on meanwhile"):
+        rooms.control(room["code"], room["key"], "end")
+    del rooms.room
+    assert rooms.judge_table()[0]["answers"] == 1  # judged once
+
+
+def test_end_before_a_round_opens_scores_nothing_and_names_stay_unique(rooms):
+    room = rooms.open(["kl-term", "likelihood"])
+    ada = rooms.join(room["code"], "Ada")
+    with pytest.raises(ValueError, match="already called ada: pick another name"):
+        rooms.join(room["code"], "ada")
+    names = {rooms.join(room["code"])["name"] for _ in range(40)}
+    assert len(names) == 40  # made-up names are never handed out twice in a room
+    rooms.control(room["code"], room["key"], "start")
+    rooms.vote(room["code"], ada["pid"], ROUNDS["kl-term"].answer)
+    rooms.control(room["code"], room["key"], "reveal")
+    rooms.control(room["code"], room["key"], "next")
+    rooms.control(room["code"], room["key"], "end")  # round 2 never opened
+    final = rooms.presenter_view(room["code"], room["key"])
+    assert rooms.scored_rounds(rooms.room(room["code"])) == [0]
+    assert final["podium"][0]["streak"] == 1 and final["podium"][0]["points"] == 100
+
+
+def test_names_are_safe_on_the_projector_and_in_a_spreadsheet(rooms):
+    room = rooms.open(["kl-term"])
+    ada = rooms.join(room["code"], "=HYPERLINK(1)")
+    rooms.control(room["code"], room["key"], "start")
+    rooms.vote(room["code"], ada["pid"], "Sharper images")
+    assert "'=HYPERLINK(1)" in rooms.answers_csv(room["code"], room["key"])
+    assert markdown_text("www.x.io $1$ ~~s~~") == r"www\.x\.io \$1\$ \~\~s\~\~"
+    with pytest.raises(ValueError, match="Only the browser"):
+        rooms.control(room["code"], "clé", "lock")  # a key that is not ASCII is refused, not a crash

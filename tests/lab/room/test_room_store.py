@@ -16,25 +16,28 @@ def store(request, tmp_path):
 
 
 def test_a_room_is_created_once_and_read_back(store):
-    assert store.create_room("ABCDE", "key", ["kl-term", "image-mnist-0"], now=100.0)
+    assert store.create_room("ABCDE", "key", ["kl-term", "image-mnist-gan"], now=100.0)
     assert not store.create_room("ABCDE", "other", ["kl-term"], now=101.0)  # the code is taken
-    assert store.room("ABCDE") == {"host_key": "key", "created": 100.0, "sequence": ["kl-term", "image-mnist-0"],
+    assert store.room("ABCDE") == {"host_key": "key", "created": 100.0, "sequence": ["kl-term", "image-mnist-gan"],
                                    "round": 0, "phase": "ready", "opened": {}, "changed": 100.0}
     assert store.room("ZZZZZ") is None
 
 
-def test_a_room_moves_through_rounds(store):
+def test_a_room_moves_only_from_where_the_caller_saw_it(store):
     store.create_room("ABCDE", "key", ["a", "b"], now=1.0)
-    store.update_room("ABCDE", 5.0, phase="open", opened={0: 5.0})
-    store.update_room("ABCDE", 9.0, round=1, phase="ready")
+    assert store.update_room("ABCDE", 5.0, (0, "ready"), phase="open", opened={0: 5.0})
+    assert not store.update_room("ABCDE", 6.0, (0, "ready"), phase="open")  # a second click on the same button
+    assert store.update_room("ABCDE", 9.0, (0, "open"), round=1, phase="ready")
     room = store.room("ABCDE")
     assert (room["round"], room["phase"], room["opened"], room["changed"]) == (1, "ready", {0: 5.0}, 9.0)
     with pytest.raises(ValueError, match="not \\['host_key'\\]"):
-        store.update_room("ABCDE", 10.0, host_key="stolen")
+        store.update_room("ABCDE", 10.0, (1, "ready"), host_key="stolen")
 
 
 def test_one_answer_per_participant_per_round_the_last_one_counts(store):
-    store.create_room("ABCDE", "key", ["a"], now=1.0)
+    store.create_room("ABCDE", "key", ["a", "b"], now=1.0)
+    assert not store.answer("ABCDE", 0, "p1", "GAN", 1.5)  # the round has not opened: no vote
+    store.update_room("ABCDE", 1.6, (0, "ready"), phase="open")
     store.join("ABCDE", "p1", "Calm Otter", 2.0)
     store.join("ABCDE", "p2", "Shy Yak", 3.0)
     store.join("ABCDE", "p1", "Otto", 4.0)  # a rename keeps the participant and the time joined
@@ -42,10 +45,12 @@ def test_one_answer_per_participant_per_round_the_last_one_counts(store):
     assert store.count_people("ABCDE") == 2
     store.answer("ABCDE", 0, "p1", "GAN", 5.0)
     store.answer("ABCDE", 0, "p1", "VAE", 6.0)  # changed before Lock: replaces
-    store.answer("ABCDE", 0, "p2", "Real", 7.0)
-    store.answer("ABCDE", 1, "p2", "GAN", 8.0)
+    assert store.answer("ABCDE", 0, "p2", "Real", 7.0)
+    assert not store.answer("ABCDE", 1, "p2", "GAN", 8.0)  # not the open round
+    store.update_room("ABCDE", 8.5, (0, "open"), phase="locked")
+    assert not store.answer("ABCDE", 0, "p2", "GAN", 9.0)  # a vote that lands after Lock is not recorded
     assert store.answers("ABCDE", 0) == {"p1": ("VAE", 6.0), "p2": ("Real", 7.0)}
-    assert store.count_answers("ABCDE", 0) == 2 and store.count_answers("ABCDE", 1) == 1
+    assert store.count_answers("ABCDE", 0) == 2 and store.count_answers("ABCDE", 1) == 0
     assert store.count_answers("OTHER", 0) == 0 and store.people("OTHER") == {}
 
 
@@ -61,11 +66,25 @@ def test_sqlite_keeps_everything_across_a_restart(tmp_path):
     first = SQLiteStore(path)
     first.create_room("ABCDE", "key", ["a"], now=1.0)
     first.join("ABCDE", "p1", "Calm Otter", 2.0)
+    first.update_room("ABCDE", 2.5, (0, "ready"), phase="open")
     first.answer("ABCDE", 0, "p1", "GAN", 3.0)
     again = SQLiteStore(path)  # what a restarted app opens
     assert again.room("ABCDE")["host_key"] == "key"
     assert again.answers("ABCDE", 0) == {"p1": ("GAN", 3.0)}
     assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_redis_keys_expire_and_keep_every_rounds_answers_alive(redis_url):
+    store = RedisStore(redis_url + "/2")
+    store.redis.flushdb()
+    store.create_room("ABCDE", "key", ["a", "b"], now=1.0)
+    store.join("ABCDE", "p1", "Ada", 1.0)
+    store.update_room("ABCDE", 2.0, (0, "ready"), phase="open")
+    store.answer("ABCDE", 0, "p1", "GAN", 3.0)
+    store.redis.expire("room:ABCDE:answers:0", 5)  # as if it were old
+    store.update_room("ABCDE", 4.0, (0, "open"), round=1, phase="ready")
+    for key in ("room:ABCDE", "room:ABCDE:people", "room:ABCDE:joined", "room:ABCDE:answers:0"):
+        assert store.redis.ttl(key) > 86400, key
 
 
 def test_open_store_reads_the_url(tmp_path, redis_url):
