@@ -173,7 +173,7 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
             with gr.Column(scale=2, min_width=280):
                 join = gr.Markdown(NO_ROOM, elem_id="room-join")
                 qr = ResultImage(label="QR code of the join link", format="png", interactive=False, visible=False,
-                                 height=280, elem_id="room-qr", show_label=False, alt_text=ALT_TEXT["room-qr"])
+                                 height=300, elem_id="room-qr", show_label=False, alt_text=ALT_TEXT["room-qr"])
                 outcome = gr.Markdown(elem_id="room-outcome")  # at Reveal, in the QR code's place
             with gr.Column(scale=3):
                 counts = gr.Markdown(elem_id="room-counts")

@@ -10,8 +10,9 @@ MODULE_PX = 10  # each module (black or white square) of the code in pixels: 33 
 
 
 def qr_image(link: str) -> np.ndarray:
-    """The QR code of `link`, black on white with the standard 4-module quiet zone: RGB uint8 (H, W, 3)."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=MODULE_PX, border=4)
+    """The QR code of `link`, black on white with a 2-module border (the page shows it on a white card, which
+    completes the 4-module quiet zone scanners want): RGB uint8 (H, W, 3)."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=MODULE_PX, border=2)
     code.add_data(link)
     code.make(fit=True)
     return np.asarray(code.make_image(fill_color="black", back_color="white").convert("RGB"))
