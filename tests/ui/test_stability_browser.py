@@ -56,3 +56,33 @@ def test_the_stability_tabs_in_the_browser(app_url, browser, size):
     page.screenshot(path=str(ARTIFACTS / f"mode-collapse-{size}.png"))
     page.close()
     assert (ARTIFACTS / f"mode-collapse-{size}.png").stat().st_size > 10_000
+
+
+def test_the_arena_on_a_drawing_of_your_own(app_url, browser):
+    """Draw the data: an empty pad is refused in words; a painted ring becomes the data set, and step mode trains
+    on it."""
+    import math
+
+    from playwright.sync_api import expect  # here: the `browser` fixture skips where playwright is missing
+
+    from tests.ui.pads import draw
+
+    page = browser.new_page(viewport=SIZES["1280x720"])
+    page.goto(app_url + "?tab=arena")
+    page.locator("#arena-preset").wait_for(timeout=30_000)
+    page.get_by_text("Draw your own data").click()
+    page.locator("#arena-use-drawing").click()
+    expect(page.get_by_text("The pad is empty").first).to_be_visible(timeout=30_000)
+    ring = [(0.5 + 0.3 * math.cos(a), 0.5 + 0.3 * math.sin(a)) for a in [k * math.pi / 3 for k in range(7)]]
+    draw(page, "arena-pad", ring)
+    page.locator("#arena-use-drawing").click()
+    expect(page.locator("#arena-drawing-note")).to_contain_text("Your drawing is the data", timeout=30_000)
+    assert page.locator("#arena-dataset input").input_value() == "your drawing"
+    page.locator("#arena-reset").click()
+    page.locator("#arena-meter").get_by_text("Coverage at step 0").wait_for(timeout=60_000)
+    page.locator("#arena-x10").click()
+    page.locator("#arena-meter").get_by_text("Coverage at step 10").wait_for(timeout=60_000)
+    assert page.locator("#arena-dataset input").input_value() == "your drawing"  # still the data after stepping
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "arena-drawn-1280x720.png"))
+    page.close()
