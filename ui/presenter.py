@@ -70,6 +70,10 @@ body.presenter #arena-step-row { gap: 4px !important; }
 body.presenter #arena-step-row button { font-size: 17px !important; padding: 2px 4px !important;
   min-width: 0 !important; flex: 1 1 auto !important; white-space: nowrap; }
 body.presenter #arena-layers label { padding: 2px 6px !important; }
+/* the layer boxes' title only for screen readers, so both rows of boxes stay on a 720-px screen */
+body.presenter #arena-layers [data-testid="block-info"] { position: absolute !important; width: 1px; height: 1px;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+body.presenter #arena-layers { padding-top: 4px !important; padding-bottom: 4px !important; }
 body.presenter #quiz-verdict h3 { margin: 0 0 4px !important; }
 body.presenter #quiz-verdict p { margin: 4px 0 !important; }
 /* the phone (390 px wide): wide tables scroll inside themselves, not the page */

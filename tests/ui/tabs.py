@@ -13,7 +13,7 @@ RESULTS = {
     "Anomalies & denoising": ("tab-anomalies", ["#anomaly-readout", "#anomaly-histogram", "#anomaly-roc"]),
     "Use cases": ("tab-use-cases", ["#use-cases-input", "#use-cases-l1", "#use-cases-gan", "#use-cases-truth",
                                     "#use-cases-readout"]),
-    "Arena": ("tab-arena", ["#arena-image", "#arena-meter", "#arena-losses", "#arena-coverage"]),
+    "Arena": ("tab-arena", ["#arena-image", "#arena-meter", "#arena-losses", "#arena-coverage", "#arena-layers"]),
     "Time machine": ("tab-time-machine", ["#time-machine-grid", "#time-machine-chart-1", "#time-machine-chart-2"]),
     "Mode collapse": ("tab-mode-collapse", ["#mode-collapse-summary", "#mode-collapse-grid",
                                             "#mode-collapse-histogram", "#mode-collapse-healthy",
