@@ -275,6 +275,22 @@ def test_frozen_d_fast():
     assert history[-1]["d_fake"] > 0.95  # G fools the frozen D completely, far from any data
 
 
+def test_wasserstein_vs_collapse_fast():
+    assert PRESETS["Wasserstein vs collapse"] == replace(PRESETS["mode collapse"], g_loss="Wasserstein-GP", seed=1,
+                                                         steps=600)  # the collapse's settings, another loss
+    history = history_of("Wasserstein vs collapse", steps=300)
+    assert history[-1]["gan_coverage"] >= 7 / 8 and history[-1]["gan_js"] < 0.35
+
+
+@pytest.mark.slow
+def test_wasserstein_vs_collapse_full():
+    history = history_of("Wasserstein vs collapse")
+    assert all(f["gan_coverage"] == 1.0 for f in history[4:])  # every mode from step 400 on
+    same_budget = run(replace(PRESETS["Wasserstein vs collapse"], g_loss="non-saturating")).history
+    assert all(f["gan_coverage"] <= 3 / 8 for f in same_budget[2:])  # the loss is the difference
+    assert history[-1]["gan_js"] < same_budget[-1]["gan_js"] - 0.1
+
+
 @pytest.mark.slow
 def test_healthy_full():
     history = history_of("healthy")

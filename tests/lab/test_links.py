@@ -74,8 +74,8 @@ BAD = [
     ({"tab": "generate", "seed": str(2**53)}, "seed", 0, "The seed in a link must be a whole number from 0 to"),
     ({"tab": "generate", "seed": ""}, "seed", 0, "The seed must be a whole number from 0 up, got ''."),
     ({"tab": "arena", "preset": "chaos"}, "preset", "healthy", "Unknown arena preset 'chaos': choose healthy, "
-                                                               "mode-collapse, oscillation, vanishing-gradient or "
-                                                               "frozen-d."),
+                                                               "mode-collapse, oscillation, vanishing-gradient, "
+                                                               "frozen-d or wasserstein-vs-collapse."),
     ({"tab": "arena", "seed": str(2**31)}, "seed", 0, "The arena's seed must be a whole number from 0 to 2147483647"),
     ({"tab": "time-machine", "model": "gan-cifar"}, "model", "gan-mnist",
      "Unknown model 'gan-cifar': choose vae-mnist"),
