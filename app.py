@@ -24,10 +24,11 @@ limit_fragmentation()
 import gradio as gr  # noqa: E402
 import torch  # noqa: E402
 
+from lab.inputs import parse_int, parse_number  # noqa: E402
 from lab.latent import manifold, model_latent_map  # noqa: E402
 from lab.loading import Lab, StartupError, load_lab  # noqa: E402
 from lab.preprocess import MAX_UPLOAD_MB  # noqa: E402
-from lab.room import Rooms, StoreError, open_store  # noqa: E402
+from lab.room import RoomLimits, Rooms, StoreError, open_store  # noqa: E402
 from ui import access, links, presenter, room_page  # noqa: E402
 from ui import anomaly as anomaly_tab  # noqa: E402
 from ui import arena as arena_tab  # noqa: E402
@@ -104,10 +105,30 @@ by a separate classifier network, never by the model itself, except two: **sharp
 statistic (edge strength), and the **anomaly percentile** comes from the VAE's own reconstruction error."""
 
 
+def room_limits() -> RoomLimits:
+    """Room mode's limits (lab/room/game.py), each replaced by its environment variable when set:
+    LAB_ROOM_MAX_PEOPLE (phones in a room), LAB_ROOM_IDLE_HOURS (no activity before a room expires) and
+    LAB_ROOM_MAX_OPEN (rooms open at once)."""
+    default = RoomLimits()
+
+    def read(variable: str, value, parse):
+        text = os.environ.get(variable, "").strip()
+        try:
+            return parse(text) if text else value
+        except ValueError as err:
+            raise StartupError(str(err)) from None
+
+    return RoomLimits(
+        max_people=read("LAB_ROOM_MAX_PEOPLE", default.max_people, lambda t: parse_int(t, "LAB_ROOM_MAX_PEOPLE", 1)),
+        idle_hours=read("LAB_ROOM_IDLE_HOURS", default.idle_hours,
+                        lambda t: parse_number(t, "LAB_ROOM_IDLE_HOURS", positive=True, unit="hours")),
+        max_open=read("LAB_ROOM_MAX_OPEN", default.max_open, lambda t: parse_int(t, "LAB_ROOM_MAX_OPEN", 1)))
+
+
 def open_rooms(lab: Lab) -> Rooms:
     """Room mode's rooms, in the store LAB_ROOM_STORE names: unset, a SQLite file var/rooms.sqlite3; a
     redis://host:port/db URL for several replicas sharing their rooms (lab/room/store.py)."""
-    return Rooms(lab, open_store(os.environ.get("LAB_ROOM_STORE")))
+    return Rooms(lab, open_store(os.environ.get("LAB_ROOM_STORE")), limits=room_limits())
 
 
 def launch_settings(rooms: Rooms) -> dict:

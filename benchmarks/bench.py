@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
+os.environ.setdefault("LAB_ROOM_MAX_OPEN", str(10**9))  # the apps benchmarks start: they open many rooms
 
 HEAVY = ("/arena", "/invert", "/invert_drawing")  # they train or search on purpose: compute time and caps, no ratio
 
@@ -253,39 +254,53 @@ def requests(uploads: dict[str, list[Path]]) -> dict[str, Request]:
         "/quiz_round": Request(lambda i: (i, "MNIST"), (new_state(), 0, "MNIST"), note="a new seed each round"),
         "/quiz_answer": Request(lambda i: ("GAN",), ("GAN", {**new_state(), "round": {"seed": 0, "dataset": "MNIST"}}),
                                 before="/quiz_round"),
-        "/room_create": Request(lambda i: ("",), ("",), note="the shipped lesson"),
-        "/room_control": Request(lambda i: (*room_keys(new_room()), "start"),
-                                 lambda i: (*room_keys(new_room()), "start"), note="Start round in a new room"),
-        "/room_view": Request(lambda i: room_keys(open_room()), lambda i: room_keys(open_room()),
-                              note="the projector's view of a room with its round open"),
-        "/room_poll": Request(lambda i: (open_room()["code"], open_room()["pid"]),
-                              lambda i: (open_room()["code"], open_room()["pid"]), note="one phone's poll"),
+        "/room_open": Request(lambda i: ("",), ("",), note="the shipped lesson"),
+        "/room_join": Request(lambda i: (open_room()["code"], ""), lambda i: (open_room()["code"], ""),
+                              note="a phone joins, with a made-up name"),
+        "/room_question": Request(lambda i: phone(open_room()), lambda i: phone(open_room()), note="one phone's poll"),
+        "/room_answer": Request(lambda i: (*phone(open_room()), 1, "Sharper images"),
+                                lambda i: (*phone(open_room()), 1, "Sharper images"), note="one phone answers"),
+        "/room_control": Request(lambda i: (*presenter(new_room()), "start"),
+                                 lambda i: (*presenter(new_room()), "start"), note="Start round in a new room"),
+        "/room_state": Request(lambda i: presenter(open_room()), lambda i: presenter(open_room()),
+                               note="the projector's view of a room with its round open"),
+        "/room_export": Request(lambda i: presenter(open_room()), lambda i: presenter(open_room()),
+                                note="the CSV of a room with one answer"),
         "/room_judge": Request(lambda i: (), ()),
     }
 
 
-def new_room() -> dict:
-    """A room in the app's room store (LAB_ROOM_STORE, which an app this process starts inherits; unset, the
-    same var/rooms.sqlite3 under the repository) with one phone joined: {"code", "key", "pid"}."""
-    from lab.room import Rooms, open_store
+def bench_rooms():
+    """The rooms of the app's room store (LAB_ROOM_STORE, which an app this process starts inherits; unset, the
+    same var/rooms.sqlite3 under the repository), with no cap on open rooms (LAB_ROOM_MAX_OPEN above)."""
+    from app import open_rooms
 
-    rooms = Rooms(None, open_store(os.environ.get("LAB_ROOM_STORE")))  # opening and joining need no models
+    return open_rooms(None)
+
+
+def new_room() -> dict:
+    """A new room with one phone joined: {"code", "secret", "participant"} (opening and joining need no models)."""
+    rooms = bench_rooms()
     room = rooms.open(["kl-term"])
-    return {**room, "pid": rooms.join(room["code"])["pid"]}
+    return {**room, "participant": rooms.join(room["code"])["participant"]}
 
 
 @functools.cache
 def open_room() -> dict:
-    """One `new_room` with its round started, for the requests that read a room."""
-    from lab.room import Rooms, open_store
-
+    """One `new_room` with its round started and its phone's answer in, for the requests that read a room."""
     room = new_room()
-    Rooms(None, open_store(os.environ.get("LAB_ROOM_STORE"))).control(room["code"], room["key"], "start")
+    rooms = bench_rooms()
+    rooms.control(room["code"], room["secret"], "start")
+    rooms.answer(room["code"], room["participant"], 1, "Sharper images")
     return room
 
 
-def room_keys(room: dict) -> tuple[str, str]:
-    return room["code"], room["key"]
+def presenter(room: dict) -> tuple[str, str]:
+    return room["code"], room["secret"]
+
+
+def phone(room: dict) -> tuple[str, str]:
+    return room["code"], room["participant"]
 
 
 def call(client, name: str, request: Request, i: int) -> float:
@@ -322,7 +337,6 @@ def shipped_lab():
     return load_lab("weights", namespace="")
 
 
-@functools.cache
 @functools.cache
 def app_rooms():
     """Room mode's rooms of the app on the shipped weights (app.py `open_rooms`: LAB_ROOM_STORE), once per process."""

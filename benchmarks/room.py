@@ -1,11 +1,11 @@
 """`python -m benchmarks room`: a room full of phones polling the round, through Gradio's own event path and
-through the students' route, against the same function (`Rooms.student_view`).
+through the students' route, against the same function (`Rooms.question`).
 
 Each virtual phone asks for the round every `--interval` seconds (the students' page polls every 1.5 s) for
 `--seconds`, first all through one path, then all through the other:
-- gradio: POST gradio_api/call/room_poll, then read its result from the event stream (what a Gradio page's
+- gradio: POST gradio_api/call/room_question, then read its result from the event stream (what a Gradio page's
   gr.Timer costs: an event through the queue, answered over server-sent events);
-- route:  GET room/api/CODE?p=PID (ui/room_page.py: the store read, no queue).
+- route:  GET room/api/CODE?participant=ID (ui/room_page.py: the store read, no queue).
 Figures per path: polls answered per second, latency p50/p95, errors, and, when this benchmark started the
 server itself (no `--url`), the server's CPU time per poll: 2 cores divided by it is the most polls a second
 the machine could answer, whatever the client (which shares the machine) manages.
@@ -36,11 +36,11 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def poll_gradio(http, url: str, code: str, pid: str) -> None:
-    response = await http.post(f"{url}gradio_api/call/room_poll", json={"data": [code, pid]})
+async def poll_gradio(http, url: str, code: str, participant: str) -> None:
+    response = await http.post(f"{url}gradio_api/call/room_question", json={"data": [code, participant]})
     response.raise_for_status()
     event = response.json()["event_id"]
-    async with http.stream("GET", f"{url}gradio_api/call/room_poll/{event}") as stream:
+    async with http.stream("GET", f"{url}gradio_api/call/room_question/{event}") as stream:
         async for line in stream.aiter_lines():
             if line.startswith("event: error"):
                 raise RuntimeError("the event failed")
@@ -49,37 +49,37 @@ async def poll_gradio(http, url: str, code: str, pid: str) -> None:
     raise RuntimeError("the event stream ended without a result")
 
 
-async def poll_route(http, url: str, code: str, pid: str) -> None:
-    response = await http.get(f"{url}room/api/{code}", params={"p": pid})
+async def poll_route(http, url: str, code: str, participant: str) -> None:
+    response = await http.get(f"{url}room/api/{code}", params={"participant": participant})
     response.raise_for_status()
     json.loads(response.content)
 
 
-async def phones(url: str, path: str, code: str, pids: list[str], seconds: float, interval: float) -> dict:
+async def phones(url: str, path: str, code: str, participants: list[str], seconds: float, interval: float) -> dict:
     """Every phone polling `path` every `interval` s for `seconds`: latencies (s) and errors."""
     import httpx
 
     poll = poll_gradio if path == "gradio" else poll_route
     latencies: list[float] = []
     errors = 0
-    limits = httpx.Limits(max_connections=len(pids) * 2, max_keepalive_connections=len(pids) * 2)
+    limits = httpx.Limits(max_connections=len(participants) * 2, max_keepalive_connections=len(participants) * 2)
     async with httpx.AsyncClient(timeout=60, limits=limits) as http:
         end = time.perf_counter() + seconds
 
-        async def phone(i: int, pid: str) -> None:
+        async def phone(i: int, participant: str) -> None:
             nonlocal errors
-            await asyncio.sleep(interval * i / len(pids))  # the phones' polls spread over the interval
+            await asyncio.sleep(interval * i / len(participants))  # the phones' polls spread over the interval
             while time.perf_counter() < end:
                 began = time.perf_counter()
                 try:
-                    await poll(http, url, code, pid)
+                    await poll(http, url, code, participant)
                     latencies.append(time.perf_counter() - began)
                 except (httpx.HTTPError, RuntimeError, ValueError):
                     errors += 1
                 await asyncio.sleep(max(0.0, interval - (time.perf_counter() - began)))
 
         began = time.perf_counter()
-        await asyncio.gather(*(phone(i, pid) for i, pid in enumerate(pids)))
+        await asyncio.gather(*(phone(i, participant) for i, participant in enumerate(participants)))
         wall = time.perf_counter() - began
     return {"latencies": latencies, "errors": errors, "wall": wall}
 
@@ -90,13 +90,15 @@ def open_room(url: str, n: int) -> tuple[str, list[str]]:
     from gradio_client import Client
 
     client = Client(url, verbose=False)
-    room = client.predict("kl-term", api_name="/room_create")
+    room = client.predict("kl-term", api_name="/room_open")
     with httpx.Client(timeout=60) as http:
-        pids = [http.post(f"{url}room/api/{room['code']}/join", json={}).json()["pid"] for _ in range(n)]
-        client.predict(room["code"], room["key"], "start", api_name="/room_control")
-        for pid in pids[: n // 2]:  # half have answered: the view carries their answer
-            http.post(f"{url}room/api/{room['code']}/answer", json={"pid": pid, "answer": "Sharper images"})
-    return room["code"], pids
+        participants = [http.post(f"{url}room/api/{room['code']}/join", json={}).json()["participant"]
+                        for _ in range(n)]
+        client.predict(room["code"], room["secret"], "start", api_name="/room_control")
+        for participant in participants[: n // 2]:  # half have answered: the view carries their answer
+            http.post(f"{url}room/api/{room['code']}/answer",
+                      json={"participant": participant, "round": 1, "choice": "Sharper images"})
+    return room["code"], participants
 
 
 def main(argv: list[str]) -> dict:
@@ -119,11 +121,12 @@ def main(argv: list[str]) -> dict:
     url = url if url.endswith("/") else url + "/"
     rows = []
     try:
-        code, pids = open_room(url, args.phones)
+        code, participants = open_room(url, args.phones)
         for path in args.paths:
             cpu_before = cpu_seconds(process.pid) if process else None
             with ThreadPoolExecutor(1) as thread:  # a loop of its own, even where the caller runs one
-                result = thread.submit(asyncio.run, phones(url, path, code, pids, args.seconds, args.interval)).result()
+                polls = phones(url, path, code, participants, args.seconds, args.interval)
+                result = thread.submit(asyncio.run, polls).result()
             cpu = cpu_seconds(process.pid) - cpu_before if process else None
             n = len(result["latencies"])
             row = {"path": path, "phones": args.phones, "polls": n, "errors": result["errors"],

@@ -1,7 +1,7 @@
 """Tab "Room": the presenter's side of room mode (lab/room/). Open a room, show its code, QR code and join link
 large enough to scan from the back, watch "N joined · M answered" count up (a gr.Timer reads two counts every
 2 s), and run each round with Start round · Lock · Reveal · Next · End. The tally, the answer, its measured
-explanation and the leaderboard appear only at Reveal; End shows the podium. The room's code and key stay in
+explanation and the leaderboard appear only at Reveal; End shows the podium. The room's code and secret stay in
 this browser (gr.BrowserState), so reloading the page, or restarting the app, resumes the room.
 
 The students' side is a separate small page (ui/room_page.py: /join?room=CODE)."""
@@ -10,13 +10,15 @@ import tempfile
 from types import SimpleNamespace
 
 import gradio as gr
+from gradio import route_utils
+from gradio.data_classes import FileData
 
 from lab.images import upscale
 from lab.loading import Lab
 from lab.plots import tally_chart
 from lab.quiz import SCALE
 from lab.room import LESSON, ROUNDS, Rooms
-from lab.room.game import ACTIONS, judge_markdown, markdown_text
+from lab.room.game import ACTIONS, judge_markdown, markdown_text, parse_code
 from lab.room.qr import qr_image
 from ui.access import ALT_TEXT
 from ui.common import ResultImage, friendly
@@ -34,7 +36,7 @@ rounds have a link to the demo that shows the answer: open it after Lock, then c
 TICK_SECONDS = 2.0  # how often the presenter's counts refresh
 BUTTONS = {"start": "Start round", "lock": "Lock", "reveal": "Reveal", "next": "Next", "end": "End"}
 ALLOWED = {"ready": ("start", "next", "end"), "open": ("lock", "reveal", "end"), "locked": ("reveal", "end"),
-           "revealed": ("next", "end"), "ended": ()}  # which buttons work in each phase (lab/room/game.py)
+           "revealed": ("next", "end"), "ended": (), "expired": ()}  # which buttons work when (lab/room/game.py)
 NO_ROOM = "## No room is open\nPress **Open a room** below; the code, the QR code and the link appear here."
 PAGE_URL_JS = "window.location.origin + window.location.pathname"
 # The code as large as the page allows; the five buttons on one line in both modes
@@ -60,7 +62,7 @@ def counts_text(view: dict) -> str:
 
 def question_text(view: dict) -> str:
     phase = {"ready": "up next", "open": "answering", "locked": "locked", "revealed": "revealed",
-             "ended": "the room has ended"}[view["phase"]]
+             "ended": "the room has ended", "expired": "the room expired: open a new room"}[view["phase"]]
     lines = [f"**Round {view['round']} of {view['rounds']}** · {phase}", f"### {view['prompt']}"]
     if view["kind"] == "image":
         lines.append(" · ".join(f"{chr(65 + i)}. {choice}" for i, choice in enumerate(view["choices"])))
@@ -97,21 +99,34 @@ def tally_description(view: dict) -> str:
     return f"Bar chart of the room's {sum(view['tally'])} answers. " + "; ".join(parts) + "."
 
 
+def app_root(request: gr.Request) -> str:
+    """The app's public address as the caller reached it (behind a proxy too: Gradio reads X-Forwarded-Host)."""
+    return route_utils.get_root_url(request.request, "", None).split("/gradio_api/")[0]
+
+
 def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
-    def view_updates(code: str, key: str, page_url: str):
+    def csv_file(code: str, secret: str) -> str:
+        """The room's answers (`Rooms.export`) in a CSV file that Gradio serves for download, then deletes."""
+        csv_text = rooms.export(code, secret)
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix=f"room-{parse_code(code)}-answers-",
+                                         delete=False, encoding="utf-8", newline="") as f:
+            f.write(csv_text)
+        return f.name
+
+    def view_updates(code: str, secret: str, page_url: str):
         """Every output of the tab for the room `code` (None: no room)."""
         if not code:
             return (NO_ROOM, gr.update(value=None, visible=False), "", "", gr.update(value=None, visible=False),
                     "", gr.update(value=None, visible=False), *[gr.update(interactive=False)] * len(ACTIONS),
                     gr.Timer(active=False))
-        view = rooms.presenter_view(code, key)
+        view = rooms.state(code, secret)
         link = join_link(page_url, code)
         join = f"**Join on your phone** at **{link}** with the code\n# {code}"
         revealed = "answer" in view
         qr = gr.update(value=qr_image(link), visible=not revealed,  # at Reveal the outcome takes its place
                        alt_text=f"QR code of the join link {link}")
         picture = gr.update(value=None, visible=False)
-        if view["kind"] == "image" and view["phase"] != "ready":
+        if "seed" in view:  # an image round that has started
             picture = gr.update(value=upscale(rooms.picture(code, view["round"])["image"], SCALE), visible=True)
         tally = gr.update(value=None, visible=False)
         if "tally" in view:
@@ -122,49 +137,45 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
         last = view["round"] == view["rounds"]
         buttons = [gr.update(interactive=a in allowed and not (a == "next" and last)) for a in ACTIONS]
         return (join, qr, counts_text(view), question_text(view), picture, outcome_text(view), tally, *buttons,
-                gr.Timer(active=view["phase"] != "ended"))
+                gr.Timer(active=view["phase"] not in ("ended", "expired")))
 
     @friendly
     def on_open(sequence, page_url):
         room = rooms.open(sequence)
-        return (*view_updates(room["code"], room["key"], page_url), [room["code"], room["key"]])
+        return (*view_updates(room["code"], room["secret"], page_url), [room["code"], room["secret"]])
 
     @friendly
     def on_restore(host, page_url):
-        code, key = (host or ["", ""])[:2]
+        code, secret = (host or ["", ""])[:2]
         try:
-            return view_updates(code, key, page_url)
+            return view_updates(code, secret, page_url)
         except ValueError:  # the room is gone (another store, or expired): start afresh
             return view_updates("", "", "")
 
     @friendly
     def on_control(action, host, page_url):
-        code, key = (host or ["", ""])[:2]
+        code, secret = (host or ["", ""])[:2]
         if not code:
             raise ValueError("Open a room first.")
-        rooms.control(code, key, action)
-        return view_updates(code, key, page_url)
+        rooms.control(code, secret, action)
+        return view_updates(code, secret, page_url)
 
     @friendly
     def on_tick(host):
-        code, key = (host or ["", ""])[:2]
+        code, secret = (host or ["", ""])[:2]
         if not code:
             return gr.skip()
-        view = rooms.presenter_view(code, key)
-        return counts_text(view)
+        return counts_text(rooms.state(code, secret))
 
     @friendly
     def on_export(host):
-        code, key = (host or ["", ""])[:2]
+        code, secret = (host or ["", ""])[:2]
         if not code:
             raise ValueError("Open a room first.")
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", prefix=f"room-{code}-answers-", delete=False,
-                                         encoding="utf-8", newline="") as f:
-            f.write(rooms.answers_csv(code, key))
-        return f.name
+        return gr.update(value=csv_file(code, secret), visible=True)
 
     with gr.Tab("Room", id="room", elem_id="tab-room") as tab:
-        # [code, key] of this browser's room, kept in its localStorage: a reload or a restart resumes the room
+        # [code, secret] of this browser's room, kept in its localStorage: a reload or a restart resumes the room
         host = gr.BrowserState(["", ""], storage_key="vae-gan-lab-room")
         page_url = gr.Textbox(visible=False)  # the page's address, filled in the browser (PAGE_URL_JS)
         timer = gr.Timer(TICK_SECONDS, active=False)
@@ -193,38 +204,61 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
             open_button = gr.Button("Open a room", variant="primary", elem_id="room-open", scale=1)
         with gr.Row():
             export_button = gr.Button("Download answers (CSV)", elem_id="room-export", scale=1)
-            export_file = gr.File(label="Answers: name, round, answer, correct, seconds", scale=2)
+            export_file = gr.File(label="Answers: name, round, answer, correct, seconds", scale=2, visible=False,
+                                  elem_id="room-export-file")
 
-        # The API (docs/api.md): a notebook or a second screen can run a room without the page
+        # The API (docs/api.md, "Room mode"): a notebook, a second screen or a phone app runs a room without the page
         @friendly
-        def room_create(rounds: str = "") -> dict:
-            """Open a room playing `rounds` (round ids, comma-separated; empty: the shipped lesson): its code, the
-            presenter's key (keep it secret) and the students' path, join?room=CODE."""
+        def room_open(rounds: str = "", request: gr.Request = None) -> dict:
+            """Open a room playing `rounds` (round ids, comma-separated; empty: the shipped lesson): its `code`,
+            the students' `join` link and the presenter's `secret` (keep it: whoever has it runs the room)."""
             room = rooms.open(rounds or None)
-            return {**room, "join": f"join?room={room['code']}"}
+            root = app_root(request) if request else ""  # no request: a direct call (benchmarks/floor_app.py)
+            return {"code": room["code"], "join": join_link(root, room["code"]), "secret": room["secret"]}
 
         @friendly
-        def room_control(code: str, key: str, action: str) -> dict:
+        def room_join(code: str, name: str = "") -> dict:
+            """Join room `code` as `name` (empty: a made-up name such as "Calm Otter"): the `participant` id to
+            answer with, and the `name`."""
+            return rooms.join(code, name or None)
+
+        @friendly
+        def room_question(code: str, participant: str = "") -> dict:
+            """What a student's phone shows: the round, its question and choices once started (never the answer
+            before Reveal), the participant's choice, and from Reveal whether it was right and their place."""
+            return rooms.question(code, participant or None)
+
+        @friendly
+        def room_answer(code: str, participant: str, round: int, choice: str) -> dict:
+            """Answer round `round` (its number, as room_question gives it) with `choice`, while the round is open;
+            answering again replaces the answer."""
+            return rooms.answer(code, participant, round, choice)
+
+        @friendly
+        def room_control(code: str, secret: str, action: str) -> dict:
             """The presenter's buttons, action start, lock, reveal, next or end; then what the projector shows."""
-            rooms.control(code, key, action)
-            return rooms.presenter_view(code, key)
+            rooms.control(code, secret, action)
+            return rooms.state(code, secret)
 
         @friendly
-        def room_view(code: str, key: str) -> dict:
-            """What the projector shows: counts, the round, and from Reveal its tally, answer and leaderboard."""
-            return rooms.presenter_view(code, key)
+        def room_state(code: str, secret: str) -> dict:
+            """What the projector shows: joined, answered, the round, and from Reveal its tally, answer and
+            leaderboard (the podium and the rooms' judgement once ended)."""
+            return rooms.state(code, secret)
 
         @friendly
-        def room_poll(code: str, pid: str = "") -> dict:
-            """What a student's phone shows (the same as GET /room/api/CODE?p=PID, through Gradio's queue)."""
-            return rooms.student_view(code, pid or None)
+        def room_export(code: str, secret: str) -> FileData:
+            """The room's answers as a CSV file: name, round, round_id, answer, correct, seconds."""
+            return FileData(path=csv_file(code, secret), orig_name=f"room-{parse_code(code)}-answers.csv",
+                            mime_type="text/csv")
 
         @friendly
         def room_judge() -> list:
             """How often finished rooms took each source's images for real, with 95 % Wilson intervals."""
             return rooms.judge_table()
 
-        for fn in (room_create, room_control, room_view, room_poll, room_judge):
+        for fn in (room_open, room_join, room_question, room_answer, room_control, room_state, room_export,
+                   room_judge):
             gr.api(fn, api_name=fn.__name__)
 
     outputs = [join, qr, counts, question, picture, outcome, tally, *buttons, timer]

@@ -7,9 +7,9 @@ routes answer from the store with no queue, no session and no Svelte page of 12 
 
 Routes (docs/api.md, "Room mode: the students' routes"):
 - GET  /join?room=CODE                 the page (ui/room_page.html); without a code it asks for one
-- GET  /room/api/{code}?p=PID          the round as that phone sees it (`Rooms.student_view`)
-- POST /room/api/{code}/join           {"name"?: str, "pid"?: str} -> {"room", "pid", "name"}
-- POST /room/api/{code}/answer         {"pid": str, "answer": str} -> {"answer", "round"}
+- GET  /room/api/{code}?participant=ID     the round as that phone sees it (`Rooms.question`, as /room_question)
+- POST /room/api/{code}/join              {"name"?: str, "participant"?: str} -> {"room", "participant", "name"}
+- POST /room/api/{code}/answer            {"participant": str, "round": int, "choice": str} -> {"round", "choice"}
 - GET  /room/image/{code}/{n}.png      round n's picture, once the round has started
 A refused request answers 400 (404 for an unknown room) with {"error": "<what to do>"}.
 """
@@ -55,9 +55,9 @@ async def _body(request: Request) -> dict:
     try:
         body = json.loads(raw or b"{}")
     except (ValueError, RecursionError):  # RecursionError: a body of nested brackets
-        raise ValueError("Send the request as JSON, e.g. {\"answer\": \"GAN\"}.") from None
+        raise ValueError("Send the request as JSON, e.g. {\"choice\": \"GAN\"}.") from None
     if not isinstance(body, dict):
-        raise ValueError("Send the request as a JSON object, e.g. {\"answer\": \"GAN\"}.")
+        raise ValueError("Send the request as a JSON object, e.g. {\"choice\": \"GAN\"}.")
     return body
 
 
@@ -69,7 +69,7 @@ def routes(rooms: Rooms) -> list[Route]:
 
     def state(request: Request):  # a plain def: Starlette runs it on its thread pool, off the event loop
         try:
-            view = rooms.student_view(request.path_params["code"], request.query_params.get("p"))
+            view = rooms.question(request.path_params["code"], request.query_params.get("participant"))
         except STORE_ERRORS as err:
             return _error(err)
         return JSONResponse(view, headers={"Cache-Control": "no-store"})
@@ -77,14 +77,15 @@ def routes(rooms: Rooms) -> list[Route]:
     async def join(request: Request):
         try:
             body = await _body(request)
-            return JSONResponse(rooms.join(request.path_params["code"], body.get("name"), body.get("pid")))
+            return JSONResponse(rooms.join(request.path_params["code"], body.get("name"), body.get("participant")))
         except STORE_ERRORS as err:
             return _error(err)
 
     async def answer(request: Request):
         try:
             body = await _body(request)
-            return JSONResponse(rooms.vote(request.path_params["code"], body.get("pid"), body.get("answer")))
+            return JSONResponse(rooms.answer(request.path_params["code"], body.get("participant"), body.get("round"),
+                                             body.get("choice")))
         except STORE_ERRORS as err:
             return _error(err)
 

@@ -6,8 +6,8 @@
 The page's parts are ui/room.py (the presenter's tab) and ui/room_page.py (the students' page and its routes).
 """
 
-from lab.room.game import Rooms
+from lab.room.game import RoomLimits, Rooms
 from lab.room.rounds import LESSON, ROUNDS
 from lab.room.store import RoomStore, StoreError, open_store
 
-__all__ = ["LESSON", "ROUNDS", "RoomStore", "Rooms", "StoreError", "open_store"]
+__all__ = ["LESSON", "ROUNDS", "RoomLimits", "RoomStore", "Rooms", "StoreError", "open_store"]

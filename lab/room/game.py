@@ -1,10 +1,15 @@
 """Room mode: the whole class answers from their phones while the projector shows the room.
 
-A presenter opens a room (`Rooms.open`): a short code to read aloud and a secret key that only the presenter's
-browser keeps. Students join with the code (`Rooms.join`) under a generated anonymous name they may change,
-and answer the current round (`Rooms.vote`) until the presenter locks it. Each round goes
+A presenter opens a room (`Rooms.open`): a short code to read aloud and a secret that only the presenter's
+browser keeps. Students join with the code (`Rooms.join`) under a generated anonymous name they may change, see
+the current round (`Rooms.question`) and answer it (`Rooms.answer`) until the presenter locks it. The presenter
+runs it (`Rooms.control`), watches it (`Rooms.state`) and downloads its answers (`Rooms.export`); these are the
+app's named endpoints of the same names (ui/room.py). Each round goes
 
     ready -> open -> locked -> revealed,   then Next (the next round, ready) or End (the podium).
+
+A room with no button pressed and no one joining for `RoomLimits.idle_hours` has expired (its phase reads
+"expired"): it takes no more answers or buttons, and its presenter may still read and export it.
 
 The tally stays hidden until Reveal. Points: POINTS for a right answer, plus STREAK_BONUS for each right answer
 in a row before it (at most STREAK_BONUS_MAX). Everything a room is lives in the store (lab/room/store.py), so a
@@ -29,21 +34,21 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PIL import Image
 
 from lab.images import to_uint8, upscale
-from lab.inputs import parse_choice
+from lab.inputs import parse_choice, parse_int
 from lab.loading import Lab
 from lab.quiz import SCALE, new_round
 from lab.room.rounds import ROUNDS, Round, answer_of, explain, parse_sequence
-from lab.room.store import RoomStore
+from lab.room.store import KEEP_DAYS, RoomStore
 from models.registry import model_name
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O and no 1/I: easy to read aloud and to type
 CODE_LENGTH = 5
 NAME_MAX = 24
-MAX_PEOPLE = 500  # per room
 POINTS, STREAK_BONUS, STREAK_BONUS_MAX = 100, 25, 100
 ACTIONS = ("start", "lock", "reveal", "next", "end")
 ADJECTIVES = ("Brave", "Calm", "Clever", "Curious", "Daring", "Eager", "Gentle", "Happy", "Jolly", "Kind", "Lively",
@@ -52,9 +57,23 @@ ADJECTIVES = ("Brave", "Calm", "Clever", "Curious", "Daring", "Eager", "Gentle",
 ANIMALS = ("Badger", "Beaver", "Bison", "Crane", "Dolphin", "Falcon", "Ferret", "Gecko", "Heron", "Koala", "Lemur",
            "Lynx", "Marmot", "Otter", "Panda", "Puffin", "Quokka", "Raven", "Seal", "Stoat", "Tapir", "Toucan",
            "Walrus", "Wombat", "Yak")
-PID = re.compile(r"[A-Za-z0-9_-]{16}")
+PARTICIPANT = re.compile(r"[A-Za-z0-9_-]{16}")
 Z95 = 1.959964  # the normal quantile of a two-sided 95 % interval
 CACHED = 256  # rooms' scores and pictures kept in memory (each is recomputed from the store when needed)
+
+
+@dataclass
+class RoomLimits:
+    """How many and how long; app.py reads each from the environment (docs/operating.md, "Room mode")."""
+    max_people: int = 500  # phones in one room (LAB_ROOM_MAX_PEOPLE)
+    idle_hours: float = 12.0  # a room expires this long after its last button press or join (LAB_ROOM_IDLE_HOURS)
+    max_open: int = 100  # rooms open at once: not ended and not expired (LAB_ROOM_MAX_OPEN)
+
+    def __post_init__(self):
+        if not (isinstance(self.max_people, int) and self.max_people >= 1 and isinstance(self.max_open, int)
+                and self.max_open >= 1 and self.idle_hours > 0):
+            raise ValueError(f"room limits are a whole number of people and of rooms, at least 1, and a positive "
+                             f"number of hours; got {self}")
 
 
 def new_code() -> str:
@@ -88,11 +107,12 @@ def parse_name(text) -> str:
     return name
 
 
-def parse_pid(text) -> str:
-    pid = str(text or "")
-    if not PID.fullmatch(pid):
+def parse_participant(text) -> str:
+    """A participant id as `Rooms.join` made it (16 URL-safe characters)."""
+    participant = str(text or "")
+    if not PARTICIPANT.fullmatch(participant):
         raise ValueError("This phone has not joined the room: join with the code first.")
-    return pid
+    return participant
 
 
 def wilson(k: int, n: int) -> tuple[float, float]:
@@ -122,8 +142,10 @@ def round_points(correct: bool, streak: int) -> int:
 class Rooms:
     """Every room of one app (or of all replicas sharing a Redis store)."""
 
-    def __init__(self, lab: Lab, store: RoomStore, clock: Callable[[], float] = time.time):
+    def __init__(self, lab: Lab, store: RoomStore, clock: Callable[[], float] = time.time,
+                 limits: RoomLimits | None = None):
         self.lab, self.store, self.clock = lab, store, clock
+        self.limits = limits or RoomLimits()
         self._boards: OrderedDict = OrderedDict()  # (code, round, phase) -> scores: the same until the room moves
         self._pictures: OrderedDict = OrderedDict()  # (code, round id) -> the room's picture of an image round
         self._lock = threading.Lock()  # the two caches are shared by the server's threads
@@ -134,22 +156,29 @@ class Rooms:
         room = self.store.room(code)
         if room is None:
             raise ValueError(f"There is no room {code}: check the code on the screen.")
+        if room["phase"] != "ended" and self.clock() - room["changed"] > self.limits.idle_hours * 3600:
+            room["phase"] = "expired"
         return dict(room, code=code)
 
-    def host(self, code, key) -> dict:
-        """The room, if `key` is its presenter's key."""
+    def host(self, code, secret) -> dict:
+        """The room, if `secret` is its presenter's secret."""
         room = self.room(code)
-        if not hmac.compare_digest(str(key or "").encode(), room["host_key"].encode()):
+        if not hmac.compare_digest(str(secret or "").encode(), room["secret"].encode()):
             raise ValueError(f"Only the browser that opened room {room['code']} can run it.")
         return room
+
+    def _expired(self, room: dict) -> str:
+        hours = f"{self.limits.idle_hours:g}"
+        return f"Room {room['code']} expired after {hours} hours with no activity: open a new room."
 
     def current(self, room: dict) -> Round:
         return ROUNDS[room["sequence"][room["round"]]]
 
     def scored_rounds(self, room: dict) -> list[int]:
         """The rounds whose answers count: every round before the current one that was played (opened), and the
-        current one once revealed, or once the room ended after it had opened."""
-        current = room["phase"] == "revealed" or (room["phase"] == "ended" and room["round"] in room["opened"])
+        current one once revealed, or once the room ended (or expired) after it had opened."""
+        current = room["phase"] == "revealed" or (room["phase"] in ("ended", "expired")
+                                                  and room["round"] in room["opened"])
         return [i for i in range(room["round"] + current) if i in room["opened"]]
 
     def tally(self, room: dict, index: int) -> list[int]:
@@ -167,13 +196,13 @@ class Rooms:
                 self._boards.move_to_end(key)
                 return self._boards[key]
         people = self.store.people(room["code"])
-        scores = {pid: {"name": name, "points": 0, "correct": 0, "streak": 0, "best_streak": 0}
-                  for pid, name in people.items()}
+        scores = {participant: {"name": name, "points": 0, "correct": 0, "streak": 0, "best_streak": 0}
+                  for participant, name in people.items()}
         for index in self.scored_rounds(room):
             right = answer_of(self.lab, ROUNDS[room["sequence"][index]])
             answers = self.store.answers(room["code"], index)
-            for pid, s in scores.items():
-                correct = pid in answers and answers[pid][0] == right
+            for participant, s in scores.items():
+                correct = participant in answers and answers[participant][0] == right
                 s["streak"] = s["streak"] + 1 if correct else 0
                 s["best_streak"] = max(s["best_streak"], s["streak"])
                 s["correct"] += correct
@@ -195,31 +224,39 @@ class Rooms:
             out.append(dict(s, place=place))
         return out[:top] if top else out
 
-    def place_of(self, room: dict, pid: str) -> dict:
+    def place_of(self, room: dict, participant: str) -> dict:
         scores = self.scores(room)
-        if pid not in scores:  # joined after the scores were counted: count again
+        if participant not in scores:  # joined after the scores were counted: count again
             with self._lock:
                 self._boards.pop((room["code"], room["round"], room["phase"]), None)
             scores = self.scores(room)
-        mine = scores[pid]["points"]
+        mine = scores[participant]["points"]
         return {"points": mine, "place": 1 + sum(s["points"] > mine for s in scores.values()), "of": len(scores),
-                "streak": scores[pid]["streak"]}
+                "streak": scores[participant]["streak"]}
 
     # --------------------------------------------------------------------------------------------- presenter
     def open(self, sequence=None) -> dict:
-        """A new room playing `sequence` (round ids; None: the shipped lesson): its code and presenter key."""
+        """A new room playing `sequence` (round ids; None: the shipped lesson): its code and the presenter's
+        secret. Refused while `limits.max_open` rooms are open."""
         sequence = parse_sequence(sequence)
-        key = secrets.token_urlsafe(16)
+        now = self.clock()
+        self.store.purge(now - KEEP_DAYS * 86400)
+        if self.store.count_open(now - self.limits.idle_hours * 3600) >= self.limits.max_open:
+            raise ValueError(f"{self.limits.max_open} rooms are open, as many as this lab allows: end one, or wait "
+                             f"until one has had no activity for {self.limits.idle_hours:g} hours.")
+        secret = secrets.token_urlsafe(16)
         for _ in range(20):
             code = new_code()
-            if self.store.create_room(code, key, sequence, self.clock()):
-                return {"code": code, "key": key}
+            if self.store.create_room(code, secret, sequence, now):
+                return {"code": code, "secret": secret}
         raise RuntimeError("Could not find a free room code; try again.")
 
-    def control(self, code, key, action) -> dict:
+    def control(self, code, secret, action) -> dict:
         """The presenter's buttons: start (open the round for answers), lock, reveal, next, end."""
         action = parse_choice(action, ACTIONS, "action", ignore_case=True)
-        room = self.host(code, key)
+        room = self.host(code, secret)
+        if room["phase"] == "expired":
+            raise ValueError(self._expired(room))
         phase, last = room["phase"], room["round"] == len(room["sequence"]) - 1
         allowed = {"start": ("ready",), "lock": ("open",), "reveal": ("open", "locked"),
                    "next": ("ready", "revealed"), "end": ("ready", "open", "locked", "revealed")}[action]
@@ -259,17 +296,17 @@ class Rooms:
         if rows:
             self.store.add_judgements(rows)
 
-    def presenter_view(self, code, key) -> dict:
+    def state(self, code, secret) -> dict:
         """What the projector shows: the code, the counts, the round, and from Reveal its tally, answer and
         explanation with the leaderboard (the podium when the room has ended)."""
-        room = self.host(code, key)
+        room = self.host(code, secret)
         r = self.current(room)
         view = {"code": room["code"], "phase": room["phase"], "round": room["round"] + 1,
                 "rounds": len(room["sequence"]), "id": r.id, "kind": r.kind, "title": r.title, "prompt": r.prompt,
                 "choices": list(r.choices), "dataset": r.dataset, "demo": r.demo,
                 "joined": self.store.count_people(room["code"]),
                 "answered": self.store.count_answers(room["code"], room["round"])}
-        if r.kind == "image" and room["phase"] != "ready":  # the room's picture, by its quiz seed
+        if r.kind == "image" and room["round"] in room["opened"]:  # the room's picture, by its quiz seed
             view["seed"] = self.picture(room["code"], room["round"] + 1)["seed"]
         if room["phase"] in ("revealed", "ended"):
             view.update(tally=self.tally(room, room["round"]), answer=answer_of(self.lab, r),
@@ -279,10 +316,10 @@ class Rooms:
             view["judged"] = self.judge_table()  # every finished room's, this one's included
         return view
 
-    def answers_csv(self, code, key) -> str:
-        """Every answer of the room: anonymous name, round, round id, answer, correct, seconds after the round
-        opened. Only the presenter's browser gets it."""
-        room = self.host(code, key)
+    def export(self, code, secret) -> str:
+        """Every answer of the room as CSV: anonymous name, round, round id, answer, correct, seconds after the
+        round opened. Only the presenter's browser gets it."""
+        room = self.host(code, secret)
         people = self.store.people(room["code"])
         out = io.StringIO()
         writer = csv.writer(out)
@@ -290,69 +327,76 @@ class Rooms:
         for index in range(room["round"] + 1):
             r = ROUNDS[room["sequence"][index]]
             right = answer_of(self.lab, r) if index in self.scored_rounds(room) else None
-            for pid, (answer, at) in sorted(self.store.answers(room["code"], index).items(), key=lambda x: x[1][1]):
-                writer.writerow([as_text(people.get(pid, "?")), index + 1, r.id, answer,
+            answers = sorted(self.store.answers(room["code"], index).items(), key=lambda item: item[1][1])  # by time
+            for participant, (answer, at) in answers:
+                writer.writerow([as_text(people.get(participant, "?")), index + 1, r.id, answer,
                                  "" if right is None else answer == right, f"{at - room['opened'][index]:.1f}"])
         return out.getvalue()
 
     # ---------------------------------------------------------------------------------------------- students
-    def join(self, code, name=None, pid=None) -> dict:
-        """Join (or come back to) a room: a new participant gets an id and a generated name."""
+    def join(self, code, name=None, participant=None) -> dict:
+        """Join (or come back to) a room: a new participant gets an id (the phone keeps it) and a generated name;
+        a returning one (`participant`) keeps its name unless it sends a new one."""
         room = self.room(code)
-        if room["phase"] == "ended":
-            raise ValueError(f"Room {room['code']} has ended.")
+        if room["phase"] in ("ended", "expired"):
+            raise ValueError(f"Room {room['code']} has ended." if room["phase"] == "ended" else self._expired(room))
         people = self.store.people(room["code"])
-        returning = bool(pid) and str(pid) in people
-        if not returning and len(people) >= MAX_PEOPLE:
-            raise ValueError(f"Room {room['code']} is full ({MAX_PEOPLE} people).")
-        pid = parse_pid(pid) if returning else secrets.token_urlsafe(12)
-        taken = {n.casefold() for p, n in people.items() if p != pid}
+        returning = bool(participant) and str(participant) in people
+        if not returning and len(people) >= self.limits.max_people:
+            raise ValueError(f"Room {room['code']} is full ({self.limits.max_people} people).")
+        participant = parse_participant(participant) if returning else secrets.token_urlsafe(12)
+        taken = {n.casefold() for p, n in people.items() if p != participant}
         if name:
             name = parse_name(name)
             if name.casefold() in taken:
                 raise ValueError(f"Someone in this room is already called {name}: pick another name.")
         elif returning:
-            name = people[pid]
+            name = people[participant]
         else:
             name = next((n for n in (random_name() for _ in range(50)) if n.casefold() not in taken),
                         f"{random_name()} {secrets.randbelow(90) + 10}")
-        self.store.join(room["code"], pid, name, self.clock())
-        return {"room": room["code"], "pid": pid, "name": name}
+        self.store.join(room["code"], participant, name, self.clock())
+        return {"room": room["code"], "participant": participant, "name": name}
 
-    def vote(self, code, pid, answer) -> dict:
-        """A student's answer to the open round; answering again replaces it, until Lock."""
+    def answer(self, code, participant, round, choice) -> dict:
+        """A student's answer to round `round` (1-based, as the phone saw it) while it is open; answering again
+        replaces it, until Lock. An answer to another round than the open one is refused (the phone was behind)."""
         room = self.room(code)
-        pid = parse_pid(pid)
-        if pid not in self.store.people(room["code"]):
+        participant = parse_participant(participant)
+        if participant not in self.store.people(room["code"]):
             raise ValueError("This phone has not joined the room: join with the code first.")
         if room["phase"] != "open":
-            raise ValueError({"ready": "The round has not started yet.", "ended": "The room has ended."}.get(
-                room["phase"], "Answers are locked for this round."))
+            raise ValueError({"ready": "The round has not started yet.", "ended": "The room has ended.",
+                              "expired": self._expired(room)}.get(room["phase"], "Answers are locked for this round."))
+        number = parse_int(round, "The round", 1)
+        if number != room["round"] + 1:
+            raise ValueError(f"Round {number} is not the open round: the room is on round {room['round'] + 1}.")
         r = self.current(room)
-        answer = parse_choice(answer, r.choices, "answer", ignore_case=True)
-        if not self.store.answer(room["code"], room["round"], pid, answer, self.clock()):  # locked meanwhile
+        choice = parse_choice(choice, r.choices, "choice", ignore_case=True)
+        if not self.store.answer(room["code"], room["round"], participant, choice, self.clock()):  # locked meanwhile
             raise ValueError("Answers are locked for this round.")
-        return {"answer": answer, "round": room["round"] + 1}
+        return {"round": number, "choice": choice}
 
-    def student_view(self, code, pid=None) -> dict:
-        """What a phone shows, cheap enough to poll every 1-2 s: the round's question and choices (not the
-        answer before Reveal), this phone's answer, and after Reveal whether it was right and its place."""
+    def question(self, code, participant=None) -> dict:
+        """What a phone shows, cheap enough to poll every 1-2 s: the round's question and choices (never the
+        answer or the tally before Reveal), this phone's choice, and after Reveal whether it was right and its
+        place."""
         room = self.room(code)
         r = self.current(room)
         view = {"room": room["code"], "phase": room["phase"], "round": room["round"] + 1,
                 "rounds": len(room["sequence"]), "kind": r.kind, "changed": room["changed"]}
-        if room["phase"] != "ready":
+        if room["round"] in room["opened"]:
             view.update(prompt=r.prompt, choices=list(r.choices),
                         image=f"room/image/{room['code']}/{room['round'] + 1}.png" if r.kind == "image" else None)
-        if pid:
-            pid = parse_pid(pid)
-            name = self.store.people(room["code"]).get(pid)
-            mine = self.store.answers(room["code"], room["round"]).get(pid) if name else None
-            view["you"] = {"name": name, "answer": mine[0] if mine else None}
-            if name and room["phase"] in ("revealed", "ended"):
+        if participant:
+            participant = parse_participant(participant)
+            name = self.store.people(room["code"]).get(participant)
+            mine = self.store.answers(room["code"], room["round"]).get(participant) if name else None
+            view["you"] = {"name": name, "choice": mine[0] if mine else None}
+            if name and room["phase"] in ("revealed", "ended", "expired") and room["round"] in room["opened"]:
                 right = answer_of(self.lab, r)
                 view["answer"] = right
-                view["you"].update(correct=bool(mine and mine[0] == right), **self.place_of(room, pid))
+                view["you"].update(correct=bool(mine and mine[0] == right), **self.place_of(room, participant))
         return view
 
     def picture(self, code, number) -> dict:
@@ -361,8 +405,7 @@ class Rooms:
         quiz seed from a hash of the room's code and the round whose source is the round's (about 3 tries)."""
         room = self.room(code)
         index = int(number) - 1
-        if not 0 <= index < len(room["sequence"]) or index > room["round"] or (
-                index == room["round"] and room["phase"] == "ready"):
+        if not 0 <= index < len(room["sequence"]) or index not in room["opened"]:
             raise ValueError("That round has not started.")
         r = ROUNDS[room["sequence"][index]]
         if r.kind != "image":

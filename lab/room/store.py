@@ -6,7 +6,7 @@
   their rooms; that is how a lecture hall outgrows one machine.
 
 `open_store(url)` picks one from a URL. Both keep the same things:
-- a room: its code, the presenter's key, its round sequence, the current round and phase, when each round
+- a room: its code, the presenter's secret, its round sequence, the current round and phase, when each round
   opened and when the room last changed;
 - its participants: an id (the phone keeps it) and a display name;
 - one answer per participant per round (answering again replaces it: `UNIQUE(room, round, participant)`);
@@ -16,6 +16,10 @@
 Two writes are conditional, so that two clicks at once, or a vote racing the presenter's Lock, cannot leave a
 room half-moved: `update_room` changes a room only if it is still at the round and phase the caller saw
 (`expect`), and `answer` records a vote only while that round is open. Both return whether they did.
+
+A room's `changed` is its last activity (a presenter's button or a join): `count_open(since)` counts the rooms
+not ended and active since then (the cap on open rooms), and `purge(before)` drops rooms whose last activity is
+older (SQLite deletes them; Redis lets their keys expire KEEP_DAYS after their last change).
 
 tests/lab/room/test_room_store.py runs the same checks against both, the Redis ones on a real `redis-server`.
 """
@@ -30,8 +34,8 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 DEFAULT_PATH = Path("var") / "rooms.sqlite3"  # relative to where the app runs (git ignores var/)
-ROOM_FIELDS = ("host_key", "created", "sequence", "round", "phase", "opened", "changed")
-REDIS_DAYS = 7  # a room's keys in Redis expire this long after its last change; judgements never expire
+ROOM_FIELDS = ("secret", "created", "sequence", "round", "phase", "opened", "changed")
+KEEP_DAYS = 7  # a room is kept this long after its last change (its podium, its CSV), then dropped; judgements stay
 
 
 class StoreError(RuntimeError):
@@ -39,21 +43,23 @@ class StoreError(RuntimeError):
 
 
 class RoomStore(Protocol):
-    def create_room(self, code: str, host_key: str, sequence: list, now: float) -> bool: ...
+    def create_room(self, code: str, secret: str, sequence: list, now: float) -> bool: ...
     def room(self, code: str) -> dict | None: ...
     def update_room(self, code: str, now: float, expect: tuple[int, str], **fields) -> bool: ...
-    def join(self, code: str, pid: str, name: str, now: float) -> None: ...
+    def join(self, code: str, participant: str, name: str, now: float) -> None: ...
     def people(self, code: str) -> dict[str, str]: ...
     def count_people(self, code: str) -> int: ...
-    def answer(self, code: str, round_index: int, pid: str, answer: str, now: float) -> bool: ...
+    def answer(self, code: str, round_index: int, participant: str, answer: str, now: float) -> bool: ...
     def answers(self, code: str, round_index: int) -> dict[str, tuple[str, float]]: ...
     def count_answers(self, code: str, round_index: int) -> int: ...
+    def count_open(self, since: float) -> int: ...
+    def purge(self, before: float) -> int: ...
     def add_judgements(self, rows: list[tuple[str, str, str]]) -> None: ...
     def judgements(self) -> dict[tuple[str, str], dict[str, int]]: ...
 
 
 def _room_row(values: dict) -> dict:
-    return {"host_key": values["host_key"], "created": float(values["created"]),
+    return {"secret": values["secret"], "created": float(values["created"]),
             "sequence": json.loads(values["sequence"]), "round": int(values["round"]), "phase": values["phase"],
             "opened": {int(k): float(t) for k, t in json.loads(values.get("opened") or "{}").items()},
             "changed": float(values["changed"])}
@@ -71,13 +77,13 @@ class SQLiteStore:
     """Rooms in one SQLite file (WAL mode: readers never wait for the writer). One connection per thread."""
 
     SCHEMA = """
-    CREATE TABLE IF NOT EXISTS rooms (code TEXT PRIMARY KEY, host_key TEXT NOT NULL, created REAL NOT NULL,
+    CREATE TABLE IF NOT EXISTS rooms (code TEXT PRIMARY KEY, secret TEXT NOT NULL, created REAL NOT NULL,
         sequence TEXT NOT NULL, round INTEGER NOT NULL, phase TEXT NOT NULL, opened TEXT NOT NULL,
         changed REAL NOT NULL);
-    CREATE TABLE IF NOT EXISTS participants (room TEXT NOT NULL, pid TEXT NOT NULL, name TEXT NOT NULL,
-        joined REAL NOT NULL, PRIMARY KEY (room, pid));
-    CREATE TABLE IF NOT EXISTS answers (room TEXT NOT NULL, round INTEGER NOT NULL, pid TEXT NOT NULL,
-        answer TEXT NOT NULL, at REAL NOT NULL, UNIQUE (room, round, pid));
+    CREATE TABLE IF NOT EXISTS participants (room TEXT NOT NULL, participant TEXT NOT NULL, name TEXT NOT NULL,
+        joined REAL NOT NULL, PRIMARY KEY (room, participant));
+    CREATE TABLE IF NOT EXISTS answers (room TEXT NOT NULL, round INTEGER NOT NULL, participant TEXT NOT NULL,
+        answer TEXT NOT NULL, at REAL NOT NULL, UNIQUE (room, round, participant));
     CREATE TABLE IF NOT EXISTS judgements (dataset TEXT NOT NULL, source TEXT NOT NULL, answer TEXT NOT NULL,
         n INTEGER NOT NULL, PRIMARY KEY (dataset, source, answer));
     """
@@ -105,10 +111,10 @@ class SQLiteStore:
             self._local.db.execute("PRAGMA synchronous=NORMAL")
         return self._local.db
 
-    def create_room(self, code, host_key, sequence, now):
+    def create_room(self, code, secret, sequence, now):
         try:
             self.db.execute("INSERT INTO rooms VALUES (?, ?, ?, ?, 0, 'ready', '{}', ?)",
-                            (code, host_key, now, json.dumps(sequence), now))
+                            (code, secret, now, json.dumps(sequence), now))
         except sqlite3.IntegrityError:
             return False
         return True
@@ -124,33 +130,48 @@ class SQLiteStore:
                                  (*fields.values(), now, code, *expect))
         return cursor.rowcount == 1
 
-    def join(self, code, pid, name, now):
-        self.db.execute("INSERT INTO participants VALUES (?, ?, ?, ?) ON CONFLICT (room, pid) DO UPDATE "
-                        "SET name = excluded.name", (code, pid, name, now))
+    def join(self, code, participant, name, now):
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("INSERT INTO participants VALUES (?, ?, ?, ?) ON CONFLICT (room, participant) DO UPDATE "
+                            "SET name = excluded.name", (code, participant, name, now))
+            self.db.execute("UPDATE rooms SET changed = MAX(changed, ?) WHERE code = ?", (now, code))
 
     def people(self, code):
-        return dict(self.db.execute("SELECT pid, name FROM participants WHERE room = ? ORDER BY joined",
+        return dict(self.db.execute("SELECT participant, name FROM participants WHERE room = ? ORDER BY joined",
                                     (code,)).fetchall())
 
     def count_people(self, code):
         return self.db.execute("SELECT COUNT(*) FROM participants WHERE room = ?", (code,)).fetchone()[0]
 
-    def answer(self, code, round_index, pid, answer, now):
+    def answer(self, code, round_index, participant, answer, now):
         cursor = self.db.execute(
             "INSERT INTO answers SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM rooms WHERE code = ? "
             "AND round = ? AND phase = 'open') "
-            "ON CONFLICT (room, round, pid) DO UPDATE SET answer = excluded.answer, at = excluded.at",
-            (code, round_index, pid, answer, now, code, round_index))
+            "ON CONFLICT (room, round, participant) DO UPDATE SET answer = excluded.answer, at = excluded.at",
+            (code, round_index, participant, answer, now, code, round_index))
         return cursor.rowcount == 1
 
     def answers(self, code, round_index):
-        rows = self.db.execute("SELECT pid, answer, at FROM answers WHERE room = ? AND round = ?",
+        rows = self.db.execute("SELECT participant, answer, at FROM answers WHERE room = ? AND round = ?",
                                (code, round_index)).fetchall()
-        return {pid: (answer, at) for pid, answer, at in rows}
+        return {participant: (answer, at) for participant, answer, at in rows}
 
     def count_answers(self, code, round_index):
         return self.db.execute("SELECT COUNT(*) FROM answers WHERE room = ? AND round = ?",
                                (code, round_index)).fetchone()[0]
+
+    def count_open(self, since):
+        return self.db.execute("SELECT COUNT(*) FROM rooms WHERE phase != 'ended' AND changed >= ?",
+                               (since,)).fetchone()[0]
+
+    def purge(self, before):
+        with self.db:
+            self.db.execute("BEGIN")
+            codes = [(code,) for code, in self.db.execute("SELECT code FROM rooms WHERE changed < ?", (before,))]
+            for table, column in (("answers", "room"), ("participants", "room"), ("rooms", "code")):
+                self.db.executemany(f"DELETE FROM {table} WHERE {column} = ?", codes)
+        return len(codes)
 
     def add_judgements(self, rows):
         with self.db:  # one transaction
@@ -167,9 +188,9 @@ class SQLiteStore:
 
 class RedisStore:
     """Rooms in Redis: `room:<code>` (a hash of the room's fields), `room:<code>:people` (id -> name),
-    `room:<code>:joined` (id -> time joined), `room:<code>:answers:<round>` (id -> JSON [answer, time]) and
-    `judgements` (one counter per "dataset|source|answer"). A room's keys expire REDIS_DAYS after its last
-    change."""
+    `room:<code>:joined` (id -> time joined), `room:<code>:answers:<round>` (id -> JSON [answer, time]),
+    `rooms:open` (a sorted set: the codes of rooms not ended, by last activity) and `judgements` (one counter per
+    "dataset|source|answer"). A room's keys expire KEEP_DAYS after its last change."""
 
     def __init__(self, url: str):
         import redis  # only a Redis deployment needs the package's connection code loaded
@@ -181,7 +202,7 @@ class RedisStore:
         except redis.RedisError as err:
             raise StoreError(f"cannot reach the room store {url}: {err}. Start redis-server or unset "
                              f"LAB_ROOM_STORE to keep rooms in a local SQLite file.") from err
-        self.ttl = REDIS_DAYS * 86400
+        self.ttl = KEEP_DAYS * 86400
 
     def _keys(self, code: str) -> list[str]:
         return [f"room:{code}", f"room:{code}:people", f"room:{code}:joined"]
@@ -201,11 +222,14 @@ class RedisStore:
     then return 0 end
     redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) redis.call('EXPIRE', KEYS[2], ARGV[4]) return 1"""
 
-    def create_room(self, code, host_key, sequence, now):
-        values = {"host_key": host_key, "created": now, "sequence": json.dumps(sequence), "round": 0,
+    def create_room(self, code, secret, sequence, now):
+        values = {"secret": secret, "created": now, "sequence": json.dumps(sequence), "round": 0,
                   "phase": "ready", "opened": "{}", "changed": now}
         pairs = [str(x) for item in values.items() for x in item]
-        return bool(self.redis.eval(self.CREATE, 1, f"room:{code}", self.ttl, *pairs))
+        if not self.redis.eval(self.CREATE, 1, f"room:{code}", self.ttl, *pairs):
+            return False
+        self.redis.zadd("rooms:open", {code: now})
+        return True
 
     def room(self, code):
         values = self.redis.hgetall(f"room:{code}")
@@ -219,35 +243,47 @@ class RedisStore:
         rounds = range(int(fields.get("round", expect[0])) + 1)
         pipe = self.redis.pipeline()
         self._touch(pipe, code, *(f"room:{code}:answers:{r}" for r in rounds))  # every round's answers live on
+        if fields.get("phase") == "ended":
+            pipe.zrem("rooms:open", code)
+        else:
+            pipe.zadd("rooms:open", {code: now}, xx=True)
         pipe.execute()
         return True
 
-    def join(self, code, pid, name, now):
+    def join(self, code, participant, name, now):
         pipe = self.redis.pipeline()
-        pipe.hset(f"room:{code}:people", pid, name)
-        pipe.hsetnx(f"room:{code}:joined", pid, now)
+        pipe.hset(f"room:{code}:people", participant, name)
+        pipe.hsetnx(f"room:{code}:joined", participant, now)
+        pipe.hset(f"room:{code}", "changed", now)  # a join is activity (joins never move a room back in time)
+        pipe.zadd("rooms:open", {code: now}, xx=True)
         self._touch(pipe, code)
         pipe.execute()
 
     def people(self, code):
         names = self.redis.hgetall(f"room:{code}:people")
         joined = self.redis.hgetall(f"room:{code}:joined")
-        return {pid: names[pid] for pid in sorted(names, key=lambda pid: float(joined.get(pid, 0)))}
+        return {participant: names[participant] for participant in sorted(names, key=lambda p: float(joined.get(p, 0)))}
 
     def count_people(self, code):
         return self.redis.hlen(f"room:{code}:people")
 
-    def answer(self, code, round_index, pid, answer, now):
+    def answer(self, code, round_index, participant, answer, now):
         key = f"room:{code}:answers:{round_index}"
-        return bool(self.redis.eval(self.ANSWER_IF, 2, f"room:{code}", key, str(round_index), pid,
+        return bool(self.redis.eval(self.ANSWER_IF, 2, f"room:{code}", key, str(round_index), participant,
                                     json.dumps([answer, now]), self.ttl))
 
     def answers(self, code, round_index):
         rows = self.redis.hgetall(f"room:{code}:answers:{round_index}")
-        return {pid: tuple(json.loads(value)) for pid, value in rows.items()}
+        return {participant: tuple(json.loads(value)) for participant, value in rows.items()}
 
     def count_answers(self, code, round_index):
         return self.redis.hlen(f"room:{code}:answers:{round_index}")
+
+    def count_open(self, since):
+        return self.redis.zcount("rooms:open", since, "+inf")
+
+    def purge(self, before):  # the rooms' own keys expire by themselves (KEEP_DAYS); this keeps the index small
+        return self.redis.zremrangebyscore("rooms:open", "-inf", f"({before}")
 
     def add_judgements(self, rows):
         pipe = self.redis.pipeline()  # MULTI/EXEC: all of a room's judgements or none

@@ -32,44 +32,57 @@ def ok(app_url: str, path: str, body: dict | None = None) -> dict:
 def test_a_room_through_the_api(app_url, client):
     from gradio_client.exceptions import AppError
 
-    room = client.predict("kl-term, image-mnist-vae", api_name="/room_create")
-    code, key = room["code"], room["key"]
-    assert room["join"] == f"join?room={code}"
-    ada = ok(app_url, f"room/api/{code}/join", {"name": "Ada"})
-    bo = ok(app_url, f"room/api/{code.lower()}/join", {})
-    assert ada["name"] == "Ada" and bo["name"] and bo["pid"] != ada["pid"]
+    room = client.predict("kl-term, image-mnist-vae", api_name="/room_open")
+    code, secret = room["code"], room["secret"]
+    assert room["join"] == f"{app_url}join?room={code}" and len(secret) >= 20
+    ada = ok(app_url, f"room/api/{code}/join", {"name": "Ada"})  # a phone, through the students' route
+    bo = client.predict(code.lower(), "", api_name="/room_join")  # a notebook, through the named endpoint
+    assert ada["name"] == "Ada" and bo["name"] and bo["participant"] != ada["participant"]
+    assert bo["room"] == code and secret not in str(client.predict(code, bo["participant"], api_name="/room_question"))
 
-    view = client.predict(code, key, "start", api_name="/room_control")
+    view = client.predict(code, secret, "start", api_name="/room_control")
     assert (view["phase"], view["joined"], view["answered"]) == ("open", 2, 0)
     right = ROUNDS["kl-term"].answer
-    assert ok(app_url, f"room/api/{code}/answer", {"pid": ada["pid"], "answer": right}) == {"answer": right, "round": 1}
-    ok(app_url, f"room/api/{code}/answer", {"pid": bo["pid"], "answer": "Sharper images"})
-    seen = client.predict(code, ada["pid"], api_name="/room_poll")  # the same view through Gradio's queue
-    assert seen == ok(app_url, f"room/api/{code}?p={ada['pid']}")
-    assert seen["you"] == {"name": "Ada", "answer": right} and "answer" not in seen
+    assert ok(app_url, f"room/api/{code}/answer", {"participant": ada["participant"], "round": 1,
+                                                   "choice": right}) == {"round": 1, "choice": right}
+    assert client.predict(code, bo["participant"], 1, "Sharper images", api_name="/room_answer") == {
+        "round": 1, "choice": "Sharper images"}
+    seen = client.predict(code, ada["participant"], api_name="/room_question")  # the same view through the queue
+    assert seen == ok(app_url, f"room/api/{code}?participant={ada['participant']}")
+    assert seen["you"] == {"name": "Ada", "choice": right} and "answer" not in seen and "tally" not in seen
+    state = client.predict(code, secret, api_name="/room_state")
+    assert (state["joined"], state["answered"]) == (2, 2) and "tally" not in state  # hidden until Reveal
 
-    view = client.predict(code, key, "reveal", api_name="/room_control")
+    view = client.predict(code, secret, "reveal", api_name="/room_control")
     assert view["tally"] == [1, 1, 0, 0] and view["answer"] == right
     assert [(row["name"], row["points"]) for row in view["leaderboard"]][0] == ("Ada", 100)
-    mine = ok(app_url, f"room/api/{code}?p={bo['pid']}")["you"]
+    mine = ok(app_url, f"room/api/{code}?participant={bo['participant']}")["you"]
     assert (mine["correct"], mine["points"], mine["place"], mine["of"]) == (False, 0, 2, 2)
-    assert client.predict(code, key, api_name="/room_view") == view
+    assert client.predict(code, secret, api_name="/room_state") == view
 
     status, raw = call(app_url, f"room/image/{code}/2.png")
     assert status == 400 and b"not started" in raw  # no peeking at the next round's picture
-    client.predict(code, key, "next", api_name="/room_control")
-    client.predict(code, key, "start", api_name="/room_control")
+    client.predict(code, secret, "next", api_name="/room_control")
+    client.predict(code, secret, "start", api_name="/room_control")
     status, png = call(app_url, f"room/image/{code}/2.png")
     assert status == 200 and Image.open(io.BytesIO(png)).size == (224, 224)
-    ok(app_url, f"room/api/{code}/answer", {"pid": ada["pid"], "answer": "Real"})  # a VAE sample
-    client.predict(code, key, "reveal", api_name="/room_control")
+    with pytest.raises(AppError, match="Round 1 is not the open round: the room is on round 2"):
+        client.predict(code, ada["participant"], 1, "Real", api_name="/room_answer")
+    ok(app_url, f"room/api/{code}/answer", {"participant": ada["participant"], "round": 2, "choice": "Real"})
+    client.predict(code, secret, "reveal", api_name="/room_control")
     with pytest.raises(AppError, match="last round: press End"):
-        client.predict(code, key, "next", api_name="/room_control")
-    assert client.predict(code, key, "end", api_name="/room_control")["podium"][0]["name"] == "Ada"
+        client.predict(code, secret, "next", api_name="/room_control")
+    assert client.predict(code, secret, "end", api_name="/room_control")["podium"][0]["name"] == "Ada"
     judged = {(r["dataset"], r["source"]): r for r in client.predict(api_name="/room_judge")}
     assert judged[("MNIST", "VAE")]["answers"] >= 1 and judged[("MNIST", "VAE")]["taken_for_real"] >= 1
-    with pytest.raises(AppError, match="Only the browser that opened room"):
-        client.predict(code, "not-the-key", api_name="/room_view")
+
+    path = client.predict(code, secret, api_name="/room_export")  # the CSV file, downloaded by the client
+    rows = open(path, encoding="utf-8").read().splitlines()
+    assert rows[0] == "name,round,round_id,answer,correct,seconds" and len(rows) == 1 + 3
+    assert rows[-1].startswith("Ada,2,image-mnist-vae,Real,False,")
+    for endpoint, args in (("/room_state", ()), ("/room_export", ()), ("/room_control", ("end",))):
+        with pytest.raises(AppError, match="Only the browser that opened room"):  # a student's id is no secret
+            client.predict(code, bo["participant"], *args, api_name=endpoint)
 
 
 @pytest.mark.parametrize("path, body, status, message", [
@@ -84,7 +97,7 @@ def test_the_students_routes_refuse_clearly(app_url, path, body, status, message
 
 
 def test_bad_bodies_and_names_are_refused(app_url, client):
-    room = client.predict("kl-term", api_name="/room_create")
+    room = client.predict("kl-term", api_name="/room_open")
     code = room["code"]
     request = urllib.request.Request(app_url + f"room/api/{code}/join", data=b"not json")
     with pytest.raises(urllib.error.HTTPError) as err:
@@ -93,7 +106,8 @@ def test_bad_bodies_and_names_are_refused(app_url, client):
     for name, message in (("x" * 25, b"at most 24 characters"), ("<script>", b"plain text")):
         status, raw = call(app_url, f"room/api/{code}/join", {"name": name})
         assert status == 400 and message in raw
-    status, raw = call(app_url, f"room/api/{code}/answer", {"pid": "nobody", "answer": "Sharper images"})
+    status, raw = call(app_url, f"room/api/{code}/answer",
+                       {"participant": "nobody", "round": 1, "choice": "Sharper images"})
     assert status == 400 and b"has not joined" in raw
     status, raw = call(app_url, f"room/api/{code}/join", {"name": "y" * 3000})
     assert status == 400 and b"too long" in raw

@@ -1,6 +1,6 @@
-"""Room mode in a real browser: the presenter's Room tab at a projector's 1280x720 in presenter mode, two phones
-at 390x844 on the students' page, a round from Start to Reveal, an image round, End, and a reload that resumes
-the room. axe-core (WCAG 2.1 AA) on both pages; screenshots go to test-artifacts/."""
+"""Room mode in a real browser: the presenter's Room tab at a projector's 1280x720 in presenter mode, three
+phones at 390x844 on the students' page, a round from Start to Reveal, an image round, End, the CSV, and a reload
+that resumes the room. axe-core (WCAG 2.1 AA) on both pages; screenshots go to test-artifacts/."""
 
 import re
 
@@ -16,7 +16,7 @@ def on_screen(page, selector: str, height: int) -> None:
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, selector
 
 
-def test_a_room_on_the_projector_and_two_phones(app_url, browser):
+def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     from playwright.sync_api import expect  # here: the `browser` fixture skips where playwright is missing
 
     screen = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -42,13 +42,20 @@ def test_a_room_on_the_projector_and_two_phones(app_url, browser):
     bo.get_by_role("button", name="Join the room").click()
     expect(bo.locator("#who")).to_have_text("You are Bo", timeout=30_000)
     assert blocking(bo, "room page 390x844") == []
-    expect(screen.locator("#room-counts")).to_contain_text("2 joined · 0 answered", timeout=30_000)
+    cy = browser.new_page(viewport={"width": 390, "height": 844})
+    cy.goto(link)
+    cy.get_by_role("button", name=re.compile("Change")).click(timeout=30_000)  # a made-up name, then their own
+    cy.get_by_label("New name (at most 24 characters)").fill("Cy")
+    cy.get_by_label("New name (at most 24 characters)").press("Enter")
+    expect(cy.locator("#who")).to_have_text("You are Cy", timeout=30_000)
+    expect(screen.locator("#room-counts")).to_contain_text("3 joined · 0 answered", timeout=30_000)
 
     screen.locator("#room-start").click()
     ada.get_by_role("button", name=re.compile("^A\\. It tells the generator")).click(timeout=30_000)
     expect(ada.locator("#status")).to_contain_text("You can change it", timeout=30_000)
     bo.get_by_role("button", name=re.compile("^B\\. ")).click(timeout=30_000)
-    expect(screen.locator("#room-counts")).to_contain_text("2 joined · 2 answered", timeout=30_000)
+    cy.get_by_role("button", name=re.compile("^B\\. ")).click(timeout=30_000)
+    expect(screen.locator("#room-counts")).to_contain_text("3 joined · 3 answered", timeout=30_000)
     ada.screenshot(path=str(ARTIFACTS / "room-phone-390x844.png"))
     screen.screenshot(path=str(ARTIFACTS / "room-open-1280x720.png"))
 
@@ -62,7 +69,7 @@ def test_a_room_on_the_projector_and_two_phones(app_url, browser):
     for part in ("#room-tally img", "#room-outcome h3", "#room-controls"):
         on_screen(screen, part, 720)
     expect(ada.locator("#status")).to_contain_text("Right!", timeout=30_000)
-    expect(ada.locator("#status")).to_contain_text("place 1 of 2")
+    expect(ada.locator("#status")).to_contain_text("place 1 of 3")
     expect(bo.locator("#status")).to_contain_text("Not this time", timeout=30_000)
     screen.screenshot(path=str(ARTIFACTS / "room-reveal-1280x720.png"))
     bo.screenshot(path=str(ARTIFACTS / "room-phone-reveal-390x844.png"))
@@ -87,10 +94,15 @@ def test_a_room_on_the_projector_and_two_phones(app_url, browser):
     screen.locator("#room-end").click()
     expect(screen.locator("#room-outcome")).to_contain_text("Podium", timeout=30_000)
     expect(ada.locator("#status")).to_contain_text("The room has ended", timeout=30_000)
+    with screen.expect_download() as download:  # the answers as a CSV, one row per answer
+        screen.locator("#room-export").click()
+        screen.locator("#room-export-file a").first.click(timeout=30_000)
+    rows = open(download.value.path(), encoding="utf-8").read().splitlines()
+    assert rows[0] == "name,round,round_id,answer,correct,seconds" and len(rows) == 1 + 4  # 3 answers, then 1
     expect(screen.locator("#room-outcome")).to_contain_text("GAN (gan-mnist)")  # the rooms as judges
     screen.get_by_role("tab", name="Models").click()  # the same figure, for every model that rooms judged
     expect(screen.locator("#models-judged")).to_contain_text("GAN (gan-mnist)", timeout=30_000)
-    for page in (screen, ada, bo):
+    for page in (screen, ada, bo, cy):
         page.close()
 
 

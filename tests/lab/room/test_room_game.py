@@ -13,6 +13,7 @@ from lab.quiz import new_round
 from lab.room.game import (
     CODE_ALPHABET,
     CODE_LENGTH,
+    RoomLimits,
     Rooms,
     markdown_text,
     new_code,
@@ -86,51 +87,52 @@ def test_every_round_has_its_answer_among_its_choices_and_a_measured_explanation
 
 def test_a_whole_room_from_open_to_podium(rooms):
     room = rooms.open(["why-discriminator", "image-mnist-gan"])
-    code, key = room["code"], room["key"]
+    code, secret = room["code"], room["secret"]
     ada = rooms.join(code.lower(), "Ada")
     bob = rooms.join(code)
     cy = rooms.join(code, "Cy")
-    assert bob["name"] != "" and len(bob["pid"]) == 16
-    assert rooms.join(code, "Ada L", pid=ada["pid"])["pid"] == ada["pid"]  # back on the same phone, renamed
+    assert bob["name"] != "" and len(bob["participant"]) == 16
+    back = rooms.join(code, "Ada L", participant=ada["participant"])  # back on the same phone, renamed
+    assert back["participant"] == ada["participant"]
 
     with pytest.raises(ValueError, match="has not started yet"):
-        rooms.vote(code, ada["pid"], RIGHT)
-    assert "prompt" not in rooms.student_view(code, ada["pid"])  # ready: nothing to read ahead
-    rooms.control(code, key, "start")
-    rooms.vote(code, ada["pid"], WRONG)
-    rooms.vote(code, ada["pid"], RIGHT.upper())  # changed before Lock, any case
-    rooms.vote(code, bob["pid"], WRONG)
-    with pytest.raises(ValueError, match="Unknown answer"):
-        rooms.vote(code, cy["pid"], "maybe")
-    view = rooms.presenter_view(code, key)
+        rooms.answer(code, ada["participant"], 1, RIGHT)
+    assert "prompt" not in rooms.question(code, ada["participant"])  # ready: nothing to read ahead
+    rooms.control(code, secret, "start")
+    rooms.answer(code, ada["participant"], 1, WRONG)
+    rooms.answer(code, ada["participant"], 1, RIGHT.upper())  # changed before Lock, any case
+    rooms.answer(code, bob["participant"], 1, WRONG)
+    with pytest.raises(ValueError, match="Unknown choice"):
+        rooms.answer(code, cy["participant"], 1, "maybe")
+    view = rooms.state(code, secret)
     assert (view["joined"], view["answered"], view["round"], view["rounds"]) == (3, 2, 1, 2)
     assert "tally" not in view and "answer" not in view  # hidden until Reveal
-    assert "answer" not in rooms.student_view(code, ada["pid"])
-    rooms.control(code, key, "lock")
+    assert "answer" not in rooms.question(code, ada["participant"])
+    rooms.control(code, secret, "lock")
     with pytest.raises(ValueError, match="locked"):
-        rooms.vote(code, cy["pid"], RIGHT)
+        rooms.answer(code, cy["participant"], 1, RIGHT)
     with pytest.raises(ValueError, match="Reveal this round first"):
-        rooms.control(code, key, "next")
-    rooms.control(code, key, "reveal")
-    view = rooms.presenter_view(code, key)
+        rooms.control(code, secret, "next")
+    rooms.control(code, secret, "reveal")
+    view = rooms.state(code, secret)
     assert view["answer"] == RIGHT and view["tally"] == [1, 1, 0, 0]
     assert "generator never sees a real image" in view["explanation"]
     board = [(row["name"], row["points"], row["place"]) for row in view["leaderboard"]]
     assert board[0] == ("Ada L", 100, 1) and set(board[1:]) == {("Cy", 0, 2), (bob["name"], 0, 2)}  # a tie
-    mine = rooms.student_view(code, ada["pid"])["you"]
+    mine = rooms.question(code, ada["participant"])["you"]
     assert (mine["correct"], mine["points"], mine["place"], mine["of"]) == (True, 100, 1, 3)
 
-    rooms.control(code, key, "next")
-    rooms.control(code, key, "start")
-    student = rooms.student_view(code, bob["pid"])
+    rooms.control(code, secret, "next")
+    rooms.control(code, secret, "start")
+    student = rooms.question(code, bob["participant"])
     assert student["image"] == f"room/image/{code}/2.png" and student["choices"] == ["Real", "VAE", "GAN"]
     for person, guess in ((ada, "GAN"), (bob, "Real"), (cy, "Real")):
-        rooms.vote(code, person["pid"], guess)
-    rooms.control(code, key, "reveal")
+        rooms.answer(code, person["participant"], 2, guess)
+    rooms.control(code, secret, "reveal")
     with pytest.raises(ValueError, match="last round"):
-        rooms.control(code, key, "next")
-    rooms.control(code, key, "end")
-    final = rooms.presenter_view(code, key)
+        rooms.control(code, secret, "next")
+    rooms.control(code, secret, "end")
+    final = rooms.state(code, secret)
     assert final["phase"] == "ended" and final["tally"] == [2, 0, 1]
     assert [(row["name"], row["points"]) for row in final["podium"]][0] == ("Ada L", 225)  # 100 + 125 (streak)
     assert rooms.judge_table() == [{"dataset": "MNIST", "source": "GAN", "answers": 3, "taken_for_real": 2,
@@ -138,7 +140,7 @@ def test_a_whole_room_from_open_to_podium(rooms):
     with pytest.raises(ValueError, match="has ended"):
         rooms.join(code)
 
-    rows = list(csv.DictReader(io.StringIO(rooms.answers_csv(code, key))))
+    rows = list(csv.DictReader(io.StringIO(rooms.export(code, secret))))
     assert len(rows) == 5 and {r["name"] for r in rows} == {"Ada L", bob["name"], "Cy"}
     assert [(r["round"], r["answer"], r["correct"]) for r in rows if r["name"] == "Ada L"] == [
         ("1", RIGHT, "True"), ("2", "GAN", "True")]
@@ -150,24 +152,98 @@ def test_only_the_presenters_browser_runs_the_room(rooms):
     with pytest.raises(ValueError, match="Only the browser that opened room"):
         rooms.control(room["code"], "guess", "start")
     with pytest.raises(ValueError, match="Only the browser"):
-        rooms.answers_csv(room["code"], "")
+        rooms.export(room["code"], "")
     with pytest.raises(ValueError, match="There is no room"):
         rooms.join("ZZZZZ")
     with pytest.raises(ValueError, match="Unknown action"):
-        rooms.control(room["code"], room["key"], "explode")
+        rooms.control(room["code"], room["secret"], "explode")
     with pytest.raises(ValueError, match="has not joined"):
-        rooms.vote(room["code"], "x" * 16, "Sharper images")
+        rooms.answer(room["code"], "x" * 16, 1, "Sharper images")
+    student = rooms.join(room["code"], "Ada")
+    for action in ("start", "lock", "reveal", "end"):  # a student's own id is no presenter's secret
+        with pytest.raises(ValueError, match="Only the browser that opened room"):
+            rooms.control(room["code"], student["participant"], action)
+    for read in (rooms.state, rooms.export):
+        with pytest.raises(ValueError, match="Only the browser"):
+            read(room["code"], student["participant"])
+    assert "secret" not in str(rooms.question(room["code"], student["participant"]))
+    assert room["secret"] not in str(rooms.question(room["code"], student["participant"]))
+
+
+def test_an_answer_names_the_open_round(rooms):
+    room = rooms.open(["kl-term", "likelihood"])
+    ada = rooms.join(room["code"], "Ada")
+    rooms.control(room["code"], room["secret"], "start")
+    for bad, message in (("two", "The round must be a whole number from 1 up"), (0, "from 1 up"),
+                         (2, "Round 2 is not the open round: the room is on round 1")):
+        with pytest.raises(ValueError, match=message):
+            rooms.answer(room["code"], ada["participant"], bad, "Sharper images")
+    assert rooms.answer(room["code"], ada["participant"], "1", "sharper IMAGES") == {
+        "round": 1, "choice": "Sharper images"}
+    for action in ("reveal", "next", "start"):
+        rooms.control(room["code"], room["secret"], action)
+    with pytest.raises(ValueError, match="Round 1 is not the open round: the room is on round 2"):
+        rooms.answer(room["code"], ada["participant"], 1, "Sharper images")  # a phone that was behind
+    assert [answer for answer, _ in rooms.store.answers(room["code"], 0).values()] == ["Sharper images"]
+    assert rooms.store.count_answers(room["code"], 1) == 0
+
+
+class Clock:
+    """A clock the test sets."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_limits_people_open_rooms_and_idle_rooms(shipped_lab, tmp_path):
+    clock = Clock()
+    rooms = Rooms(shipped_lab, SQLiteStore(tmp_path / "rooms.sqlite3"), clock=clock,
+                  limits=RoomLimits(max_people=2, idle_hours=1, max_open=2))
+    first, second = rooms.open(["kl-term"]), rooms.open(["kl-term"])
+    with pytest.raises(ValueError, match="2 rooms are open, as many as this lab allows: end one, or wait"):
+        rooms.open(["kl-term"])
+    rooms.control(second["code"], second["secret"], "end")
+    third = rooms.open(["kl-term"])  # an ended room is not open
+
+    ada, bo = rooms.join(first["code"], "Ada"), rooms.join(first["code"], "Bo")
+    with pytest.raises(ValueError, match=f"Room {first['code']} is full \\(2 people\\)"):
+        rooms.join(first["code"], "Cy")
+    assert rooms.join(first["code"], "Ada Lovelace", participant=ada["participant"])["name"] == "Ada Lovelace"
+    rooms.control(first["code"], first["secret"], "start")
+    rooms.answer(first["code"], bo["participant"], 1, "Sharper images")
+
+    clock.now += 3600 + 1  # an hour with no button and no join
+    assert rooms.question(first["code"], bo["participant"])["phase"] == "expired"
+    for act, message in ((lambda: rooms.join(first["code"]), "expired after 1 hours with no activity"),
+                         (lambda: rooms.answer(first["code"], ada["participant"], 1, "Sharper images"), "expired"),
+                         (lambda: rooms.control(first["code"], first["secret"], "lock"), "open a new room")):
+        with pytest.raises(ValueError, match=message):
+            act()
+    assert rooms.state(first["code"], first["secret"])["phase"] == "expired"  # the presenter still reads it
+    assert "Bo,1,kl-term,Sharper images" in rooms.export(first["code"], first["secret"])
+    fourth = rooms.open(["kl-term"])  # the two idle rooms no longer count: room for two more
+    assert rooms.open(["kl-term"])["code"] not in (first["code"], third["code"], fourth["code"])
+
+    clock.now += 7 * 86400  # a week later the old rooms are dropped when a room opens
+    rooms.open(["kl-term"])
+    with pytest.raises(ValueError, match="There is no room"):
+        rooms.state(first["code"], first["secret"])
+    with pytest.raises(ValueError, match="whole number of people"):
+        RoomLimits(max_people=0)
 
 
 def test_a_restarted_app_resumes_the_room(rooms, shipped_lab):
     room = rooms.open(["kl-term", "likelihood"])
     ada = rooms.join(room["code"], "Ada")
-    rooms.control(room["code"], room["key"], "start")
-    rooms.vote(room["code"], ada["pid"], "Sharper images")
-    again = Rooms(shipped_lab, SQLiteStore(rooms.store.path))  # a new process on the same file
-    view = again.presenter_view(room["code"], room["key"])
+    rooms.control(room["code"], room["secret"], "start")
+    rooms.answer(room["code"], ada["participant"], 1, "Sharper images")
+    again = Rooms(shipped_lab, SQLiteStore(rooms.store.path), clock=rooms.clock)  # a new process, the same file
+    view = again.state(room["code"], room["secret"])
     assert (view["phase"], view["joined"], view["answered"]) == ("open", 1, 1)
-    assert again.student_view(room["code"], ada["pid"])["you"] == {"name": "Ada", "answer": "Sharper images"}
+    assert again.question(room["code"], ada["participant"])["you"] == {"name": "Ada", "choice": "Sharper images"}
 
 
 def test_each_room_draws_its_own_picture_from_the_rounds_source(rooms, shipped_lab):
@@ -175,7 +251,7 @@ def test_each_room_draws_its_own_picture_from_the_rounds_source(rooms, shipped_l
     with pytest.raises(ValueError, match="not started"):
         rooms.picture(first["code"], 1)
     for room in (first, second):
-        rooms.control(room["code"], room["key"], "start")
+        rooms.control(room["code"], room["secret"], "start")
     a, b = rooms.picture(first["code"], 1), rooms.picture(second["code"], 1)
     assert a["seed"] != b["seed"] and not np.array_equal(a["image"], b["image"])  # no answer to look up
     for found in (a, b):
@@ -184,19 +260,19 @@ def test_each_room_draws_its_own_picture_from_the_rounds_source(rooms, shipped_l
     assert rooms.picture(first["code"].lower(), "1") is a  # kept
     with pytest.raises(ValueError, match="not started"):
         rooms.picture(first["code"], 2)
-    assert rooms.presenter_view(first["code"], first["key"])["seed"] == a["seed"]
+    assert rooms.state(first["code"], first["secret"])["seed"] == a["seed"]
 
 
 def test_two_clicks_at_once_move_the_room_once_and_judge_once(rooms):
     room = rooms.open(["image-mnist-gan"])
     ada = rooms.join(room["code"], "Ada")
-    rooms.control(room["code"], room["key"], "start")
-    rooms.vote(room["code"], ada["pid"], "Real")
+    rooms.control(room["code"], room["secret"], "start")
+    rooms.answer(room["code"], ada["participant"], 1, "Real")
     stale = rooms.room(room["code"])  # what a second click saw before the first one ended the room
-    rooms.control(room["code"], room["key"], "end")
+    rooms.control(room["code"], room["secret"], "end")
     rooms.room = lambda code: stale  # the second click acts on what it saw
     with pytest.raises(ValueError, match="moved on meanwhile"):
-        rooms.control(room["code"], room["key"], "end")
+        rooms.control(room["code"], room["secret"], "end")
     del rooms.room
     assert rooms.judge_table()[0]["answers"] == 1  # judged once
 
@@ -208,12 +284,12 @@ def test_end_before_a_round_opens_scores_nothing_and_names_stay_unique(rooms):
         rooms.join(room["code"], "ada")
     names = {rooms.join(room["code"])["name"] for _ in range(40)}
     assert len(names) == 40  # made-up names are never handed out twice in a room
-    rooms.control(room["code"], room["key"], "start")
-    rooms.vote(room["code"], ada["pid"], ROUNDS["kl-term"].answer)
-    rooms.control(room["code"], room["key"], "reveal")
-    rooms.control(room["code"], room["key"], "next")
-    rooms.control(room["code"], room["key"], "end")  # round 2 never opened
-    final = rooms.presenter_view(room["code"], room["key"])
+    rooms.control(room["code"], room["secret"], "start")
+    rooms.answer(room["code"], ada["participant"], 1, ROUNDS["kl-term"].answer)
+    rooms.control(room["code"], room["secret"], "reveal")
+    rooms.control(room["code"], room["secret"], "next")
+    rooms.control(room["code"], room["secret"], "end")  # round 2 never opened
+    final = rooms.state(room["code"], room["secret"])
     assert rooms.scored_rounds(rooms.room(room["code"])) == [0]
     assert final["podium"][0]["streak"] == 1 and final["podium"][0]["points"] == 100
 
@@ -221,9 +297,9 @@ def test_end_before_a_round_opens_scores_nothing_and_names_stay_unique(rooms):
 def test_names_are_safe_on_the_projector_and_in_a_spreadsheet(rooms):
     room = rooms.open(["kl-term"])
     ada = rooms.join(room["code"], "=HYPERLINK(1)")
-    rooms.control(room["code"], room["key"], "start")
-    rooms.vote(room["code"], ada["pid"], "Sharper images")
-    assert "'=HYPERLINK(1)" in rooms.answers_csv(room["code"], room["key"])
+    rooms.control(room["code"], room["secret"], "start")
+    rooms.answer(room["code"], ada["participant"], 1, "Sharper images")
+    assert "'=HYPERLINK(1)" in rooms.export(room["code"], room["secret"])
     assert markdown_text("www.x.io $1$ ~~s~~") == r"www\.x\.io \$1\$ \~\~s\~\~"
     with pytest.raises(ValueError, match="Only the browser"):
         rooms.control(room["code"], "clé", "lock")  # a key that is not ASCII is refused, not a crash

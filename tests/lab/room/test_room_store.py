@@ -18,7 +18,7 @@ def store(request, tmp_path):
 def test_a_room_is_created_once_and_read_back(store):
     assert store.create_room("ABCDE", "key", ["kl-term", "image-mnist-gan"], now=100.0)
     assert not store.create_room("ABCDE", "other", ["kl-term"], now=101.0)  # the code is taken
-    assert store.room("ABCDE") == {"host_key": "key", "created": 100.0, "sequence": ["kl-term", "image-mnist-gan"],
+    assert store.room("ABCDE") == {"secret": "key", "created": 100.0, "sequence": ["kl-term", "image-mnist-gan"],
                                    "round": 0, "phase": "ready", "opened": {}, "changed": 100.0}
     assert store.room("ZZZZZ") is None
 
@@ -30,8 +30,8 @@ def test_a_room_moves_only_from_where_the_caller_saw_it(store):
     assert store.update_room("ABCDE", 9.0, (0, "open"), round=1, phase="ready")
     room = store.room("ABCDE")
     assert (room["round"], room["phase"], room["opened"], room["changed"]) == (1, "ready", {0: 5.0}, 9.0)
-    with pytest.raises(ValueError, match="not \\['host_key'\\]"):
-        store.update_room("ABCDE", 10.0, (1, "ready"), host_key="stolen")
+    with pytest.raises(ValueError, match="not \\['secret'\\]"):
+        store.update_room("ABCDE", 10.0, (1, "ready"), secret="stolen")
 
 
 def test_one_answer_per_participant_per_round_the_last_one_counts(store):
@@ -54,6 +54,21 @@ def test_one_answer_per_participant_per_round_the_last_one_counts(store):
     assert store.count_answers("OTHER", 0) == 0 and store.people("OTHER") == {}
 
 
+def test_open_rooms_are_counted_by_their_last_activity_and_old_ones_purged(store):
+    for code in ("AAAAA", "BBBBB", "CCCCC"):
+        store.create_room(code, "key", ["a"], now=100.0)
+    store.join("BBBBB", "p1", "Ada", 500.0)  # a join is activity
+    store.update_room("CCCCC", 600.0, (0, "ready"), phase="ended")  # an ended room is not open
+    assert store.room("BBBBB")["changed"] == 500.0
+    assert (store.count_open(since=50.0), store.count_open(since=200.0), store.count_open(since=501.0)) == (2, 1, 0)
+    store.purge(before=200.0)
+    assert store.count_open(since=0.0) == 1
+    if isinstance(store, SQLiteStore):  # Redis lets the room's own keys expire by themselves (KEEP_DAYS)
+        assert store.room("AAAAA") is None and store.people("AAAAA") == {}
+    assert store.room("BBBBB")["phase"] == "ready" and store.people("BBBBB") == {"p1": "Ada"}
+    assert store.room("CCCCC")["phase"] == "ended"
+
+
 def test_judgements_accumulate_across_rooms(store):
     store.add_judgements([("MNIST", "GAN", "Real"), ("MNIST", "GAN", "GAN"), ("MNIST", "Real", "Real")])
     store.add_judgements([("MNIST", "GAN", "Real")])
@@ -69,7 +84,7 @@ def test_sqlite_keeps_everything_across_a_restart(tmp_path):
     first.update_room("ABCDE", 2.5, (0, "ready"), phase="open")
     first.answer("ABCDE", 0, "p1", "GAN", 3.0)
     again = SQLiteStore(path)  # what a restarted app opens
-    assert again.room("ABCDE")["host_key"] == "key"
+    assert again.room("ABCDE")["secret"] == "key"
     assert again.answers("ABCDE", 0) == {"p1": ("GAN", 3.0)}
     assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
