@@ -85,6 +85,32 @@ def test_a_room_through_the_api(app_url, client):
             client.predict(code, bo["participant"], *args, api_name=endpoint)
 
 
+def test_thirty_phones_join_answer_and_see_their_place(app_url, client):
+    """A class of 30 through the phones' routes, as the issue's lesson has it: join by the link's code, answer,
+    Lock, Reveal; every phone sees its result and the counts add up."""
+    room = client.predict("likelihood", api_name="/room_open")
+    code, secret = room["code"], room["secret"]
+    phones = [ok(app_url, f"room/api/{code}/join", {}) for _ in range(30)]
+    assert len({p["name"] for p in phones}) == 30
+    client.predict(code, secret, "start", api_name="/room_control")
+    right = ROUNDS["likelihood"].answer
+    wrong = next(c for c in ROUNDS["likelihood"].choices if c != right)
+    for i, phone in enumerate(phones):  # two in three right
+        ok(app_url, f"room/api/{code}/answer", {"participant": phone["participant"], "round": 1,
+                                                "choice": wrong if i % 3 == 2 else right})
+    state = client.predict(code, secret, "lock", api_name="/room_control")
+    assert (state["joined"], state["answered"]) == (30, 30) and "tally" not in state
+    late = ok(app_url, f"room/api/{code}/join", {})  # joins after Lock: may watch, may not answer
+    status, raw = call(app_url, f"room/api/{code}/answer", {"participant": late["participant"], "round": 1,
+                                                            "choice": right})
+    assert status == 400 and b"locked" in raw
+    state = client.predict(code, secret, "reveal", api_name="/room_control")
+    assert state["tally"][state["choices"].index(right)] == 20 and sum(state["tally"]) == 30
+    views = [ok(app_url, f"room/api/{code}?participant={p['participant']}")["you"] for p in phones]
+    assert [v["correct"] for v in views] == [i % 3 != 2 for i in range(30)]
+    assert {v["place"] for v in views} == {1, 21} and all(v["of"] == 31 for v in views)
+
+
 @pytest.mark.parametrize("path, body, status, message", [
     ("room/api/ZZZZZ", None, 404, b"There is no room ZZZZZ"),
     ("room/api/0000", None, 400, b"5 letters and digits"),
