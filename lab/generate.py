@@ -149,7 +149,7 @@ def describe(stats: dict, model: str) -> str:
 
 def readout_text(stats: dict | None, model: str) -> str:
     """One line for the page under a grid: '**Sharpness** 0.45 × real · **Recognisable** 12 %'."""
-    if not stats or model not in stats:
+    if not stats or (isinstance(stats, dict) and model not in stats):
         return ""
     figures = stats[model] if isinstance(stats, dict) else None
     if not isinstance(figures, dict) or not {"sharpness", "recognisability", "how"} <= figures.keys():
