@@ -122,10 +122,16 @@ def score_text(state: dict | None) -> str:
 
 def explanation_text(result: dict) -> str:
     """The verdict and the giveaway, each claim next to its measured figure."""
-    r, source = result["readouts"], result["answer"]
+    source = result["answer"]
     name = {"Real": "a **real** test image", "VAE": "a **VAE** sample", "GAN": "a **GAN** sample"}[source]
     head = f"### Right! It is {name}." if result["correct"] else \
         f"### Not this time: it is {name} (you said {result['guess']})."
+    return f"{head}\n{giveaway_text(result['readouts'], source)}"
+
+
+def giveaway_text(r: dict, source: str) -> str:
+    """What gives an image of `source` away (or not), from its `readouts`: a line per measured figure, then why
+    (the Quiz tab's verdict and the Room tab's image rounds at Reveal)."""
     low, high = r["real_sharpness_range"]
     if r["sharpness"] < low:
         sharp = "blurrier than 95 % of real images"
@@ -140,7 +146,6 @@ def explanation_text(result: dict) -> str:
     else:
         copy = f"{close:.0f} % of real test images sit closer: not a copy"
     lines = [
-        head,
         f"- **Sharpness** {r['sharpness']:.2f} × real ({low:.2f}–{high:.2f} for 90 % of real images): {sharp}.",
         f"- **Classifier** says {r['classifier_class']} with {percent(r['classifier_confidence'])} ({confident}; "
         f"{percent(CONFIDENT)} counts as confident).",

@@ -34,6 +34,7 @@ and the Models tab show it). Predict
 rounds have a link to the demo that shows the answer: open it after Lock, then come back to reveal."""
 
 TICK_SECONDS = 2.0  # how often the presenter's counts refresh
+PICTURE_HEIGHT = {False: 230, True: 150}  # an image round's picture before Reveal, and from Reveal (pixels)
 BUTTONS = {"start": "Start round", "lock": "Lock", "reveal": "Reveal", "next": "Next", "end": "End"}
 ALLOWED = {"ready": ("start", "next", "end"), "open": ("lock", "reveal", "end"), "locked": ("reveal", "end"),
            "revealed": ("next", "end"), "ended": (), "expired": ()}  # which buttons work when (lab/room/game.py)
@@ -56,6 +57,10 @@ def join_link(page_url: str, code: str) -> str:
     return f"{base.rstrip('/')}/join?room={code}"
 
 
+def answered_title(n: int) -> str:
+    return f"The room answered: {n} answer{'' if n == 1 else 's'}"
+
+
 def counts_text(view: dict) -> str:
     return f"## {view['joined']} joined · {view['answered']} answered"
 
@@ -64,9 +69,11 @@ def question_text(view: dict) -> str:
     phase = {"ready": "up next", "open": "answering", "locked": "locked", "revealed": "revealed",
              "ended": "the room has ended", "expired": "the room expired: open a new room"}[view["phase"]]
     lines = [f"**Round {view['round']} of {view['rounds']}** · {phase}", f"### {view['prompt']}"]
-    if view["kind"] == "image":
+    if "tally" in view:  # from Reveal the tally lists the choices
+        pass
+    elif view["kind"] == "image":
         lines.append(" · ".join(f"{chr(65 + i)}. {choice}" for i, choice in enumerate(view["choices"])))
-    elif "tally" not in view:  # from Reveal the tally lists them
+    else:
         lines += [f"{chr(65 + i)}. {choice}  " for i, choice in enumerate(view["choices"])]
     if view["demo"]:
         lines += ["", f"[Open the demo that shows the answer]({view['demo']}) (after Lock; come back to reveal)"]
@@ -127,11 +134,13 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
                        alt_text=f"QR code of the join link {link}")
         picture = gr.update(value=None, visible=False)
         if "seed" in view:  # an image round that has started
-            picture = gr.update(value=upscale(rooms.picture(code, view["round"])["image"], SCALE), visible=True)
+            # at Reveal the tally goes under it: smaller, so that both fit a projector's 720 pixels
+            picture = gr.update(value=upscale(rooms.picture(code, view["round"])["image"], SCALE), visible=True,
+                                height=PICTURE_HEIGHT[revealed])
         tally = gr.update(value=None, visible=False)
         if "tally" in view:
             tally = gr.update(value=tally_chart(view["choices"], view["tally"], view["answer"],
-                                                f"The room answered: {sum(view['tally'])} answers"), visible=True,
+                                                answered_title(sum(view["tally"]))), visible=True,
                               alt_text=tally_description(view))
         allowed = ALLOWED[view["phase"]]
         last = view["round"] == view["rounds"]
@@ -194,7 +203,8 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
                                for a in ACTIONS]
                 question = gr.Markdown(elem_id="room-question")
                 picture = ResultImage(label="This round's picture", format="png", interactive=False, visible=False,
-                                      height=230, elem_id="room-picture", alt_text=ALT_TEXT["room-picture"])
+                                      height=PICTURE_HEIGHT[False], elem_id="room-picture",
+                                      alt_text=ALT_TEXT["room-picture"])
                 tally = ResultImage(label="The room's answers", format="png", interactive=False, visible=False,
                                     elem_id="room-tally", show_label=False, alt_text=ALT_TEXT["room-tally"])
         with gr.Row():

@@ -41,7 +41,7 @@ from PIL import Image
 from lab.images import to_uint8, upscale
 from lab.inputs import parse_choice, parse_int
 from lab.loading import Lab
-from lab.quiz import SCALE, new_round
+from lab.quiz import SCALE, giveaway_text, new_round, readouts
 from lab.room.rounds import ROUNDS, Round, answer_of, explain, parse_sequence
 from lab.room.store import KEEP_DAYS, RoomStore
 from models.registry import model_name
@@ -310,11 +310,23 @@ class Rooms:
             view["seed"] = self.picture(room["code"], room["round"] + 1)["seed"]
         if room["phase"] in ("revealed", "ended"):
             view.update(tally=self.tally(room, room["round"]), answer=answer_of(self.lab, r),
-                        explanation=explain(self.lab, r), leaderboard=self.leaderboard(room, top=5))
+                        explanation=self.explanation(room, r), leaderboard=self.leaderboard(room, top=5))
         if room["phase"] == "ended":
             view["podium"] = self.leaderboard(room, top=3)
             view["judged"] = self.judge_table()  # every finished room's, this one's included
         return view
+
+    def explanation(self, room: dict, r: Round) -> str:
+        """Why the answer is right, with its measured figure: a concept's or a prediction's explanation, or for an
+        image round the Quiz tab's giveaway readouts of the room's own picture (sharpness, the classifier's
+        confidence, the nearest training image)."""
+        if r.kind != "image" or room["round"] not in room["opened"]:
+            return explain(self.lab, r)
+        found = self.picture(room["code"], room["round"] + 1)
+        if "giveaway" not in found:  # measured once per room and round (a classifier pass and a nearest search)
+            image, source = new_round(self.lab, found["seed"], r.dataset)
+            found["giveaway"] = giveaway_text(readouts(self.lab, r.dataset, image), source)
+        return found["giveaway"]
 
     def export(self, code, secret) -> str:
         """Every answer of the room as CSV: anonymous name, round, round id, answer, correct, seconds after the

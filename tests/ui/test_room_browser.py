@@ -16,6 +16,13 @@ def on_screen(page, selector: str, height: int) -> None:
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, selector
 
 
+def settled(page) -> None:
+    """Wait until no part of the Room tab is dimmed: Gradio fades an event's outputs (opacity 0.2) until the
+    event ends."""
+    page.wait_for_function("![...document.querySelectorAll('#tab-room div')]"
+                           ".some(e => getComputedStyle(e).opacity === '0.2')", timeout=30_000)
+
+
 def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     from playwright.sync_api import expect  # here: the `browser` fixture skips where playwright is missing
 
@@ -89,8 +96,14 @@ def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     screen.reload()  # a reload (or a restarted app) resumes the room from this browser's storage, no click needed
     expect(screen.locator("#room-join h1")).to_contain_text(code, timeout=60_000)
     expect(screen.locator("#room-question")).to_contain_text("Round 2 of 12 · answering")
-    screen.wait_for_function("!document.querySelector('#tab-room .pending')")  # nothing dimmed mid-update
+    settled(screen)
     assert blocking(screen, "Room tab, presenter mode") == []
+    screen.locator("#room-reveal").click()  # an image round: the picture's giveaway, measured as on the Quiz tab
+    expect(screen.locator("#room-outcome")).to_contain_text("Nearest training image", timeout=30_000)
+    settled(screen)
+    screen.screenshot(path=str(ARTIFACTS / "room-reveal-image-1280x720.png"))
+    for part in ("#room-picture img", "#room-tally img", "#room-outcome h3"):
+        on_screen(screen, part, 720)
     screen.locator("#room-end").click()
     expect(screen.locator("#room-outcome")).to_contain_text("Podium", timeout=30_000)
     expect(ada.locator("#status")).to_contain_text("The room has ended", timeout=30_000)

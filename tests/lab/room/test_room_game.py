@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lab.quiz import new_round
+from lab.quiz import giveaway_text, new_round, readouts
 from lab.room.game import (
     CODE_ALPHABET,
     CODE_LENGTH,
@@ -134,6 +134,9 @@ def test_a_whole_room_from_open_to_podium(rooms):
     rooms.control(code, secret, "end")
     final = rooms.state(code, secret)
     assert final["phase"] == "ended" and final["tally"] == [2, 0, 1]
+    image, source = new_round(rooms.lab, final["seed"], "MNIST")  # the room's picture: the Quiz tab's giveaway
+    assert source == "GAN" and final["explanation"] == giveaway_text(readouts(rooms.lab, "MNIST", image), "GAN")
+    assert "**Sharpness**" in final["explanation"] and "**Nearest training image**" in final["explanation"]
     assert [(row["name"], row["points"]) for row in final["podium"]][0] == ("Ada L", 225)  # 100 + 125 (streak)
     assert rooms.judge_table() == [{"dataset": "MNIST", "source": "GAN", "answers": 3, "taken_for_real": 2,
                                     "share": 0.6667, "low": 0.2077, "high": 0.9385}]
