@@ -80,7 +80,7 @@ def test_every_endpoint_answers_bad_input_clearly_and_keeps_serving(client, app_
 
     # several at once, as a class's clicks come: most are refused before any model runs, so the wait is the
     # round trip, not the CPU (the queue still runs at most two events of a kind at once)
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(answer, cases))
     for (name, _, i, bad), (_, args, message) in zip(cases, answers, strict=True):
         if message is not None:
