@@ -99,7 +99,11 @@ WINDOW = ("loss_d", "loss_g", "d_real", "d_fake", "g_grad_norm", "loss_vae")  # 
 class ArenaRun:
     """A run's networks, optimisers, random streams and figures so far: what `train` streams from, and what a
     browser session keeps between step-mode clicks (`d_step`, `g_step`, `step`). `advance(n)` is n steps as a run
-    takes them; `frame()` measures the run as it stands."""
+    takes them; `frame()` measures the run as it stands.
+
+    `lock`: one change at a time. Two clicks of one browser (D step, then G step at once) run as two events on
+    the server's threads; on the same networks, optimisers and random streams at once they crashed the whole
+    process (a segmentation fault, tests/lab/test_arena.py), so `step` and a run's steps take the lock."""
 
     def __init__(self, settings: ArenaSettings, show: int = 500, drawn: DrawnData | None = None):
         s = self.settings = settings.checked()
@@ -127,6 +131,13 @@ class ArenaRun:
         self.previous: np.ndarray | None = None  # the fixed-noise samples at the last frame
         self.last: dict = {}  # the last D step's figures (loss_d, d_real, d_fake) and its fakes
         self.last_frame: Frame | None = None  # the latest frame, redrawn when the page's layers change
+        self.lock = threading.Lock()
+
+    def __getstate__(self) -> dict:  # a lock cannot be saved or copied: a copy gets its own
+        return {k: v for k, v in self.__dict__.items() if k != "lock"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, lock=threading.Lock())
 
     def d_step(self) -> None:
         """(1) One D update on its objective's loss (lab/arena/objectives.py; for the BCE ones: maximize
@@ -181,7 +192,7 @@ class ArenaRun:
             raise ValueError(f"Unknown step {action!r}: choose {', '.join(ACTIONS)}.")
         if isinstance(n, bool) or not isinstance(n, int | float) or n != int(n) or not 1 <= n <= MAX_CLICK_STEPS:
             raise ValueError(f"Steps per click must be a whole number from 1 to {MAX_CLICK_STEPS}, got {n!r}.")
-        with one_thread():
+        with self.lock, one_thread():
             for _ in range(int(n)):
                 if action == "D":
                     self.d_step()
@@ -245,12 +256,15 @@ class ArenaRun:
 def _train(s: ArenaSettings, show: int, state: ArenaRun | None = None) -> Iterator[Frame]:
     state = state or ArenaRun(s, show)
     cpu = 0.0  # CPU time of this run's training and frames, not of the page's drawing between frames
-    yield state.frame()
+    with state.lock:
+        first = state.frame()
+    yield first
     t0 = time.thread_time()
     for step in range(1, s.steps + 1):
-        state.advance(1)
-        if step % s.every == 0 or step == s.steps:
-            out = state.frame()
+        with state.lock:  # a step-mode click of the same browser waits for this step (and frame)
+            state.advance(1)
+            out = state.frame() if step % s.every == 0 or step == s.steps else None
+        if out is not None:
             cpu += time.thread_time() - t0
             out.figures["cpu_seconds"] = round(cpu, 1)
             out.figures["stopped_early"] = cpu > MAX_CPU_SECONDS and step < s.steps

@@ -374,6 +374,38 @@ def test_a_d_step_leaves_g_alone_and_a_g_step_leaves_d_alone():
     assert (state.d_updates, state.g_steps) == (1, 1)
 
 
+def test_clicks_of_one_browser_at_once_take_turns():
+    """Two events of one session (D step and G step clicked at once) on the same ArenaRun: without its lock this
+    crashed the process (a segmentation fault); with it every step counts, and a saved copy gets its own lock."""
+    import io
+    import threading
+
+    from lab.arena.training import ArenaRun
+
+    state = ArenaRun(ArenaSettings(hidden=8, batch_size=16, d_steps=2))
+    state.frame()
+    errors = []
+
+    def click(action):
+        try:
+            for _ in range(40):
+                state.step(action, 1)
+        except Exception as err:  # noqa: BLE001 - any error fails the test below
+            errors.append(repr(err))
+
+    threads = [threading.Thread(target=click, args=(action,)) for action in ("D", "G", "D then G")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and (state.d_updates, state.g_steps) == (40 + 2 * 40, 40 + 40)
+    saved = io.BytesIO()  # as benchmarks/arena.py measures a session's state
+    torch.save(state, saved)
+    twin = torch.load(io.BytesIO(saved.getvalue()), weights_only=False)
+    assert twin.lock is not state.lock and twin.g_steps == 80
+    twin.step("G", 1)
+
+
 def test_stepping_reproduces_a_run():
     """advance(n) takes the steps a run takes: the same figures and samples as `run` for the same settings."""
     from lab.arena.training import ArenaRun
