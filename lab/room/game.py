@@ -308,7 +308,7 @@ class Rooms:
                 "answered": self.store.count_answers(room["code"], room["round"])}
         if r.kind == "image" and room["round"] in room["opened"]:  # the room's picture, by its quiz seed
             view["seed"] = self.picture(room["code"], room["round"] + 1)["seed"]
-        if room["phase"] in ("revealed", "ended"):
+        if room["phase"] in ("revealed", "ended", "expired"):
             view.update(tally=self.tally(room, room["round"]), answer=answer_of(self.lab, r),
                         explanation=self.explanation(room, r), leaderboard=self.leaderboard(room, top=5))
         if room["phase"] == "ended":

@@ -225,7 +225,8 @@ def test_limits_people_open_rooms_and_idle_rooms(shipped_lab, tmp_path):
                          (lambda: rooms.control(first["code"], first["secret"], "lock"), "open a new room")):
         with pytest.raises(ValueError, match=message):
             act()
-    assert rooms.state(first["code"], first["secret"])["phase"] == "expired"  # the presenter still reads it
+    late = rooms.state(first["code"], first["secret"])  # the presenter still reads it, with the round's tally
+    assert late["phase"] == "expired" and sum(late["tally"]) == 1 and late["answer"] == ROUNDS["kl-term"].answer
     assert "Bo,1,kl-term,Sharper images" in rooms.export(first["code"], first["secret"])
     fourth = rooms.open(["kl-term"])  # the two idle rooms no longer count: room for two more
     assert rooms.open(["kl-term"])["code"] not in (first["code"], third["code"], fourth["code"])
