@@ -18,7 +18,7 @@ from lab.loading import Lab
 from lab.plots import tally_chart
 from lab.quiz import SCALE
 from lab.room import LESSON, ROUNDS, Rooms
-from lab.room.game import ACTIONS, judge_markdown, markdown_text, parse_code
+from lab.room.game import ACTIONS, PRESSED_IN, judge_markdown, markdown_text, parse_code
 from lab.room.qr import qr_image
 from ui.access import ALT_TEXT
 from ui.common import ResultImage, friendly
@@ -36,8 +36,9 @@ rounds have a link to the demo that shows the answer: open it after Lock, then c
 TICK_SECONDS = 2.0  # how often the presenter's counts refresh
 PICTURE_HEIGHT = {False: 230, True: 150}  # an image round's picture before Reveal, and from Reveal (pixels)
 BUTTONS = {"start": "Start round", "lock": "Lock", "reveal": "Reveal", "next": "Next", "end": "End"}
-ALLOWED = {"ready": ("start", "next", "end"), "open": ("lock", "reveal", "end"), "locked": ("reveal", "end"),
-           "revealed": ("next", "end"), "ended": (), "expired": ()}  # which buttons work when (lab/room/game.py)
+# the buttons that work in each phase, from the game's rule (none once the room has ended or expired)
+ALLOWED = {phase: tuple(a for a in ACTIONS if phase in PRESSED_IN[a])
+           for phase in ("ready", "open", "locked", "revealed", "ended", "expired")}
 NO_ROOM = "## No room is open\nPress **Open a room** below; the code, the QR code and the link appear here."
 PAGE_URL_JS = "window.location.origin + window.location.pathname"
 # The code as large as the page allows; the five buttons on one line in both modes

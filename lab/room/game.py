@@ -51,6 +51,9 @@ CODE_LENGTH = 5
 NAME_MAX = 24
 POINTS, STREAK_BONUS, STREAK_BONUS_MAX = 100, 25, 100
 ACTIONS = ("start", "lock", "reveal", "next", "end")
+# the phases in which each of the presenter's buttons works (Next also not on the last round)
+PRESSED_IN = {"start": ("ready",), "lock": ("open",), "reveal": ("open", "locked"), "next": ("ready", "revealed"),
+              "end": ("ready", "open", "locked", "revealed")}
 ADJECTIVES = ("Brave", "Calm", "Clever", "Curious", "Daring", "Eager", "Gentle", "Happy", "Jolly", "Kind", "Lively",
               "Lucky", "Merry", "Nimble", "Patient", "Proud", "Quick", "Quiet", "Shy", "Sleepy", "Sunny", "Swift",
               "Tidy", "Witty", "Zesty")
@@ -258,9 +261,7 @@ class Rooms:
         if room["phase"] == "expired":
             raise ValueError(self._expired(room))
         phase, last = room["phase"], room["round"] == len(room["sequence"]) - 1
-        allowed = {"start": ("ready",), "lock": ("open",), "reveal": ("open", "locked"),
-                   "next": ("ready", "revealed"), "end": ("ready", "open", "locked", "revealed")}[action]
-        if phase not in allowed:
+        if phase not in PRESSED_IN[action]:
             raise ValueError(self._refusal(action, phase, last))
         if action == "next" and last:
             raise ValueError("That was the last round: press End for the podium.")
