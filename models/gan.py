@@ -39,11 +39,15 @@ class DiscriminatorConfig(GANConfig):
     model_type: str = "gan-discriminator"
     d_classifier: bool = False  # also a head that names an image's class, trained on real images; G is then
     # also trained to make its samples name their class (AC-GAN, Odena et al. 2017, arXiv:1610.09585)
+    d_conv3: bool = False  # a 3x3 conv after each strided conv: a deeper D at the same resolutions
+    mbstd: bool = False  # a minibatch-standard-deviation channel at 7x7 (Karras et al. 2018, arXiv:1710.10196,
+    # sec. 3): D sees how varied the batch is, so a G that makes too little variety is easier to catch
 
     @classmethod
-    def for_generator(cls, config: GANConfig, d_classifier: bool = False) -> "DiscriminatorConfig":
-        """The discriminator that trains beside a generator of `config`: the same sizes, data set and class count."""
-        return cls(**{**asdict(config), "model_type": "gan-discriminator"}, d_classifier=d_classifier)
+    def for_generator(cls, config: GANConfig, **discriminator_only) -> "DiscriminatorConfig":
+        """The discriminator that trains beside a generator of `config`: the same sizes, data set and class count,
+        and the fields only D has (`d_classifier`, `d_conv3`, `mbstd`)."""
+        return cls(**{**asdict(config), "model_type": "gan-discriminator"}, **discriminator_only)
 
 
 UPSAMPLE = ("deconv", "deconv-conv3")
@@ -142,13 +146,21 @@ class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-la
     def __init__(self, config: DiscriminatorConfig):
         super().__init__()
         self.config = config
-        c = config.channels
+        c, bn = config.channels, config.batchnorm
+
+        def conv3(width: int) -> list[nn.Module]:  # d_conv3's extra layer, same size in and out
+            return [nn.Conv2d(width, width, 3, padding=1, bias=not bn),
+                    nn.BatchNorm2d(width) if bn else nn.Identity(), nn.LeakyReLU(0.2)]
+
         self.conv = nn.Sequential(
             nn.Conv2d(1, c, 4, stride=2, padding=1), nn.LeakyReLU(0.2),  # (B, c, 14, 14)
-            nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=not config.batchnorm),  # (B, 2c, 7, 7)
-            nn.BatchNorm2d(2 * c) if config.batchnorm else nn.Identity(), nn.LeakyReLU(0.2),
-            nn.Flatten(),  # (B, 2c * 49)
+            *(conv3(c) if config.d_conv3 else []),  # (B, c, 14, 14)
+            nn.Conv2d(c, 2 * c, 4, stride=2, padding=1, bias=not bn),  # (B, 2c, 7, 7)
+            nn.BatchNorm2d(2 * c) if bn else nn.Identity(), nn.LeakyReLU(0.2),
+            *(conv3(2 * c) if config.d_conv3 else []),  # (B, 2c, 7, 7)
         )
+        # mbstd: one more 7x7 channel, the batch's spread; then a 3x3 conv mixes it into the features
+        self.mix = nn.Sequential(nn.Conv2d(2 * c + 1, 2 * c, 3, padding=1), nn.LeakyReLU(0.2)) if config.mbstd else None
         feat = 2 * c * 7 * 7
         self.psi = nn.Linear(feat, 1)
         self.embed = nn.Embedding(config.num_classes, feat)  # projection of the label
@@ -160,6 +172,16 @@ class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-la
 
     def judge(self, x: torch.Tensor, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """`(B,)` logits of "real", and `(B, num_classes)` class logits (None without `d_classifier`)."""
-        h = self.conv(x)  # (B, 2c * 49)
+        h = self.conv(x)  # (B, 2c, 7, 7)
+        if self.mix is not None:
+            h = self.mix(torch.cat([h, minibatch_std(h)], dim=1))  # (B, 2c + 1, 7, 7) -> (B, 2c, 7, 7)
+        h = h.flatten(1)  # (B, 2c * 49)
         logit = self.psi(h).squeeze(1) + (self.embed(labels) * h).sum(1)
         return logit, (self.classify(h) if self.classify is not None else None)
+
+
+def minibatch_std(h: torch.Tensor) -> torch.Tensor:
+    """`(B, C, H, W)` -> `(B, 1, H, W)`: each feature's standard deviation over the batch, averaged over features
+    and positions into one number, repeated for every image (Karras et al. 2018, sec. 3, with one group)."""
+    spread = torch.sqrt(h.var(dim=0, unbiased=False) + 1e-8).mean()  # a scalar
+    return spread.expand(h.shape[0], 1, *h.shape[2:])

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import copy
 import math
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -104,12 +105,42 @@ def g_loss(fake_logit: torch.Tensor, loss: str = "bce") -> torch.Tensor:
     return F.softplus(-fake_logit).mean()
 
 
+AUGMENTS = ("translation", "cutout")  # --diffaugment's policies
+
+
+def diff_augment(x: torch.Tensor, policy: tuple[str, ...], generator: torch.Generator) -> torch.Tensor:
+    """DiffAugment (Zhao et al. 2020, arXiv:2006.10738): the same kind of random, differentiable change to every
+    image D sees, real and fake, in D's step and in G's, so D cannot memorise the training set and G is not
+    taught to make the changes. `x`: `(B, 1, H, W)` in [-1, 1]; what is moved in or cut out is background (-1).
+    translation: each image shifted by up to 1/8 of its side; cutout: a square of half its side blanked."""
+    B, _, H, W = x.shape
+    where = generator.device
+    if "translation" in policy:
+        s = H // 8
+        padded = F.pad(x, (s, s, s, s), value=-1.0)  # (B, 1, H + 2s, W + 2s)
+        dy = torch.randint(0, 2 * s + 1, (B, 1, 1), generator=generator, device=where).to(x.device)
+        dx = torch.randint(0, 2 * s + 1, (B, 1, 1), generator=generator, device=where).to(x.device)
+        rows = torch.arange(H, device=x.device).view(1, H, 1) + dy  # (B, H, 1)
+        cols = torch.arange(W, device=x.device).view(1, 1, W) + dx  # (B, 1, W)
+        x = padded[torch.arange(B, device=x.device).view(B, 1, 1), 0, rows, cols].unsqueeze(1)  # (B, 1, H, W)
+    if "cutout" in policy:
+        half = H // 4  # a square of side H/2 around a random centre
+        cy = torch.randint(0, H, (B, 1, 1), generator=generator, device=where).to(x.device)
+        cx = torch.randint(0, W, (B, 1, 1), generator=generator, device=where).to(x.device)
+        rows = (torch.arange(H, device=x.device).view(1, H, 1) - cy).abs() < half  # (B, H, 1)
+        cols = (torch.arange(W, device=x.device).view(1, 1, W) - cx).abs() < half  # (B, 1, W)
+        x = torch.where((rows & cols).unsqueeze(1), torch.full_like(x, -1.0), x)  # (B, 1, H, W)
+    return x
+
+
 def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
-           fake: torch.Tensor, loss: str = "bce",
-           aux_weight: float = 0.0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+           fake: torch.Tensor, loss: str = "bce", aux_weight: float = 0.0,
+           augment=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """One D update; returns (loss_d, real_logit, fake_logit). `fake` is detached: this step leaves G alone.
-    aux_weight > 0: plus that weight times the cross-entropy of D's class head on the real images."""
-    (real_logit, real_class), (fake_logit, _) = D.judge(x, y), D.judge(fake.detach(), y)
+    aux_weight > 0: plus that weight times the cross-entropy of D's class head on the real images.
+    augment: None, or a function applied to both batches before D sees them (diff_augment)."""
+    augment = augment or (lambda images: images)
+    (real_logit, real_class), (fake_logit, _) = D.judge(augment(x), y), D.judge(augment(fake.detach()), y)
     loss_d = d_loss(real_logit, fake_logit, loss)
     if aux_weight:  # AC-GAN's class log-likelihood L_C (Odena et al. 2017, sec. 3), here on real images only
         loss_d = loss_d + aux_weight * F.cross_entropy(real_class, y)
@@ -120,11 +151,11 @@ def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: t
 
 
 def g_step(D: Discriminator, opt_g: torch.optim.Optimizer, fake: torch.Tensor, y: torch.Tensor,
-           loss: str = "bce", aux_weight: float = 0.0) -> torch.Tensor:
+           loss: str = "bce", aux_weight: float = 0.0, augment=None) -> torch.Tensor:
     """One G update through D's verdict on `fake`; returns loss_g (D's gradients are cleared before its
     next update). aux_weight > 0: plus that weight times the cross-entropy of D's class head on `fake`,
-    so G learns to make samples that name the class they were asked for."""
-    fake_logit, fake_class = D.judge(fake, y)
+    so G learns to make samples that name the class they were asked for. augment: as in d_step."""
+    fake_logit, fake_class = D.judge(augment(fake) if augment else fake, y)
     loss_g = g_loss(fake_logit, loss)
     if aux_weight:
         loss_g = loss_g + aux_weight * F.cross_entropy(fake_class, y)
@@ -187,6 +218,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--aux-weight", type=float, default=0.0,
                    help="weight of an AC-GAN class term: D also learns to name real images' classes and G to "
                         "make samples D names as asked (0: off)")
+    p.add_argument("--diffaugment", default="",
+                   help=f"DiffAugment policies for what D sees, comma-separated from {', '.join(AUGMENTS)} "
+                        "(empty: none)")
+    p.add_argument("--d-conv3", action="store_true", help="a deeper D: a 3x3 conv after each strided conv")
+    p.add_argument("--mbstd", action="store_true",
+                   help="D also sees the batch's spread (a minibatch-standard-deviation channel)")
     return p
 
 
@@ -197,6 +234,9 @@ def main(argv: list[str] | None = None) -> Path:
         p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
     if args.aux_weight < 0 or (args.aux_weight and args.unconditional):
         p.error(f"--aux-weight must be at least 0, and 0 for an unconditional GAN, got {args.aux_weight}")
+    policy = tuple(filter(None, args.diffaugment.split(",")))
+    if any(name not in AUGMENTS for name in policy):
+        p.error(f"--diffaugment takes {', '.join(AUGMENTS)}, comma-separated; got {args.diffaugment!r}")
     device = setup(args)
     out = Path(args.out)
 
@@ -216,7 +256,8 @@ def main(argv: list[str] | None = None) -> Path:
                        num_classes=1 if args.unconditional else 10, batchnorm=not args.no_batchnorm,
                        upsample=args.upsample)
     G = Generator(config).to(device)
-    D = Discriminator(DiscriminatorConfig.for_generator(config, d_classifier=args.aux_weight > 0)).to(device)
+    D = Discriminator(DiscriminatorConfig.for_generator(config, d_classifier=args.aux_weight > 0,
+                                                        d_conv3=args.d_conv3, mbstd=args.mbstd)).to(device)
     # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae
     # (compare: python -m benchmarks train_speed --models gan-mnist --layout nchw, then --layout channels_last)
     G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
@@ -260,6 +301,8 @@ def main(argv: list[str] | None = None) -> Path:
         D.train()
         g = epoch_generator(args.seed, epoch)  # shuffling, on the CPU
         g_noise = noise_generator(g, device)  # z, on the device
+        g_augment = noise_generator(g, device)  # DiffAugment's shifts and cut-outs
+        augment = partial(diff_augment, policy=policy, generator=g_augment) if policy else None
         sums = {"loss_d": 0.0, "loss_g": 0.0, "d_real": 0.0, "d_fake": 0.0}
         n_steps = seen = 0
         for idx in tqdm(batches(len(x_train), args.batch_size, g), total=steps_per_epoch,
@@ -272,13 +315,13 @@ def main(argv: list[str] | None = None) -> Path:
             z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
             fake = G(z, y)
             # (1) update D on real x and the detached fake
-            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight)
+            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight, augment)
             n_steps += 1
             seen += len(idx)
             if n_steps % args.d_steps:
                 continue  # --d-steps N: N batches of D updates, then one G update
             # (2) update G through D's verdict on the same fake
-            loss_g = g_step(D, opt_g, fake, y, args.loss, args.aux_weight)
+            loss_g = g_step(D, opt_g, fake, y, args.loss, args.aux_weight, augment)
             if G_avg is not None:
                 update_average(G_avg, G, args.ema)
             # D's verdicts as probabilities, sigmoid(logit), whichever the loss (hinge: 0.73 at the margin)

@@ -110,3 +110,28 @@ def test_a_discriminator_with_a_class_head_names_classes_and_round_trips(tmp_pat
     D.save_pretrained(tmp_path)
     loaded = load_model(tmp_path)
     assert loaded.config.d_classifier and torch.equal(loaded.judge(x, y)[1], classes)
+
+
+def test_a_deeper_discriminator_with_the_batch_spread_round_trips(tmp_path):
+    from models import load_model
+    from models.gan import minibatch_std
+
+    old = DiscriminatorConfig(channels=4, embed_dim=4)
+    assert not old.d_conv3 and not old.mbstd  # what configs written before the options mean
+    assert set(Discriminator(old).state_dict()) == {  # the first design's keys: saved discriminators still load
+        "conv.0.weight", "conv.0.bias", "conv.2.weight", "conv.3.weight", "conv.3.bias", "conv.3.running_mean",
+        "conv.3.running_var", "conv.3.num_batches_tracked", "psi.weight", "psi.bias", "embed.weight"}
+    torch.manual_seed(0)
+    D = Discriminator(DiscriminatorConfig(channels=4, embed_dim=4, d_conv3=True, mbstd=True)).eval()
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in D.conv) == 4 and D.mix is not None
+    x, y = torch.randn(3, 1, 28, 28), torch.tensor([0, 5, 9])
+    assert D(x, y).shape == (3,)
+    D.save_pretrained(tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.config.d_conv3 and loaded.config.mbstd and torch.equal(loaded(x, y), D(x, y))
+    # the spread: per feature and position, the batch's standard deviation; then their mean, for every image
+    h = torch.zeros(2, 3, 7, 7)
+    h[1, 0] = 2.0  # feature 0: values 0 and 2, std 1; the other two: std 0 (plus the 1e-8 under the root)
+    spread = minibatch_std(h)
+    assert spread.shape == (2, 1, 7, 7) and spread[0, 0, 0, 0].item() == pytest.approx((1 + 2e-4) / 3, abs=1e-4)
+    assert torch.equal(spread[0], spread[1])

@@ -300,3 +300,41 @@ def test_gan_aux_weight_trains_a_class_head_and_refuses_nonsense(tiny_data_root,
         with pytest.raises(SystemExit):
             train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", *flags])
         assert "--aux-weight must be at least 0, and 0 for an unconditional GAN" in capsys.readouterr().err
+
+
+def test_diffaugment_shifts_and_cuts_out_on_a_background_of_minus_one():
+    x = torch.full((2, 1, 28, 28), -1.0)
+    x[:, 0, 14, 14] = 1.0  # one bright pixel in the middle
+    shifted = train_gan.diff_augment(x, ("translation",), torch.Generator().manual_seed(0))
+    assert shifted.shape == x.shape and (shifted == 1).sum().item() == 2  # each image keeps its pixel, moved
+    for image in shifted[:, 0]:
+        row, col = (image == 1).nonzero()[0].tolist()
+        assert abs(row - 14) <= 3 and abs(col - 14) <= 3  # by at most 28 // 8 = 3 pixels
+    ones = torch.ones(4, 1, 28, 28, requires_grad=True)
+    cut = train_gan.diff_augment(ones, ("cutout",), torch.Generator().manual_seed(1))
+    blank = (cut == -1).sum(dim=(1, 2, 3))
+    assert blank.max().item() <= 13 * 13 and blank.min().item() >= 7 * 7  # a square of side 13 (|d| < 7), clipped
+    assert set(cut.unique().tolist()) == {-1.0, 1.0}
+    cut.sum().backward()  # differentiable: the kept pixels pass their gradient, the blanked ones none
+    assert torch.equal(ones.grad, (cut == 1).float())
+    seeded = [train_gan.diff_augment(x, train_gan.AUGMENTS, torch.Generator().manual_seed(2)) for _ in range(2)]
+    assert torch.equal(*seeded)  # the same seed, the same changes
+
+
+def test_gan_diffaugment_and_the_deeper_discriminator_reach_training(tiny_data_root, tmp_path, monkeypatch, capsys):
+    seen = []
+    original = train_gan.diff_augment
+    monkeypatch.setattr(train_gan, "diff_augment",
+                        lambda x, policy, generator: seen.append(policy) or original(x, policy, generator))
+    out = tmp_path / "gan-mnist"
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--diffaugment", "translation,cutout",
+                    "--d-conv3", "--mbstd", "--save-discriminator"])
+    assert seen == [("translation", "cutout")] * 12  # 4 steps: D sees real and fake, G sees fake
+    D = load_model(f"{out}-discriminator")
+    assert D.config.d_conv3 and D.config.mbstd
+    assert "mbstd" not in json.loads((out / "config.json").read_text())  # the generator's fields only
+    with pytest.raises(SystemExit):
+        train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run",
+                        "--diffaugment", "colour"])
+    assert "--diffaugment takes translation, cutout, comma-separated; got 'colour'" in capsys.readouterr().err
