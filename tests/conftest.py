@@ -17,6 +17,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for 
 # Room mode's store (app.open_rooms): a SQLite file of this test run's own, never the repository's var/
 os.environ.setdefault("LAB_ROOM_STORE", str(Path(tempfile.mkdtemp(prefix="lab-test-rooms-")) / "rooms.sqlite3"))
 
+# pytest-xdist's two test processes share two cores with Chromium and the apps they start: one torch thread each,
+# so that no process's OpenMP threads spin on a core the other needs (docs/benchmarks.md, "The test suite")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    torch.set_num_threads(1)
+
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 ARTIFACTS = ROOT / "test-artifacts"  # browser screenshots, for people to look at

@@ -6,8 +6,8 @@ def click_example(page, examples_id: str, index: int) -> None:
     page.locator(f"#{examples_id}").locator("button.gallery-item, tr.tr-body").nth(index).click()
 
 
-MOVES = 4  # pointer moves per segment of a stroke: the pad joins them with straight lines, and each move
-# redraws the canvas (about 0.35 s in a software-rendered headless Chromium)
+MOVES = 1  # pointer moves per segment of a stroke: the pad joins them with straight lines, and each move
+# redraws the canvas (about 0.35 s in a software-rendered headless Chromium), so one move a segment
 
 
 def draw(page, pad_id: str, points: list[tuple[float, float]]) -> None:
