@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 from pathlib import Path
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
@@ -101,6 +102,13 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     if float(recorded_flag(history.get("command"), "--aux-weight") or 0) > 0:  # train_gan --aux-weight
         design += (" Its discriminator also names the class of real images, and the generator is trained to make "
                    "samples that it names as asked (an auxiliary classifier, AC-GAN, Odena et al. 2017).")
+    words = shlex.split(history.get("command") or "")
+    deeper = [text for flag, text in (("--d-conv3", "a 3x3 conv after each strided conv"),
+                                      ("--mbstd", "a channel with the batch's spread (minibatch standard deviation, "
+                                                  "Karras et al. 2018), so that too little variety is easy to "
+                                                  "catch")) if flag in words]  # train_gan's discriminator options
+    if deeper:
+        design += f" Its discriminator has {' and '.join(deeper)}."
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
         f"# {folder.name}",
