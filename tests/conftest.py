@@ -30,6 +30,22 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+# The longest test files, longest first (`--durations`, docs/benchmarks.md "The test suite"). pytest-xdist's
+# --dist loadfile with --no-loadscope-reorder (pyproject.toml) gives each process the next file in collection order
+# when it is free; without these, xdist starts the files with the most tests first, and the long browser files,
+# which have few, came last: the presenter file (90-100 s) started last and ran on after the other process ended.
+LONGEST_FIRST = ["test_presenter_browser.py", "test_normal_browser.py", "test_examples_browser.py",
+                 "test_room_browser.py", "test_stability_browser.py", "test_keyboard_browser.py"]
+
+
+def pytest_collection_modifyitems(items):
+    """The tests of LONGEST_FIRST's files first, in its order; the rest as collected (a stable sort)."""
+    def rank(item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=rank)
+
+
 def write_idx(folder: Path, prefix: str, images: np.ndarray, labels: np.ndarray) -> None:
     """Write images `(N, 28, 28)` uint8 and labels `(N,)` in the IDX format MNIST ships in."""
     folder.mkdir(parents=True, exist_ok=True)
