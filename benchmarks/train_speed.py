@@ -76,9 +76,12 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
             xb = (train_vae.binarize(x, g) if binarized else x).contiguous(memory_format=fmt)
             train_vae.train_step(model, opt, xb, beta=1.0)
         return step, batch_size
-    # train_gan: --d-steps D updates (each on a fresh fake), then one G update, then the EMA
+    # train_gan: --d-steps D updates (each on a fresh fake), then one G update, then the EMA; D as the command
+    # built it (its class head, depth and batch-spread channel) and the command's loss
     G = model.to(memory_format=fmt)
-    D = Discriminator(DiscriminatorConfig.for_generator(G.config)).train().to(memory_format=fmt)
+    D = Discriminator(DiscriminatorConfig.for_generator(G.config, d_classifier=args.aux_weight > 0,
+                                                        d_conv3=args.d_conv3, mbstd=args.mbstd))
+    D = D.train().to(memory_format=fmt)
     G_avg = load_model(folder) if args.ema else None
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))
@@ -88,8 +91,8 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
     def step():
         for _ in range(args.d_steps):
             fake = G(torch.randn(batch_size, G.latent_dim, generator=g), y)
-            train_gan.d_step(D, opt_d, x, y, fake)
-        train_gan.g_step(D, opt_g, fake, y)
+            train_gan.d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight)
+        train_gan.g_step(D, opt_g, fake, y, args.loss, args.aux_weight)
         if G_avg is not None:
             train_gan.update_average(G_avg, G, args.ema)
     return step, batch_size * args.d_steps

@@ -54,6 +54,16 @@ def test_gan_step_updates_generator_discriminator_and_average():
     step()
     for model, before in zip((G, D, G_avg), snapshot, strict=True):
         assert any(not torch.equal(a, p) for a, p in zip(before, model.parameters(), strict=True))
+    assert D.config.d_classifier and not D.config.d_conv3  # gan-mnist's command: --aux-weight 1, the first D
+
+
+def test_the_gan_step_builds_the_discriminator_its_command_did():
+    folder = ROOT / "weights" / "gan-fashion-mnist"
+    args = train_speed.recorded_args(folder)
+    assert args.d_conv3 and args.mbstd and args.aux_weight == 1
+    step, _ = train_speed.make_step(folder, args, batch_size=8, channels_last=True)
+    D = closure(step)["D"]
+    assert D.config.d_conv3 and D.config.mbstd and D.config.d_classifier and D.mix is not None
 
 
 def test_flops_of_the_reference_vae_match_its_matrix_products():
