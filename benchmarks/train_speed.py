@@ -31,7 +31,6 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from benchmarks.bench import ROOT, command_line, footer, machine, parser
 from models import load_model
-from models.gan import Discriminator, DiscriminatorConfig
 from training import train_classifier, train_gan, train_vae
 
 NAME = "train_speed"
@@ -79,9 +78,7 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
     # train_gan: --d-steps D updates (each on a fresh fake), then one G update, then the EMA; D as the command
     # built it (its class head, depth and batch-spread channel) and the command's loss
     G = model.to(memory_format=fmt)
-    D = Discriminator(DiscriminatorConfig.for_generator(G.config, d_classifier=args.aux_weight > 0,
-                                                        d_conv3=args.d_conv3, mbstd=args.mbstd))
-    D = D.train().to(memory_format=fmt)
+    D = train_gan.discriminator_for(G.config, args).train().to(memory_format=fmt)
     G_avg = load_model(folder) if args.ema else None
     opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))

@@ -185,6 +185,13 @@ def class_record(G: Generator, classifier, n: int = 1000, seed: int = 0) -> dict
             "class_entropy": round(entropy, 4)}
 
 
+def discriminator_for(config: GANConfig, args: argparse.Namespace) -> Discriminator:
+    """The discriminator this script's flags build beside a generator of `config` (--aux-weight's class head,
+    --d-conv3, --mbstd); `python -m benchmarks train_speed` builds the same from a recorded command."""
+    return Discriminator(DiscriminatorConfig.for_generator(config, d_classifier=args.aux_weight > 0,
+                                                           d_conv3=args.d_conv3, mbstd=args.mbstd))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """This script's flags (`python -m benchmarks train_speed` parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=20, batch_size=128, lr=2e-4)
@@ -256,8 +263,7 @@ def main(argv: list[str] | None = None) -> Path:
                        num_classes=1 if args.unconditional else 10, batchnorm=not args.no_batchnorm,
                        upsample=args.upsample)
     G = Generator(config).to(device)
-    D = Discriminator(DiscriminatorConfig.for_generator(config, d_classifier=args.aux_weight > 0,
-                                                        d_conv3=args.d_conv3, mbstd=args.mbstd)).to(device)
+    D = discriminator_for(config, args).to(device)
     # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae
     # (compare: python -m benchmarks train_speed --models gan-mnist --layout nchw, then --layout channels_last)
     G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
