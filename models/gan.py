@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from huggingface_hub import PyTorchModelHubMixin
 
 
@@ -42,6 +43,8 @@ class DiscriminatorConfig(GANConfig):
     d_conv3: bool = False  # a 3x3 conv after each strided conv: a deeper D at the same resolutions
     mbstd: bool = False  # a minibatch-standard-deviation channel at 7x7 (Karras et al. 2018, arXiv:1710.10196,
     # sec. 3): D sees how varied the batch is, so a G that makes too little variety is easier to catch
+    mbstd_group: int = 0  # with mbstd: the spread is measured within groups of this many images (Karras et al.
+    # use 4), so each image's channel says how varied its own few neighbours are; 0: over the whole batch
 
     @classmethod
     def for_generator(cls, config: GANConfig, **discriminator_only) -> "DiscriminatorConfig":
@@ -174,14 +177,26 @@ class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-la
         """`(B,)` logits of "real", and `(B, num_classes)` class logits (None without `d_classifier`)."""
         h = self.conv(x)  # (B, 2c, 7, 7)
         if self.mix is not None:
-            h = self.mix(torch.cat([h, minibatch_std(h)], dim=1))  # (B, 2c + 1, 7, 7) -> (B, 2c, 7, 7)
+            h = self.mix(torch.cat([h, minibatch_std(h, self.config.mbstd_group)], dim=1))  # (B, 2c + 1, 7, 7) -> (B, 2c, 7, 7)
         h = h.flatten(1)  # (B, 2c * 49)
         logit = self.psi(h).squeeze(1) + (self.embed(labels) * h).sum(1)
         return logit, (self.classify(h) if self.classify is not None else None)
 
 
-def minibatch_std(h: torch.Tensor) -> torch.Tensor:
-    """`(B, C, H, W)` -> `(B, 1, H, W)`: each feature's standard deviation over the batch, averaged over features
-    and positions into one number, repeated for every image (Karras et al. 2018, sec. 3, with one group)."""
-    spread = torch.sqrt(h.var(dim=0, unbiased=False) + 1e-8).mean()  # a scalar
-    return spread.expand(h.shape[0], 1, *h.shape[2:])
+def minibatch_std(h: torch.Tensor, group: int = 0) -> torch.Tensor:
+    """`(B, C, H, W)` -> `(B, 1, H, W)`: each feature's standard deviation over a group of images, averaged over
+    features and positions into one number, repeated for every image of the group (Karras et al. 2018, sec. 3).
+    `group` 0: one group, the whole batch. Otherwise image i joins group i mod (B // group), so every group has
+    `group` images or a few more when B is not a multiple (a batch smaller than `group` is one group)."""
+    if not group:
+        spread = torch.sqrt(h.var(dim=0, unbiased=False) + 1e-8).mean()  # a scalar
+        return spread.expand(h.shape[0], 1, *h.shape[2:])
+    B = h.shape[0]
+    member = torch.arange(B, device=h.device) % max(1, B // group)  # (B,) each image's group
+    onehot = F.one_hot(member).T.to(h.dtype)  # (groups, B)
+    flat = h.flatten(1)  # (B, C * H * W)
+    count = onehot.sum(1, keepdim=True)  # (groups, 1)
+    mean = onehot @ flat / count  # (groups, C * H * W)
+    var = (onehot @ flat.square() / count - mean.square()).clamp_min(0)
+    spread = torch.sqrt(var + 1e-8).mean(1)[member]  # (B,)
+    return spread.view(B, 1, 1, 1).expand(B, 1, *h.shape[2:])

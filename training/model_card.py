@@ -103,8 +103,10 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
         design += (" Its discriminator also names the class of real images, and the generator is trained to make "
                    "samples that it names as asked (an auxiliary classifier, AC-GAN, Odena et al. 2017).")
     words = shlex.split(history.get("command") or "")
+    group = int(recorded_flag(history.get("command"), "--mbstd-group") or 0)
+    spread = f"the spread of each group of {group} images" if group else "the batch's spread"
     deeper = [text for flag, text in (("--d-conv3", "a 3x3 conv after each strided conv"),
-                                      ("--mbstd", "a channel with the batch's spread (minibatch standard deviation, "
+                                      ("--mbstd", f"a channel with {spread} (minibatch standard deviation, "
                                                   "Karras et al. 2018), so that too little variety is easy to "
                                                   "catch")) if flag in words]  # train_gan's discriminator options
     if deeper:

@@ -187,9 +187,10 @@ def class_record(G: Generator, classifier, n: int = 1000, seed: int = 0) -> dict
 
 def discriminator_for(config: GANConfig, args: argparse.Namespace) -> Discriminator:
     """The discriminator this script's flags build beside a generator of `config` (--aux-weight's class head,
-    --d-conv3, --mbstd); `python -m benchmarks train_speed` builds the same from a recorded command."""
+    --d-conv3, --mbstd, --mbstd-group); `python -m benchmarks train_speed` builds the same from a recorded command."""
     return Discriminator(DiscriminatorConfig.for_generator(config, d_classifier=args.aux_weight > 0,
-                                                           d_conv3=args.d_conv3, mbstd=args.mbstd))
+                                                           d_conv3=args.d_conv3, mbstd=args.mbstd,
+                                                           mbstd_group=args.mbstd_group))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--d-conv3", action="store_true", help="a deeper D: a 3x3 conv after each strided conv")
     p.add_argument("--mbstd", action="store_true",
                    help="D also sees the batch's spread (a minibatch-standard-deviation channel)")
+    p.add_argument("--mbstd-group", type=int, default=0,
+                   help="with --mbstd: measure the spread within groups of this many images, e.g. 4 (0: the "
+                        "whole batch)")
     return p
 
 
@@ -241,6 +245,8 @@ def main(argv: list[str] | None = None) -> Path:
         p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
     if args.aux_weight < 0 or (args.aux_weight and args.unconditional):
         p.error(f"--aux-weight must be at least 0, and 0 for an unconditional GAN, got {args.aux_weight}")
+    if args.mbstd_group < 0 or (args.mbstd_group and not args.mbstd):
+        p.error(f"--mbstd-group must be at least 0, and goes with --mbstd; got {args.mbstd_group}")
     policy = tuple(filter(None, args.diffaugment.split(",")))
     if any(name not in AUGMENTS for name in policy):
         p.error(f"--diffaugment takes {', '.join(AUGMENTS)}, comma-separated; got {args.diffaugment!r}")

@@ -135,3 +135,21 @@ def test_a_deeper_discriminator_with_the_batch_spread_round_trips(tmp_path):
     spread = minibatch_std(h)
     assert spread.shape == (2, 1, 7, 7) and spread[0, 0, 0, 0].item() == pytest.approx((1 + 2e-4) / 3, abs=1e-4)
     assert torch.equal(spread[0], spread[1])
+
+
+def test_the_batch_spread_within_groups():
+    from models.gan import minibatch_std
+
+    h = torch.zeros(5, 2, 1, 1)  # groups of 2 in a batch of 5: images 0, 2, 4 (i mod 2 == 0) and 1, 3
+    h[2, 0] = 3.0  # group {0, 2, 4}, feature 0: values 0, 3, 0 -> std sqrt(2); feature 1: 0
+    h[3, 1] = 4.0  # group {1, 3}, feature 1: values 0, 4 -> std 2; feature 0: 0
+    spread = minibatch_std(h, group=2)
+    assert spread.shape == (5, 1, 1, 1)
+    assert spread[[0, 2, 4]].flatten().tolist() == pytest.approx([2 ** 0.5 / 2] * 3, abs=1e-4)
+    assert spread[[1, 3]].flatten().tolist() == pytest.approx([1.0, 1.0], abs=1e-4)
+    # a batch no larger than the group is one group: the same as the whole batch's spread
+    assert torch.allclose(minibatch_std(h, group=8), minibatch_std(h), atol=1e-6)
+    torch.manual_seed(0)
+    D = Discriminator(DiscriminatorConfig(channels=4, embed_dim=4, mbstd=True, mbstd_group=4)).eval()
+    x, y = torch.randn(8, 1, 28, 28), torch.arange(8)
+    assert D(x, y).shape == (8,) and not torch.equal(D(x[:4], y[:4]), D(x, y)[:4])  # its group's spread changed

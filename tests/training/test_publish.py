@@ -293,7 +293,9 @@ def test_card_says_when_the_discriminator_had_a_class_head(tmp_path):
         assert ("auxiliary classifier, AC-GAN, Odena et al. 2017" in model_card(folder).text) is has_head
     for extra, says in (("", None), (" --d-conv3", "Its discriminator has a 3x3 conv after each strided conv."),
                         (" --mbstd --d-conv3", "Its discriminator has a 3x3 conv after each strided conv and a "
-                                               "channel with the batch's spread (minibatch standard deviation")):
+                                               "channel with the batch's spread (minibatch standard deviation"),
+                        (" --mbstd --mbstd-group 4", "Its discriminator has a channel with the spread of each group "
+                                                     "of 4 images (minibatch standard deviation")):
         (folder / "history.json").write_text(json.dumps({**history, "command": history["command"] + extra}))
         text = model_card(folder).text
         assert (says in text) if says else "Its discriminator has" not in text

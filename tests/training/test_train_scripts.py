@@ -329,12 +329,16 @@ def test_gan_diffaugment_and_the_deeper_discriminator_reach_training(tiny_data_r
     out = tmp_path / "gan-mnist"
     train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
                     "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--diffaugment", "translation,cutout",
-                    "--d-conv3", "--mbstd", "--save-discriminator"])
+                    "--d-conv3", "--mbstd", "--mbstd-group", "4", "--save-discriminator"])
     assert seen == [("translation", "cutout")] * 12  # 4 steps: D sees real and fake, G sees fake
     D = load_model(f"{out}-discriminator")
-    assert D.config.d_conv3 and D.config.mbstd
+    assert D.config.d_conv3 and D.config.mbstd and D.config.mbstd_group == 4
     assert "mbstd" not in json.loads((out / "config.json").read_text())  # the generator's fields only
     with pytest.raises(SystemExit):
         train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run",
                         "--diffaugment", "colour"])
     assert "--diffaugment takes translation, cutout, comma-separated; got 'colour'" in capsys.readouterr().err
+    for flags in (["--mbstd-group", "4"], ["--mbstd", "--mbstd-group", "-1"]):
+        with pytest.raises(SystemExit):
+            train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", *flags])
+        assert "--mbstd-group must be at least 0, and goes with --mbstd" in capsys.readouterr().err
