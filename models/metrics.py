@@ -58,6 +58,13 @@ def class_histogram(predicted: torch.Tensor, num_classes: int = 10) -> list[floa
     return (counts / max(1, len(predicted))).tolist()
 
 
+def per_class_accuracy(predicted: torch.Tensor, labels: torch.Tensor, num_classes: int = 10) -> list[float]:
+    """For each class asked for, the share of its images predicted as that class (a class never asked for: 0)."""
+    hits = torch.bincount(labels.cpu()[predicted.cpu() == labels.cpu()], minlength=num_classes).float()
+    asked = torch.bincount(labels.cpu(), minlength=num_classes).float()
+    return (hits / asked.clamp_min(1)).tolist()
+
+
 def class_coverage(predicted: torch.Tensor, num_classes: int = 10) -> int:
     """How many classes get at least half their fair share (1 / (2 * num_classes)) of the
     predictions: 10 for samples that cover every class, fewer when a GAN collapses."""

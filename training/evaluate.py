@@ -47,6 +47,7 @@ from models.metrics import (
     classifier_features,
     frechet_distance,
     laplacian_variance,
+    per_class_accuracy,
     precision_recall,
     predict,
     sharpness_ratio,
@@ -239,6 +240,8 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
         conditional = model.sample(n_samples, labels=labels, generator=g)
         predicted = predict(classifier, conditional)
         metrics["conditional_accuracy"] = round((predicted == labels).float().mean().item(), 4)
+        metrics["per_class_accuracy"] = [round(a, 4) for a in per_class_accuracy(predicted, labels,
+                                                                                  model.num_classes)]
         # the class is an input, so class coverage would be 10 by construction: per-class recall instead
         metrics.update(sample_metrics(conditional, classifier, x_test, test_feats, coverage=False))
         metrics["per_class_recall"] = per_class_recall(classifier, conditional, labels, x_test, y_test,

@@ -3,7 +3,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from models.metrics import class_coverage, class_histogram, frechet_distance, laplacian_variance, sharpness_ratio
+from models.metrics import (class_coverage, class_histogram, frechet_distance, laplacian_variance, per_class_accuracy,
+                            sharpness_ratio)
 
 
 def test_frechet_distance_known_values():
@@ -30,6 +31,12 @@ def test_class_histogram_and_coverage():
     assert class_histogram(predicted)[:3] == pytest.approx([0.5, 0.46, 0.04])
     assert class_coverage(predicted) == 2  # class 2 gets 4 %, under half its fair 10 %
     assert class_coverage(torch.arange(100) % 10) == 10
+
+
+def test_per_class_accuracy():
+    labels = torch.tensor([0, 0, 0, 0, 1, 1, 2])
+    predicted = torch.tensor([0, 0, 0, 5, 1, 0, 1])  # class 0: 3 of 4, class 1: 1 of 2, class 2: 0 of 1
+    assert per_class_accuracy(predicted, labels, 4) == pytest.approx([0.75, 0.5, 0.0, 0.0])  # 3 never asked: 0
 
 
 def test_knn_radii_on_a_line():

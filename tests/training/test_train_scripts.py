@@ -69,6 +69,8 @@ def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
     metrics = evaluate.main([str(out), "--data-root", str(tiny_data_root), "--classifier", str(tiny_classifier),
                              "--samples", "40"])
     assert 0 <= metrics["conditional_accuracy"] <= 1
+    shares = metrics["per_class_accuracy"]  # 40 samples, 4 asked of each class: their mean is the overall share
+    assert len(shares) == 10 and sum(shares) / 10 == pytest.approx(metrics["conditional_accuracy"], abs=1e-3)
     assert metrics["frechet_distance"] >= 0 and metrics["sharpness_ratio"] > 0
     assert 0 <= metrics["precision"] <= 1 and 0 <= metrics["recall"] <= 1
     assert "class_coverage" not in metrics  # the class is the conditional GAN's input: coverage means nothing
