@@ -11,8 +11,9 @@ Three kinds:
   to a view of the page, lab/links.py) on the projector. The right answer is the figure the demo shows, read
   from the shipped files or checked by the arena's preset tests (tests/lab/test_arena.py).
 
-A round's choices are shown in order; `answer` is one of them. Explanations are Markdown with "{name}" slots
-filled by `explain` from the shipped figures.
+A round's choices are shown in order (lettered A, B, ... on the phones); `answer` is one of them, and the
+concept rounds' answers sit at different letters, so that "always A" is not a strategy. Explanations are
+Markdown with "{name}" slots filled by `explain` from the shipped figures.
 """
 
 from __future__ import annotations
@@ -48,8 +49,8 @@ def image_round(dataset: str, source: str) -> Round:
 CONCEPTS = [
     Round(id="why-discriminator", kind="concept", title="Why a GAN needs a discriminator",
           prompt="Why does a GAN need its discriminator?",
-          choices=("It tells the generator which way to move its fakes to look real",
-                   "It squeezes each image into a short code",
+          choices=("It squeezes each image into a short code",
+                   "It tells the generator which way to move its fakes to look real",
                    "It labels the digits for the generator",
                    "It only makes training faster"),
           answer="It tells the generator which way to move its fakes to look real",
@@ -58,9 +59,9 @@ CONCEPTS = [
                       "generator follows random verdicts away from the data and covers none of its 8 modes."),
     Round(id="why-blurry", kind="concept", title="Why VAE samples are blurry",
           prompt="Why are a VAE's samples blurry?",
-          choices=("When unsure, its pixel loss is smallest for the average of the possible images",
-                   "The network is too small to draw edges",
+          choices=("The network is too small to draw edges",
                    "Its images are saved as JPEG",
+                   "When unsure, its pixel loss is smallest for the average of the possible images",
                    "The KL term adds noise to the pixels"),
           answer="When unsure, its pixel loss is smallest for the average of the possible images",
           explanation="Its reconstruction loss scores each pixel on its own, so where several strokes are "
@@ -69,10 +70,10 @@ CONCEPTS = [
                       "vae-mnist and gan-mnist)."),
     Round(id="kl-term", kind="concept", title="What the KL term enforces",
           prompt="What does the KL term of a VAE's loss enforce?",
-          choices=("The codes of all images together look like random noise N(0, I)",
-                   "Sharper images",
+          choices=("Sharper images",
                    "The right class for each image",
-                   "That the discriminator is fooled"),
+                   "That the discriminator is fooled",
+                   "The codes of all images together look like random noise N(0, I)"),
           answer="The codes of all images together look like random noise N(0, I)",
           explanation="The KL term pulls every image's code towards a standard normal, so any random z you draw "
                       "lands where the decoder has learned to draw something. That is why a VAE can sample new "
@@ -80,8 +81,8 @@ CONCEPTS = [
                       "The KL & encoder tab shows codes with and without it."),
     Round(id="mode-collapse", kind="concept", title="What mode collapse is",
           prompt="What is mode collapse?",
-          choices=("The generator makes only a few kinds of image, whatever noise it gets",
-                   "The discriminator's loss falls to zero",
+          choices=("The discriminator's loss falls to zero",
+                   "The generator makes only a few kinds of image, whatever noise it gets",
                    "The VAE forgets some classes",
                    "Training crashes with an error"),
           answer="The generator makes only a few kinds of image, whatever noise it gets",

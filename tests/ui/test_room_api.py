@@ -54,7 +54,7 @@ def test_a_room_through_the_api(app_url, client):
     assert (state["joined"], state["answered"]) == (2, 2) and "tally" not in state  # hidden until Reveal
 
     view = client.predict(code, secret, "reveal", api_name="/room_control")
-    assert view["tally"] == [1, 1, 0, 0] and view["answer"] == right
+    assert view["tally"] == [1, 0, 0, 1] and view["answer"] == right  # "Sharper images" is A, the answer D
     assert [(row["name"], row["points"]) for row in view["leaderboard"]][0] == ("Ada", 100)
     mine = ok(app_url, f"room/api/{code}?participant={bo['participant']}")["you"]
     assert (mine["correct"], mine["points"], mine["place"], mine["of"]) == (False, 0, 2, 2)
