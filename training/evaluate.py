@@ -200,8 +200,10 @@ def evaluate(folder: Path, data_root: str, classifier_path: str | None = None, k
     x_test, y_test = to_float(x_test).to(device), y_test.to(device)  # on the device once
     x_real = to_float(x_train[:len(x_test)]).to(device)
 
-    if isinstance(model, Classifier):
-        return {"test_accuracy": round((predict(model, x_test) == y_test).float().mean().item(), 4),
+    if isinstance(model, Classifier):  # per class too: what a conditional GAN's per_class_accuracy compares with
+        predicted = predict(model, x_test)
+        return {"test_accuracy": round((predicted == y_test).float().mean().item(), 4),
+                "per_class_accuracy": [round(a, 4) for a in per_class_accuracy(predicted, y_test)],
                 "real_laplacian_variance": round(laplacian_variance(x_test).mean().item(), 6)}
 
     classifier = load_model(classifier_path or Path("weights") / model_name("classifier", dataset)).to(device)

@@ -27,7 +27,8 @@ def test_classifier_dry_run(tiny_classifier):
     history = read(tiny_classifier / "history.json")
     assert history["command"].startswith("python -m ")
     assert len(history["epochs"]) == 1 and "test_accuracy" in history["epochs"][0]
-    assert 0 <= read(tiny_classifier / "metrics.json")["test_accuracy"] <= 1
+    metrics = read(tiny_classifier / "metrics.json")
+    assert 0 <= metrics["test_accuracy"] <= 1 and len(metrics["per_class_accuracy"]) == 10
     card = (tiny_classifier / "README.md").read_text()
     assert "load_model(" in card and "CC BY-SA 3.0" in card
 
