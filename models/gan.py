@@ -177,7 +177,8 @@ class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-la
         """`(B,)` logits of "real", and `(B, num_classes)` class logits (None without `d_classifier`)."""
         h = self.conv(x)  # (B, 2c, 7, 7)
         if self.mix is not None:
-            h = self.mix(torch.cat([h, minibatch_std(h, self.config.mbstd_group)], dim=1))  # (B, 2c + 1, 7, 7) -> (B, 2c, 7, 7)
+            spread = minibatch_std(h, self.config.mbstd_group)  # (B, 1, 7, 7)
+            h = self.mix(torch.cat([h, spread], dim=1))  # (B, 2c + 1, 7, 7) -> (B, 2c, 7, 7)
         h = h.flatten(1)  # (B, 2c * 49)
         logit = self.psi(h).squeeze(1) + (self.embed(labels) * h).sum(1)
         return logit, (self.classify(h) if self.classify is not None else None)
