@@ -96,6 +96,7 @@ def test_every_endpoint_answers_bad_input_clearly_and_keeps_serving(client):
     assert refused[("/generate", 1, "'no such class'")].startswith("Unknown class 'no such class' for MNIST")
     assert refused[("/reconstruct", 0, "None")] == "No image yet: upload a picture of a digit or draw one."
     assert "valid dictionary or instance of ImageData" in refused[("/reconstruct", 0, "'hello'")]
+    assert refused[("/arena", 11, "'maybe'")] == "freeze D must be true or false, got 'maybe'"
     assert refused[("/manifold", 0, "1000000")] == "Value 1000000 is greater than maximum value 30."
     assert refused[("/interpolate", 2, "-5")].startswith("Value -5 is less than minimum value 0")
     for bad in ("{'vae': 'oops'}", "123"):

@@ -118,8 +118,10 @@ def settings_from(preset: str, dataset, lr_g, lr_d, d_steps, noise_dim, hidden, 
             raise ValueError(f"{name} must be a number, got {value!r}")
         return float(value)
 
+    if not isinstance(freeze_d, bool):  # bool("no") would freeze D: a checkbox's value is true or false
+        raise ValueError(f"freeze D must be true or false, got {freeze_d!r}")
     return ArenaSettings(dataset=dataset, lr_g=number("lr G", lr_g), lr_d=number("lr D", lr_d),
                          d_steps=whole("D steps per G step", d_steps), noise_dim=whole("noise size", noise_dim),
                          hidden=whole("hidden width", hidden), batch_size=whole("batch size", batch_size),
                          g_loss=g_loss, seed=whole("seed", seed), steps=whole("steps", steps),
-                         freeze_d=bool(freeze_d)).checked()
+                         freeze_d=freeze_d).checked()

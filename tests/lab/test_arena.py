@@ -107,6 +107,9 @@ def test_settings_from_knobs_and_presets():
         settings_from("best", *knobs)
     with pytest.raises(ValueError, match="batch size must be a whole number"):
         settings_from("custom", *knobs[:6], 12.5, *knobs[7:])
+    for value in ("no", 1, None):
+        with pytest.raises(ValueError, match=f"freeze D must be true or false, got {value!r}"):
+            settings_from("custom", *knobs[:-1], value)
 
 
 def test_run_guard_allows_one_run_per_session():
