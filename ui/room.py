@@ -175,7 +175,7 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
         code, secret = (host or ["", ""])[:2]
         if not code:
             return gr.skip()
-        return counts_text(rooms.state(code, secret))
+        return counts_text(rooms.counts(code, secret))
 
     @friendly
     def on_export(host):

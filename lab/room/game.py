@@ -304,9 +304,7 @@ class Rooms:
         r = self.current(room)
         view = {"code": room["code"], "phase": room["phase"], "round": room["round"] + 1,
                 "rounds": len(room["sequence"]), "id": r.id, "kind": r.kind, "title": r.title, "prompt": r.prompt,
-                "choices": list(r.choices), "dataset": r.dataset, "demo": r.demo,
-                "joined": self.store.count_people(room["code"]),
-                "answered": self.store.count_answers(room["code"], room["round"])}
+                "choices": list(r.choices), "dataset": r.dataset, "demo": r.demo, **self._counts(room)}
         if r.kind == "image" and room["round"] in room["opened"]:  # the room's picture, by its quiz seed
             view["seed"] = self.picture(room["code"], room["round"] + 1)["seed"]
         if room["phase"] in ("revealed", "ended", "expired"):
@@ -316,6 +314,15 @@ class Rooms:
             view["podium"] = self.leaderboard(room, top=3)
             view["judged"] = self.judge_table()  # every finished room's, this one's included
         return view
+
+    def counts(self, code, secret) -> dict:
+        """`joined` and `answered` (this round) alone: what the projector's 2-s tick shows, without the rest of
+        `state` (the tally, the leaderboard)."""
+        return self._counts(self.host(code, secret))
+
+    def _counts(self, room: dict) -> dict:
+        return {"joined": self.store.count_people(room["code"]),
+                "answered": self.store.count_answers(room["code"], room["round"])}
 
     def explanation(self, room: dict, r: Round) -> str:
         """Why the answer is right, with its measured figure: a concept's or a prediction's explanation, or for an

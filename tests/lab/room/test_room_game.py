@@ -109,6 +109,9 @@ def test_a_whole_room_from_open_to_podium(rooms):
         rooms.answer(code, cy["participant"], 1, "maybe")
     view = rooms.state(code, secret)
     assert (view["joined"], view["answered"], view["round"], view["rounds"]) == (3, 2, 1, 2)
+    assert rooms.counts(code, secret) == {"joined": 3, "answered": 2}  # the projector's tick reads these alone
+    with pytest.raises(ValueError, match="Only the browser that opened room"):
+        rooms.counts(code, "not-the-secret")
     assert "tally" not in view and "answer" not in view  # hidden until Reveal
     assert "answer" not in rooms.question(code, ada["participant"])
     rooms.control(code, secret, "lock")
