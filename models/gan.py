@@ -49,7 +49,7 @@ class DiscriminatorConfig(GANConfig):
     @classmethod
     def for_generator(cls, config: GANConfig, **discriminator_only) -> "DiscriminatorConfig":
         """The discriminator that trains beside a generator of `config`: the same sizes, data set and class count,
-        and the fields only D has (`d_classifier`, `d_conv3`, `mbstd`)."""
+        and the fields only D has (`d_classifier`, `d_conv3`, `mbstd`, `mbstd_group`)."""
         return cls(**{**asdict(config), "model_type": "gan-discriminator"}, **discriminator_only)
 
 
