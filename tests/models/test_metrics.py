@@ -3,8 +3,14 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from models.metrics import (class_coverage, class_histogram, frechet_distance, laplacian_variance, per_class_accuracy,
-                            sharpness_ratio)
+from models.metrics import (
+    class_coverage,
+    class_histogram,
+    frechet_distance,
+    laplacian_variance,
+    per_class_accuracy,
+    sharpness_ratio,
+)
 
 
 def test_frechet_distance_known_values():

@@ -58,10 +58,10 @@ def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     expect(screen.locator("#room-counts")).to_contain_text("3 joined · 0 answered", timeout=30_000)
 
     screen.locator("#room-start").click()
-    ada.get_by_role("button", name=re.compile("^A\\. It tells the generator")).click(timeout=30_000)
+    ada.get_by_role("button", name=re.compile("^B\\. It tells the generator")).click(timeout=30_000)  # right
     expect(ada.locator("#status")).to_contain_text("You can change it", timeout=30_000)
-    bo.get_by_role("button", name=re.compile("^B\\. ")).click(timeout=30_000)
-    cy.get_by_role("button", name=re.compile("^B\\. ")).click(timeout=30_000)
+    bo.get_by_role("button", name=re.compile("^A\\. ")).click(timeout=30_000)
+    cy.get_by_role("button", name=re.compile("^A\\. ")).click(timeout=30_000)
     expect(screen.locator("#room-counts")).to_contain_text("3 joined · 3 answered", timeout=30_000)
     ada.screenshot(path=str(ARTIFACTS / "room-phone-390x844.png"))
     screen.screenshot(path=str(ARTIFACTS / "room-open-1280x720.png"))
@@ -70,7 +70,7 @@ def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     expect(bo.get_by_role("button", name=re.compile("^A\\. "))).to_be_disabled(timeout=30_000)
     screen.locator("#room-reveal").click()
     screen.locator("#room-tally img").wait_for(timeout=30_000)
-    expect(screen.locator("#room-outcome h3")).to_have_text("Answer: A")
+    expect(screen.locator("#room-outcome h3")).to_have_text("Answer: B")
     on_screen(screen, "#room-outcome table", 720)
     expect(screen.locator("#room-outcome tr").nth(1)).to_have_text(re.compile(f"1\\s*{name}\\s*100\\s*1"))
     for part in ("#room-tally img", "#room-outcome h3", "#room-controls"):
