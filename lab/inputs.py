@@ -20,6 +20,8 @@ def parse_number(value, name: str, low: float | None = None, high: float | None 
     bounds = (f" from {low} to {high}" if low is not None and high is not None else f" from {low} up"
               if low is not None else f" up to {high}" if high is not None else "")
     message = f"{name} must be a {kind}{bounds}, got {value!r}."
+    if isinstance(value, bool):  # float(True) is 1.0: a checkbox's value is not a number
+        raise ValueError(message)
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):
@@ -30,8 +32,8 @@ def parse_number(value, name: str, low: float | None = None, high: float | None 
     return number
 
 
-def parse_int(value, name: str, low: int, high: int | None = None) -> int:
-    """A whole number from `low` to `high` (None: no upper bound), else a ValueError naming `name`."""
+def parse_int(value, name: str, low: int | None, high: int | None = None) -> int:
+    """A whole number from `low` to `high` (None: no bound on that side), else a ValueError naming `name`."""
     return int(parse_number(value, name, low, high, whole=True))
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from lab.arena.data import DRAWN, TOY_DATASETS
 from lab.arena.objectives import G_LOSSES
+from lab.inputs import parse_int, parse_number
 
 MAX_STEPS = 3000
 MAX_UPDATES = 9000  # steps x (D steps + 2): the network updates of a run (D's, G's, the VAE's)
@@ -106,17 +107,11 @@ def settings_from(preset: str, dataset, lr_g, lr_d, d_steps, noise_dim, hidden, 
     if preset != "custom":
         raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}, custom")
 
-    def whole(name, value):
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
+    def whole(name, value):  # the ranges are ArenaSettings.checked()'s
+        return parse_int(value, name, low=None)
 
     def number(name, value):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{name} must be a number, got {value!r}")
-        return float(value)
+        return parse_number(value, name)
 
     if not isinstance(freeze_d, bool):  # bool("no") would freeze D: a checkbox's value is true or false
         raise ValueError(f"freeze D must be true or false, got {freeze_d!r}")

@@ -105,8 +105,10 @@ def test_settings_from_knobs_and_presets():
         settings_from("custom", "two moons", 5.0, *knobs[2:])
     with pytest.raises(ValueError, match="unknown preset 'best'"):
         settings_from("best", *knobs)
-    with pytest.raises(ValueError, match="batch size must be a whole number"):
+    with pytest.raises(ValueError, match="batch size must be a whole number, got 12.5"):
         settings_from("custom", *knobs[:6], 12.5, *knobs[7:])
+    with pytest.raises(ValueError, match="lr D must be a number, got True"):  # lab/inputs.py's parser
+        settings_from("custom", "two moons", 2e-3, True, *knobs[3:])
     for value in ("no", 1, None):
         with pytest.raises(ValueError, match=f"freeze D must be true or false, got {value!r}"):
             settings_from("custom", *knobs[:-1], value)

@@ -7,7 +7,7 @@ from lab.inputs import or_list, parse_choice, parse_dataset, parse_int, parse_la
 
 def test_numbers_in_a_range():
     assert parse_number("0.25", "Noise", 0, 1) == 0.25 and parse_number(1, "Noise", 0, 1) == 1.0
-    for bad in (-0.1, 1.5, "lots", None, float("nan"), "inf"):
+    for bad in (-0.1, 1.5, "lots", None, float("nan"), "inf", True):  # True is not 1: a checkbox's value
         with pytest.raises(ValueError) as err:
             parse_number(bad, "Noise", 0, 1)
         assert str(err.value) == f"Noise must be a number from 0 to 1, got {bad!r}."
@@ -26,7 +26,7 @@ def test_whole_numbers():
         with pytest.raises(ValueError) as err:
             parse_int(bad, "How many", 1, 64)
         assert str(err.value) == f"How many must be a whole number from 1 to 64, got {bad!r}."
-    assert parse_int(10**6, "Anything", 0) == 10**6
+    assert parse_int(10**6, "Anything", 0) == 10**6 and parse_int(-3, "Anything", None) == -3  # no bound
     with pytest.raises(ValueError, match=r"^Anything must be a whole number from 0 up, got -1\.$"):
         parse_int(-1, "Anything", 0)
 
