@@ -23,6 +23,11 @@ def recorded_flag(command: str | None, flag: str) -> str | None:
     return words[words.index(flag) + 1] if flag in words[:-1] else None
 
 
+def recorded_switch(command: str | None, flag: str) -> bool:
+    """Whether a recorded training command gave `flag`, a switch that takes no value (train_gan's --mbstd)."""
+    return flag in shlex.split(command or "")
+
+
 def is_figure(key: str, value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and key not in SETTINGS
 

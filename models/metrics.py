@@ -60,8 +60,9 @@ def class_histogram(predicted: torch.Tensor, num_classes: int = 10) -> list[floa
 
 def per_class_accuracy(predicted: torch.Tensor, labels: torch.Tensor, num_classes: int = 10) -> list[float]:
     """For each class asked for, the share of its images predicted as that class (a class never asked for: 0)."""
-    hits = torch.bincount(labels.cpu()[predicted.cpu() == labels.cpu()], minlength=num_classes).float()
-    asked = torch.bincount(labels.cpu(), minlength=num_classes).float()
+    predicted, labels = predicted.cpu(), labels.cpu()
+    hits = torch.bincount(labels[predicted == labels], minlength=num_classes).float()
+    asked = torch.bincount(labels, minlength=num_classes).float()
     return (hits / asked.clamp_min(1)).tolist()
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import shlex
 from pathlib import Path
 
 from huggingface_hub import EvalResult, ModelCard, ModelCardData
 
 from models import MODEL_CLASSES
-from models.card import figures, load_lines, recorded_flag
+from models.card import figures, load_lines, recorded_flag, recorded_switch
 from models.registry import CARD_FILE, DATASET_TITLES, read_json
 from training.report import label
 
@@ -99,16 +98,16 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     data_name, (_, _, data_credit) = DATASET_TITLES[dataset], DATA[dataset]
     describe = "gan-unconditional" if kind == "gan" and config.get("num_classes") == 1 else kind
     design = DESCRIPTION[describe].format(**config, objective_words=OBJECTIVE_WORDS.get(config.get("objective")))
-    if float(recorded_flag(history.get("command"), "--aux-weight") or 0) > 0:  # train_gan --aux-weight
+    command = history.get("command")  # the recorded training command: which options the model was trained with
+    if float(recorded_flag(command, "--aux-weight") or 0) > 0:  # train_gan --aux-weight
         design += (" Its discriminator also names the class of real images, and the generator is trained to make "
                    "samples that it names as asked (an auxiliary classifier, AC-GAN, Odena et al. 2017).")
-    words = shlex.split(history.get("command") or "")
-    group = int(recorded_flag(history.get("command"), "--mbstd-group") or 0)
+    group = int(recorded_flag(command, "--mbstd-group") or 0)
     spread = f"the spread of each group of {group} images" if group else "the batch's spread"
     deeper = [text for flag, text in (("--d-conv3", "a 3x3 conv after each strided conv"),
                                       ("--mbstd", f"a channel with {spread} (minibatch standard deviation, "
                                                   "Karras et al. 2018), so that too little variety is easy to "
-                                                  "catch")) if flag in words]  # train_gan's discriminator options
+                                                  "catch")) if recorded_switch(command, flag)]  # train_gan's D options
     if deeper:
         design += f" Its discriminator has {' and '.join(deeper)}."
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"

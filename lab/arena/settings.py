@@ -106,17 +106,13 @@ def settings_from(preset: str, dataset, lr_g, lr_d, d_steps, noise_dim, hidden, 
         return replace(PRESETS[preset])
     if preset != "custom":
         raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}, custom")
-
-    def whole(name, value):  # the ranges are ArenaSettings.checked()'s
-        return parse_int(value, name, low=None)
-
-    def number(name, value):
-        return parse_number(value, name)
-
     if not isinstance(freeze_d, bool):  # bool("no") would freeze D: a checkbox's value is true or false
         raise ValueError(f"freeze D must be true or false, got {freeze_d!r}")
-    return ArenaSettings(dataset=dataset, lr_g=number("lr G", lr_g), lr_d=number("lr D", lr_d),
-                         d_steps=whole("D steps per G step", d_steps), noise_dim=whole("noise size", noise_dim),
-                         hidden=whole("hidden width", hidden), batch_size=whole("batch size", batch_size),
-                         g_loss=g_loss, seed=whole("seed", seed), steps=whole("steps", steps),
+    # the types here (lab/inputs.py's parsers, no bounds), the ranges in .checked()
+    return ArenaSettings(dataset=dataset, lr_g=parse_number(lr_g, "lr G"), lr_d=parse_number(lr_d, "lr D"),
+                         d_steps=parse_int(d_steps, "D steps per G step", None),
+                         noise_dim=parse_int(noise_dim, "noise size", None),
+                         hidden=parse_int(hidden, "hidden width", None),
+                         batch_size=parse_int(batch_size, "batch size", None), g_loss=g_loss,
+                         seed=parse_int(seed, "seed", None), steps=parse_int(steps, "steps", None),
                          freeze_d=freeze_d).checked()

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from models.card import figures, load_lines, settings
+from models.card import figures, load_lines, recorded_flag, recorded_switch, settings
 
 ROOT = Path(__file__).resolve().parents[2]
 WEIGHTS = ROOT / "weights"
@@ -31,3 +31,11 @@ def test_the_three_lines_load_and_run():
                          timeout=300)
     assert [line for line in out.stdout.splitlines() if line.startswith("(")] == ["(16, 1, 28, 28)"] * 3
     assert all(len(load_lines(kind, "x/y").splitlines()) == 3 for kind in ("vae", "gan", "autoencoder", "classifier"))
+
+
+def test_a_recorded_commands_flags_and_switches():
+    command = "python -m training.train_gan --out 'weights/gan mnist' --ema 0.999 --d-conv3 --mbstd"
+    assert recorded_flag(command, "--ema") == "0.999" and recorded_flag(command, "--out") == "weights/gan mnist"
+    assert recorded_flag(command, "--mbstd") is None and recorded_flag(command, "--lr") is None  # last word, absent
+    assert recorded_switch(command, "--d-conv3") and recorded_switch(command, "--mbstd")
+    assert not recorded_switch(command, "--mbstd-group") and not recorded_switch(None, "--mbstd")
