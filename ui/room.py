@@ -162,6 +162,16 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
         except ValueError:  # the room is gone (another store, or expired): start afresh
             return view_updates("", "", "")
 
+    def on_resume(host, page_url, shown):
+        """At page load, show this browser's room once both its stored [code, secret] and the page's address are
+        known. Either may arrive first: the browser reads its localStorage only when that component mounts, which
+        on a busy machine is after the page's load event, so both changes call this, and it skips until both are
+        in (and when the room is already shown, as right after "Open a room")."""
+        code = (host or ["", ""])[0]
+        if not code or not page_url or code in (shown or ""):
+            return gr.skip()
+        return on_restore(host, page_url)
+
     @friendly
     def on_control(action, host, page_url):
         code, secret = (host or ["", ""])[:2]
@@ -282,12 +292,13 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
     export_button.click(on_export, host, export_file, api_visibility="private")
     tab.select(on_restore, [host, page_url], outputs, api_visibility="private",
                js=f"(host, url) => [host, {PAGE_URL_JS}]")
-    return SimpleNamespace(tab=tab, host=host, page_url=page_url, outputs=outputs, restore=on_restore)
+    return SimpleNamespace(tab=tab, host=host, page_url=page_url, outputs=outputs, join=join, resume=on_resume)
 
 
 def wire(demo: gr.Blocks, room: SimpleNamespace) -> None:
     """When the page loads, note its address (for the join link), then resume this browser's room if it has one:
     a link straight to `?tab=room` selects no tab, so the tab's own select event would not run."""
     demo.load(None, None, room.page_url, js=f"() => {PAGE_URL_JS}", queue=False, api_visibility="private")
-    room.page_url.change(room.restore, [room.host, room.page_url], room.outputs, api_visibility="private",
-                         show_progress="hidden")
+    for loaded in (room.page_url, room.host):
+        loaded.change(room.resume, [room.host, room.page_url, room.join], room.outputs, api_visibility="private",
+                      show_progress="hidden")

@@ -148,3 +148,23 @@ def test_the_join_page_is_served(app_url):
     status, html = call(app_url, "join?room=KX7PQ")
     assert status == 200
     assert b'<html lang="en">' in html and b'<label for="code">Room code</label>' in html
+
+
+def test_a_reload_resumes_the_room_whichever_arrives_first(demo, rooms):
+    """At page load the page's address (the load event) and this browser's stored room (localStorage, read when
+    its component mounts) arrive in either order; both changes call the same handler, which waits for both and
+    leaves a room already on screen alone (CI once lost the room when the address came first)."""
+    import gradio as gr
+
+    from ui.room import NO_ROOM
+
+    resumes = [f for f in demo.fns.values() if getattr(f.fn, "__name__", "") == "on_resume"]
+    assert len(resumes) == 2  # the page's address and the stored room, each on its own change event
+    resume = resumes[0].fn
+    room = rooms.open(None)
+    host, url = [room["code"], room["secret"]], "http://lab.example/"
+    assert resume(["", ""], url, NO_ROOM) == gr.skip()  # no room stored in this browser (or not read yet)
+    assert resume(host, "", NO_ROOM) == gr.skip()  # the address not in yet
+    shown = resume(host, url, NO_ROOM)
+    assert room["code"] in shown[0] and f"{url}join?room={room['code']}" in shown[0]
+    assert resume(host, url, shown[0]) == gr.skip()  # already on screen (just opened, or the other event ran)
