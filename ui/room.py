@@ -88,15 +88,23 @@ def outcome_text(view: dict) -> str:
     letter = chr(65 + view["choices"].index(view["answer"]))
     answer = view["answer"] if view["kind"] == "image" else letter
     lines = [f"### Answer: {answer}", view["explanation"], ""]
-    board = (view.get("podium") or view["leaderboard"])[:3]
-    if board:  # a table, not a numbered list: tied names share a place
-        lines += ["**Podium**" if "podium" in view else "**Leaderboard**", "",
-                  "| place | name | points | streak |", "|---|---|---|---|"]
+    if view.get("podium"):  # the finale: a table (tied names share a place)
+        lines += ["**Podium**", "", "| place | name | points | streak |", "|---|---|---|---|"]
         lines += [f"| {row['place']} | {markdown_text(row['name'])} | {row['points']} | {row['streak']} |"
-                  for row in board]
+                  for row in view["podium"][:3]]
+    elif view["leaderboard"]:  # between rounds one line, so that it fits a projector's 720 pixels under the why
+        lines.append(leaderboard_line(view["leaderboard"][:3]))
     if "judged" in view:
         lines += ["", "**The rooms as judges**", "", judge_markdown(view["judged"])]
     return "\n".join(lines)
+
+
+def leaderboard_line(board: list[dict]) -> str:
+    """The top places in one line, tied names sharing a place: 1. Ada, 200 points (streak 2) · 2. Bo, 100 ..."""
+    def entry(i, row):
+        streak = f" (streak {row['streak']})" if row["streak"] >= 2 else ""
+        return f"{row['place']}. {markdown_text(row['name'])}, {row['points']}{' points' if i == 0 else ''}{streak}"
+    return "**Leaderboard:** " + " · ".join(entry(i, row) for i, row in enumerate(board))
 
 
 def tally_description(view: dict) -> str:
@@ -129,8 +137,10 @@ def build(lab: Lab, rooms: Rooms) -> SimpleNamespace:
                     gr.Timer(active=False))
         view = rooms.state(code, secret)
         link = join_link(page_url, code)
-        join = f"**Join on your phone** at **{link}** with the code\n# {code}"
         revealed = "answer" in view
+        join = f"**Join on your phone** at **{link}** with the code\n# {code}"
+        if revealed:  # the answer needs the room: the way in shrinks to a line (the code stays readable)
+            join = f"Join at **{link}** · code **{code}**"
         qr = gr.update(value=qr_image(link), visible=not revealed,  # at Reveal the outcome takes its place
                        alt_text=f"QR code of the join link {link}")
         picture = gr.update(value=None, visible=False)

@@ -168,3 +168,11 @@ def test_a_reload_resumes_the_room_whichever_arrives_first(demo, rooms):
     shown = resume(host, url, NO_ROOM)
     assert room["code"] in shown[0] and f"{url}join?room={room['code']}" in shown[0]
     assert resume(host, url, shown[0]) == gr.skip()  # already on screen (just opened, or the other event ran)
+
+
+def test_the_leaderboard_between_rounds_is_one_line_with_ties():
+    from ui.room import leaderboard_line
+
+    board = [{"place": 1, "name": "Ada", "points": 200, "streak": 2}, {"place": 2, "name": "Bo", "points": 100,
+             "streak": 1}, {"place": 2, "name": "*Cy*", "points": 100, "streak": 0}]
+    assert leaderboard_line(board) == r"**Leaderboard:** 1. Ada, 200 points (streak 2) · 2. Bo, 100 · 2. \*Cy\*, 100"

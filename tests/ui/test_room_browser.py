@@ -71,8 +71,10 @@ def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     screen.locator("#room-reveal").click()
     screen.locator("#room-tally img").wait_for(timeout=30_000)
     expect(screen.locator("#room-outcome h3")).to_have_text("Answer: B")
-    on_screen(screen, "#room-outcome table", 720)
-    expect(screen.locator("#room-outcome tr").nth(1)).to_have_text(re.compile(f"1\\s*{name}\\s*100\\s*1"))
+    board = "#room-outcome p:has-text('Leaderboard')"
+    expect(screen.locator(board)).to_have_text(re.compile(f"^Leaderboard: 1\\. {name}, 100 points · 2\\. (Bo|Cy), 0"))
+    on_screen(screen, board, 720)
+    expect(screen.locator("#room-join")).to_contain_text(f"Join at {link} · code {code}")  # the way in, one line
     for part in ("#room-tally img", "#room-outcome h3", "#room-controls"):
         on_screen(screen, part, 720)
     expect(ada.locator("#status")).to_contain_text("Right!", timeout=30_000)
@@ -102,7 +104,7 @@ def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     expect(screen.locator("#room-outcome")).to_contain_text("Nearest training image", timeout=30_000)
     settled(screen)
     screen.screenshot(path=str(ARTIFACTS / "room-reveal-image-1280x720.png"))
-    for part in ("#room-picture img", "#room-tally img", "#room-outcome h3"):
+    for part in ("#room-picture img", "#room-tally img", "#room-outcome h3", board):  # the why and the board too
         on_screen(screen, part, 720)
     screen.locator("#room-end").click()
     expect(screen.locator("#room-outcome")).to_contain_text("Podium", timeout=30_000)
