@@ -16,7 +16,8 @@ import numpy as np
 import torch
 from torchvision.utils import save_image
 
-from models.registry import DATASETS
+from models import load_model
+from models.registry import DATASETS, model_name
 
 DEFAULT_CHECKPOINT_ROOT = Path(os.environ.get("LAB_CHECKPOINT_DIR", "~/.cache/vae-vs-gan-lab")).expanduser()
 
@@ -172,6 +173,16 @@ class History:
         if self.steps:
             info["steps"] = self.steps
         write_json(out / "history.json", info)
+
+
+def epoch_classifier(folder: str | None, dataset: str) -> tuple[Path, object]:
+    """The classifier that reads each epoch's samples, and its folder: `folder` (the --classifier flag), by
+    default the shipped weights/classifier-<dataset>; None in its place where it is not there (the run then
+    skips those figures)."""
+    path = Path(folder or Path("weights") / model_name("classifier", dataset))
+    if not (path / "model.safetensors").exists():
+        return path, None
+    return path, load_model(path)
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -30,12 +30,12 @@ from tqdm import tqdm
 
 from models.gan import UPSAMPLE, Discriminator, DiscriminatorConfig, GANConfig, Generator
 from models.metrics import class_coverage, class_histogram, predict
-from models.registry import model_name
 from training.common import (
     Checkpointer,
     History,
     base_parser,
     batches,
+    epoch_classifier,
     epoch_generator,
     noise_generator,
     positive_int,
@@ -293,11 +293,7 @@ def main(argv: list[str] | None = None) -> Path:
     history = History(state and state["history"])
     shipped = G_avg if G_avg is not None else G  # the generator the grids, accuracies and weights show
 
-    classifier = None
-    clf_path = Path(args.classifier or Path("weights") / model_name("classifier", args.dataset))
-    if (clf_path / "model.safetensors").exists():
-        from models import load_model
-        classifier = load_model(clf_path)
+    clf_path, classifier = epoch_classifier(args.classifier, args.dataset)
     # fixed noise for the per-epoch grid: row r, column c is class c (unconditional: all label 0)
     g0 = torch.Generator().manual_seed(0)
     z_grid = torch.randn(100, args.latent_dim, generator=g0).to(device)

@@ -29,8 +29,16 @@ from tqdm import tqdm
 
 from models.metrics import sharpness_ratio
 from models.pix2pix import OBJECTIVES, TASKS, PatchDiscriminator, PatchDiscriminatorConfig, Pix2PixConfig, UNet, degrade
-from models.registry import model_name
-from training.common import Checkpointer, History, base_parser, batches, epoch_generator, save_grid, setup
+from training.common import (
+    Checkpointer,
+    History,
+    base_parser,
+    batches,
+    epoch_classifier,
+    epoch_generator,
+    save_grid,
+    setup,
+)
 from training.data import load_split, to_float
 from training.finish import finish
 
@@ -144,11 +152,7 @@ def main(argv: list[str] | None = None) -> Path:
         start = state["epoch"]
     history = History(state and state["history"])
 
-    classifier = None
-    clf_path = Path(args.classifier or Path("weights") / model_name("classifier", args.dataset))
-    if (clf_path / "model.safetensors").exists():
-        from models import load_model
-        classifier = load_model(clf_path)
+    _, classifier = epoch_classifier(args.classifier, args.dataset)
     steps_per_epoch = max(1, len(x_train) // args.batch_size)
 
     for epoch in range(start, args.epochs):

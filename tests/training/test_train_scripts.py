@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ import torch
 
 from models import VAE, Autoencoder, Classifier, Discriminator, Generator, load_model
 from training import evaluate, report, train_classifier, train_gan, train_vae
-from training.common import Checkpointer
+from training.common import Checkpointer, epoch_classifier
 from training.data import load_split
 
 
@@ -19,6 +20,13 @@ def tiny_classifier(tiny_data_root, tmp_path_factory):
     train_classifier.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run",
                            "--channels", "4", "--batch-size", "16"])
     return out
+
+
+def test_the_epoch_classifier_is_the_flag_or_the_shipped_one(tiny_classifier, tmp_path, monkeypatch):
+    path, classifier = epoch_classifier(str(tiny_classifier), "mnist")
+    assert path == tiny_classifier and isinstance(classifier, Classifier)
+    monkeypatch.chdir(tmp_path)  # no weights/ here: the default folder is named, and nothing loads
+    assert epoch_classifier(None, "fashion-mnist") == (Path("weights/classifier-fashion-mnist"), None)
 
 
 def read(path):
