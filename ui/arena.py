@@ -198,21 +198,23 @@ def build(lab: Lab) -> SimpleNamespace:
                           freeze_d, drawn=drawn)
         return (*arena_outputs(run_state.frame(), run_state.settings, chosen), run_state)
 
+    def stepped(run_state, start, action, n, chosen):
+        """`n` times `action` on the session's networks; with none yet, on new ones from `start()`, whose frame at
+        step 0 goes first into their history."""
+        if run_state is None:
+            run_state = start()
+            run_state.frame()
+        return (*arena_outputs(run_state.step(action, n), run_state.settings, chosen), run_state)
+
     def stepper(action: str, n: int):
-        def on_click(run_state, chosen, drawn, preset, *knob_values):
-            if run_state is None:  # the first click starts from the knobs, with the frame at step 0 in its history
-                run_state = fresh(preset, *knob_values, drawn=drawn)
-                run_state.frame()
-            return (*arena_outputs(run_state.step(action, n), run_state.settings, chosen), run_state)
+        def on_click(run_state, chosen, drawn, preset, *knob_values):  # the first click starts from the knobs
+            return stepped(run_state, lambda: fresh(preset, *knob_values, drawn=drawn), action, n, chosen)
         return on_click
 
     def on_api_step(run_state, action, n, chosen):
         """`/arena_step`: `n` times `action` on this session's networks (the healthy preset's, if none yet)."""
         try:
-            if run_state is None:
-                run_state = ArenaRun(PRESETS[first])
-                run_state.frame()
-            return (*arena_outputs(run_state.step(action, n), run_state.settings, chosen), run_state)
+            return stepped(run_state, lambda: ArenaRun(PRESETS[first]), action, n, chosen)
         except ValueError as err:
             raise gr.Error(str(err)) from err
 
