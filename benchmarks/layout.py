@@ -17,7 +17,7 @@ from collections.abc import Callable
 from benchmarks.bench import ROOT, command_line, footer, machine, parser
 
 NAME = "layout"
-MODELS = ("gan-mnist", "vae-mnist", "classifier-mnist", "vae2d-mnist")
+MODELS = ("gan-mnist", "gan-fashion-mnist", "vae-mnist", "classifier-mnist", "vae2d-mnist")
 BATCHES = (1, 64, 256)
 
 
