@@ -25,7 +25,7 @@ def test_local_model_info(gan_lab):
     info = model_info(gan_lab, "gan-mnist")
     metrics = json.loads((WEIGHTS / "gan-mnist" / "metrics.json").read_text())
     assert info["family"] == "GAN generator" and info["dataset"] == "MNIST"
-    assert info["parameters"] == sum(p.numel() for p in gan_lab.model("gan-mnist").parameters()) == 307_793
+    assert info["parameters"] == sum(p.numel() for p in gan_lab.model("gan-mnist").parameters()) == 499_241
     assert info["weights_bytes"] == (WEIGHTS / "gan-mnist" / "model.safetensors").stat().st_size
     assert info["weights"].read_bytes() == (WEIGHTS / "gan-mnist" / "model.safetensors").read_bytes()
     folder = Path("weights") / "gan-mnist"  # as the shipped_lab fixture loads it, relative to the repository
@@ -34,7 +34,7 @@ def test_local_model_info(gan_lab):
     summary = summary_markdown(info)
     for key, value in figures(metrics).items():
         assert f"{key} | **{value}**" in summary
-    assert "307,793 parameters" in summary and "1.3 MB" in summary and metrics["command"] in summary
+    assert "499,241 parameters" in summary and "2.0 MB" in summary and metrics["command"] in summary
     assert info["card"].startswith("# gan-mnist") and "model-index" not in info["card"]  # front matter left out
 
 
