@@ -16,7 +16,7 @@ from ui.presenter import explain
 HELP = """**Blurry vs sharp.** Both models turn random noise into images. The VAE is trained to
 reconstruct its inputs on average, so when it is unsure it paints the average of the possibilities:
 soft, blurry strokes. The GAN is only rewarded for images a critic cannot tell from real ones, so its
-strokes are crisp, but nothing forces it to cover every kind of digit. **Sharpness** compares the
+strokes are crisp, but nothing forces it to cover every kind of digit or garment. **Sharpness** compares the
 images' edge strength (variance of the Laplacian) with real test images: 1.0 is as sharp as the real
 thing. **Recognisability** is the share of samples the classifier assigns to the class you asked for
 (for "any": the share it recognises with at least 90 % confidence). The GAN takes the class as an
