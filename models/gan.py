@@ -27,10 +27,15 @@ class GANConfig:
     upsample: str = "deconv"  # generator: "deconv", a 4x4 transposed conv per 2x upsampling (DCGAN);
     # "deconv-conv3", each followed by a 3x3 conv, which smooths the transposed convs' uneven overlap
     # (the checkerboard artefacts of Odena et al. 2016, https://distill.pub/2016/deconv-checkerboard/)
+    class_norm: bool = False  # True: every batch norm in G takes its scale and shift from the label embedding
+    # (conditional batch norm, de Vries et al. 2017, arXiv:1707.00683), so G sees the class at every resolution,
+    # not only at its input; False: plain batch norm (the configs written before the option)
 
     def __post_init__(self):
         if self.upsample not in UPSAMPLE:
             raise ValueError(f"upsample must be one of {', '.join(UPSAMPLE)}, got {self.upsample!r}")
+        if self.class_norm and not self.batchnorm:
+            raise ValueError("class_norm needs batchnorm: it is a batch norm whose scale and shift follow the label")
 
 
 @dataclass
@@ -56,6 +61,24 @@ class DiscriminatorConfig(GANConfig):
 UPSAMPLE = ("deconv", "deconv-conv3")
 
 
+class ClassBatchNorm(nn.Module):
+    """Batch norm whose scale and shift are linear in the label embedding e (de Vries et al. 2017; the generator of
+    Miyato & Koyama 2018): BN(h) * (1 + W_g e) + W_b e. Both maps start at zero, so it starts as plain batch norm."""
+
+    def __init__(self, num_features: int, embed_dim: int, dims: int = 2):
+        super().__init__()
+        self.norm = (nn.BatchNorm2d if dims == 2 else nn.BatchNorm1d)(num_features, affine=False)
+        self.gain = nn.Linear(embed_dim, num_features)
+        self.bias = nn.Linear(embed_dim, num_features)
+        for m in (self.gain, self.bias):
+            nn.init.zeros_(m.weight)
+            nn.init.zeros_(m.bias)
+
+    def forward(self, h: torch.Tensor, label_embedding: torch.Tensor) -> torch.Tensor:
+        shape = (-1, h.shape[1]) + (1,) * (h.dim() - 2)  # (B, C, 1, 1) for images, (B, C) for vectors
+        return self.norm(h) * (1 + self.gain(label_embedding).view(shape)) + self.bias(label_embedding).view(shape)
+
+
 class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
                 tags=["mnist", "gan", "dcgan", "conditional", "generative", "vae-vs-gan-lab"]):
     """(z, label) -> `(B, 1, 28, 28)`; `forward` gives tanh outputs in [-1, 1], `sample` [0, 1]."""
@@ -67,25 +90,33 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
         c = config.channels
         self.embed = nn.Embedding(config.num_classes, config.embed_dim)
         bn = config.batchnorm  # without batch norm the layers keep their biases; Identity keeps the indices
+
+        def norm(width: int, dims: int = 2) -> nn.Module:
+            if config.class_norm:
+                return ClassBatchNorm(width, config.embed_dim, dims)
+            if bn:
+                return nn.BatchNorm2d(width) if dims == 2 else nn.BatchNorm1d(width)
+            return nn.Identity()
+
         self.fc = nn.Sequential(
             nn.Linear(config.latent_dim + config.embed_dim, 2 * c * 7 * 7, bias=not bn),
-            nn.BatchNorm1d(2 * c * 7 * 7) if bn else nn.Identity(), nn.ReLU(),
+            norm(2 * c * 7 * 7, dims=1), nn.ReLU(),
         )
         if config.upsample == "deconv":
             self.deconv = nn.Sequential(
                 nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=not bn),  # (B, c, 14, 14)
-                nn.BatchNorm2d(c) if bn else nn.Identity(), nn.ReLU(),
+                norm(c), nn.ReLU(),
                 nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1),  # (B, 1, 28, 28)
                 nn.Tanh(),
             )
         else:  # "deconv-conv3"
             self.deconv = nn.Sequential(
                 nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1, bias=not bn),  # (B, c, 14, 14)
-                nn.BatchNorm2d(c) if bn else nn.Identity(), nn.ReLU(),
+                norm(c), nn.ReLU(),
                 nn.Conv2d(c, c, 3, padding=1, bias=not bn),  # (B, c, 14, 14)
-                nn.BatchNorm2d(c) if bn else nn.Identity(), nn.ReLU(),
+                norm(c), nn.ReLU(),
                 nn.ConvTranspose2d(c, c // 2, 4, stride=2, padding=1, bias=not bn),  # (B, c/2, 28, 28)
-                nn.BatchNorm2d(c // 2) if bn else nn.Identity(), nn.ReLU(),
+                norm(c // 2), nn.ReLU(),
                 nn.Conv2d(c // 2, 1, 3, padding=1),  # (B, 1, 28, 28)
                 nn.Tanh(),
             )
@@ -105,8 +136,15 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
         """Generate from noise and a label embedding `(B, embed_dim)`; a mix of two labels'
         embeddings morphs one class into another. Output in [-1, 1]."""
         h = torch.cat([z, label_embedding], dim=1)  # (B, latent_dim + embed_dim)
-        h = self.fc(h).view(-1, 2 * self.config.channels, 7, 7)  # (B, 2c, 7, 7)
-        return self.deconv(h)
+        h = self.layers(self.fc, h, label_embedding).view(-1, 2 * self.config.channels, 7, 7)  # (B, 2c, 7, 7)
+        return self.layers(self.deconv, h, label_embedding)
+
+    @staticmethod
+    def layers(stack: nn.Sequential, h: torch.Tensor, label_embedding: torch.Tensor) -> torch.Tensor:
+        """Run `stack` on h; its class-conditional batch norms (class_norm) also get the label embedding."""
+        for layer in stack:
+            h = layer(h, label_embedding) if isinstance(layer, ClassBatchNorm) else layer(h)
+        return h
 
     @torch.no_grad()
     def interpolate(self, z0: torch.Tensor, z1: torch.Tensor, label0: int, label1: int,

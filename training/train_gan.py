@@ -207,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     # docs/training-notes.md has every run's figures; the shipped commands are in the README's "Train and evaluate").
     p.add_argument("--upsample", choices=UPSAMPLE, default="deconv",
                    help="generator upsampling (models/gan.py): deconv, or deconv-conv3 (a 3x3 conv after each)")
+    p.add_argument("--class-norm", action="store_true",
+                   help="G's batch norms take their scale and shift from the label (conditional batch norm)")
     p.add_argument("--ema", type=float, default=0.0,
                    help="decay of a moving average of G's weights that ships instead of G, e.g. 0.999 (0: off)")
     p.add_argument("--lr-decay", choices=["linear", "none"], default="none",
@@ -245,6 +247,8 @@ def main(argv: list[str] | None = None) -> Path:
         p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
     if args.aux_weight < 0 or (args.aux_weight and args.unconditional):
         p.error(f"--aux-weight must be at least 0, and 0 for an unconditional GAN, got {args.aux_weight}")
+    if args.class_norm and (args.no_batchnorm or args.unconditional):
+        p.error("--class-norm needs batch norm and labels; it cannot go with --no-batchnorm or --unconditional")
     if args.mbstd_group < 0 or (args.mbstd_group and not args.mbstd):
         p.error(f"--mbstd-group must be at least 0, and goes with --mbstd; got {args.mbstd_group}")
     policy = tuple(filter(None, args.diffaugment.split(",")))
@@ -267,7 +271,7 @@ def main(argv: list[str] | None = None) -> Path:
 
     config = GANConfig(latent_dim=args.latent_dim, channels=args.channels, dataset=args.dataset,
                        num_classes=1 if args.unconditional else 10, batchnorm=not args.no_batchnorm,
-                       upsample=args.upsample)
+                       upsample=args.upsample, class_norm=args.class_norm)
     G = Generator(config).to(device)
     D = discriminator_for(config, args).to(device)
     # channels_last lets oneDNN pick faster conv kernels on the CPU, as in train_vae

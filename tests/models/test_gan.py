@@ -153,3 +153,53 @@ def test_the_batch_spread_within_groups():
     D = Discriminator(DiscriminatorConfig(channels=4, embed_dim=4, mbstd=True, mbstd_group=4)).eval()
     x, y = torch.randn(8, 1, 28, 28), torch.arange(8)
     assert D(x, y).shape == (8,) and not torch.equal(D(x[:4], y[:4]), D(x, y)[:4])  # its group's spread changed
+
+
+def test_class_batch_norm_starts_as_plain_batch_norm_and_then_follows_the_label():
+    from models.gan import ClassBatchNorm
+
+    torch.manual_seed(0)
+    norm = ClassBatchNorm(3, embed_dim=2)
+    h, e = torch.randn(8, 3, 5, 5), torch.randn(8, 2)
+    plain = torch.nn.functional.batch_norm(h, None, None, training=True)
+    assert torch.allclose(norm(h, e), plain, atol=1e-6)  # zero maps: scale 1, shift 0
+    with torch.no_grad():
+        norm.gain.weight.fill_(0.5)
+        norm.bias.bias.fill_(2.0)
+    scale = 1 + 0.5 * e.sum(1)  # (8,) every channel's scale for each image: 1 + W_g e
+    assert torch.allclose(norm(h, e), plain * scale.view(8, 1, 1, 1) + 2.0, atol=1e-5)
+    vectors = ClassBatchNorm(4, embed_dim=2, dims=1)
+    assert vectors(torch.randn(8, 4), e).shape == (8, 4)
+
+
+def test_a_class_norm_generator_round_trips_and_needs_batch_norm(tmp_path):
+    from models import load_model
+
+    assert GANConfig().class_norm is False  # what configs written before the option mean
+    with pytest.raises(ValueError, match="class_norm needs batchnorm"):
+        GANConfig(class_norm=True, batchnorm=False)
+    torch.manual_seed(0)
+    G = Generator(GANConfig(latent_dim=8, channels=4, embed_dim=4, upsample="deconv-conv3", class_norm=True))
+    keys = set(G.state_dict())
+    assert {"fc.1.gain.weight", "deconv.1.bias.weight", "deconv.4.norm.running_mean"} <= keys
+    with torch.no_grad():  # a trained generator's label maps are not zero: give them values
+        for name, p in G.named_parameters():
+            if ".gain." in name or ".bias." in name:
+                p.normal_(0, 0.5)
+    G.train()
+    G(torch.randn(16, 8), torch.arange(16) % 10)  # batch-norm statistics that are not the initial ones
+    G.eval()
+    G.save_pretrained(tmp_path)
+    loaded = load_model(tmp_path)
+    assert loaded.config.class_norm
+    seed = lambda: torch.Generator().manual_seed(0)  # noqa: E731
+    assert torch.equal(G.sample(4, labels=torch.arange(4), generator=seed()),
+                       loaded.sample(4, labels=torch.arange(4), generator=seed()))
+    z = torch.randn(1, 8).expand(2, 8)
+    e = G.embed(torch.tensor([3, 3]))
+    shifted = e.clone()
+    shifted[1] += 1.0  # the same noise and the same input, but another embedding reaches the norms
+    with torch.no_grad():
+        h = torch.cat([z, e], 1)
+        through_norms = Generator.layers(G.fc, h, shifted)
+    assert not torch.allclose(through_norms[0], through_norms[1])

@@ -361,3 +361,17 @@ def test_gan_diffaugment_and_the_deeper_discriminator_reach_training(tiny_data_r
         with pytest.raises(SystemExit):
             train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", *flags])
         assert "--mbstd-group must be at least 0, and goes with --mbstd" in capsys.readouterr().err
+
+
+def test_gan_class_norm_reaches_the_generator_and_refuses_what_it_cannot_go_with(tiny_data_root, tmp_path, capsys):
+    out = tmp_path / "gan-mnist"
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(out), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--upsample", "deconv-conv3",
+                    "--ema", "0.9", "--class-norm"])
+    G = load_model(out)
+    assert G.config.class_norm and json.loads((out / "config.json").read_text())["class_norm"] is True
+    assert G.fc[1].gain.weight.abs().sum() > 0  # trained (and averaged): the label maps left zero
+    for flags in (["--class-norm", "--no-batchnorm"], ["--class-norm", "--unconditional"]):
+        with pytest.raises(SystemExit):
+            train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", *flags])
+        assert "--class-norm needs batch norm and labels" in capsys.readouterr().err
