@@ -98,6 +98,9 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     data_name, (_, _, data_credit) = DATASET_TITLES[dataset], DATA[dataset]
     describe = "gan-unconditional" if kind == "gan" and config.get("num_classes") == 1 else kind
     design = DESCRIPTION[describe].format(**config, objective_words=OBJECTIVE_WORDS.get(config.get("objective")))
+    if kind == "gan" and config.get("class_norm"):
+        design += (" Each of its batch norms takes its scale and shift from the class (conditional batch norm, "
+                   "de Vries et al. 2017), so the generator sees the class at every layer, not only at its input.")
     command = history.get("command")  # the recorded training command: which options the model was trained with
     if float(recorded_flag(command, "--aux-weight") or 0) > 0:  # train_gan --aux-weight
         design += (" Its discriminator also names the class of real images, and the generator is trained to make "

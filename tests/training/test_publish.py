@@ -299,3 +299,15 @@ def test_card_says_when_the_discriminator_had_a_class_head(tmp_path):
         (folder / "history.json").write_text(json.dumps({**history, "command": history["command"] + extra}))
         text = model_card(folder).text
         assert (says in text) if says else "Its discriminator has" not in text
+
+
+def test_card_says_when_the_generator_sees_the_class_at_every_layer(tmp_path):
+    from training.model_card import model_card
+
+    folder = tmp_path / "gan-mnist"
+    shutil.copytree(WEIGHTS / "gan-mnist", folder, ignore=shutil.ignore_patterns("epochs"))
+    says = "conditional batch norm, de Vries et al. 2017"
+    config = json.loads((folder / "config.json").read_text())
+    for class_norm in (False, True):
+        (folder / "config.json").write_text(json.dumps({**config, "class_norm": class_norm}))
+        assert (says in model_card(folder).text) is class_norm
