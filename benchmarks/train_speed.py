@@ -76,7 +76,7 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
             train_vae.train_step(model, opt, xb, beta=1.0)
         return step, batch_size
     # train_gan: --d-steps D updates (each on a fresh fake), then one G update, then the EMA; D as the command
-    # built it (its class head, depth and batch-spread channel) and the command's loss
+    # built it (its class head, depth and batch-spread channel), the command's loss and mode-seeking term
     G = model.to(memory_format=fmt)
     D = train_gan.discriminator_for(G.config, args).train().to(memory_format=fmt)
     G_avg = load_model(folder) if args.ema else None
@@ -84,12 +84,14 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
     opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))
     x = (torch.rand(batch_size, 1, 28, 28) * 2 - 1).contiguous(memory_format=fmt)
     y = torch.randint(0, G.num_classes, (batch_size,))
+    y_fake = train_gan.paired_labels(y) if args.mode_seeking else y  # --mode-seeking's pairs of one class
 
     def step():
         for _ in range(args.d_steps):
-            fake = G(torch.randn(batch_size, G.latent_dim, generator=g), y)
-            train_gan.d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight)
-        train_gan.g_step(D, opt_g, fake, y, args.loss, args.aux_weight)
+            z = torch.randn(batch_size, G.latent_dim, generator=g)
+            fake = G(z, y_fake)
+            train_gan.d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight, y_fake=y_fake)
+        train_gan.g_step(D, opt_g, fake, y_fake, args.loss, args.aux_weight, None, args.mode_seeking, z)
         if G_avg is not None:
             train_gan.update_average(G_avg, G, args.ema)
     return step, batch_size * args.d_steps

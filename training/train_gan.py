@@ -135,12 +135,14 @@ def diff_augment(x: torch.Tensor, policy: tuple[str, ...], generator: torch.Gene
 
 def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
            fake: torch.Tensor, loss: str = "bce", aux_weight: float = 0.0,
-           augment=None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+           augment=None, y_fake: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """One D update; returns (loss_d, real_logit, fake_logit). `fake` is detached: this step leaves G alone.
     aux_weight > 0: plus that weight times the cross-entropy of D's class head on the real images.
-    augment: None, or a function applied to both batches before D sees them (diff_augment)."""
+    augment: None, or a function applied to both batches before D sees them (diff_augment).
+    y_fake: the labels `fake` was made for, when they are not the real batch's `y` (--mode-seeking)."""
     augment = augment or (lambda images: images)
-    (real_logit, real_class), (fake_logit, _) = D.judge(augment(x), y), D.judge(augment(fake.detach()), y)
+    y_fake = y if y_fake is None else y_fake
+    (real_logit, real_class), (fake_logit, _) = D.judge(augment(x), y), D.judge(augment(fake.detach()), y_fake)
     loss_d = d_loss(real_logit, fake_logit, loss)
     if aux_weight:  # AC-GAN's class log-likelihood L_C (Odena et al. 2017, sec. 3), here on real images only
         loss_d = loss_d + aux_weight * F.cross_entropy(real_class, y)
@@ -151,18 +153,42 @@ def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: t
 
 
 def g_step(D: Discriminator, opt_g: torch.optim.Optimizer, fake: torch.Tensor, y: torch.Tensor,
-           loss: str = "bce", aux_weight: float = 0.0, augment=None) -> torch.Tensor:
+           loss: str = "bce", aux_weight: float = 0.0, augment=None, mode_seeking: float = 0.0,
+           z: torch.Tensor | None = None) -> torch.Tensor:
     """One G update through D's verdict on `fake`; returns loss_g (D's gradients are cleared before its
     next update). aux_weight > 0: plus that weight times the cross-entropy of D's class head on `fake`,
-    so G learns to make samples that name the class they were asked for. augment: as in d_step."""
+    so G learns to make samples that name the class they were asked for. augment: as in d_step.
+    mode_seeking > 0: plus that weight times mode_seeking_term(fake, z) (pairs made by paired_labels)."""
     fake_logit, fake_class = D.judge(augment(fake) if augment else fake, y)
     loss_g = g_loss(fake_logit, loss)
     if aux_weight:
         loss_g = loss_g + aux_weight * F.cross_entropy(fake_class, y)
+    if mode_seeking:
+        loss_g = loss_g + mode_seeking * mode_seeking_term(fake, z)
     opt_g.zero_grad(set_to_none=True)
     loss_g.backward()
     opt_g.step()
     return loss_g
+
+
+def paired_labels(y: torch.Tensor) -> torch.Tensor:
+    """The labels to generate for under --mode-seeking: image i + B // 2 is asked for image i's class, so each
+    pair (i, i + B // 2) is one class made from two noise vectors (an odd last image keeps its own label)."""
+    half = len(y) // 2
+    paired = y.clone()
+    paired[half:2 * half] = y[:half]
+    return paired
+
+
+def mode_seeking_term(fake: torch.Tensor, z: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
+    """MSGAN's mode-seeking term (Mao et al. 2019, arXiv:1903.05628, eq. 3), as a loss for G to minimise:
+    1 / (d_I(G(c, z1), G(c, z2)) / d_z(z1, z2) + eps), with d the mean absolute difference over the pairs
+    (i, i + B // 2) of paired_labels. Two noise vectors for one class should give images as far apart as the
+    vectors are, so G cannot answer every z of a class with the same few images."""
+    half = len(fake) // 2
+    d_image = (fake[:half] - fake[half:2 * half]).abs().mean()
+    d_noise = (z[:half] - z[half:2 * half]).abs().mean()
+    return 1 / (d_image / d_noise + eps)
 
 
 def lr_factor(step: int, total: int, schedule: str) -> float:
@@ -231,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diffaugment", default="",
                    help=f"DiffAugment policies for what D sees, comma-separated from {', '.join(AUGMENTS)} "
                         "(empty: none)")
+    p.add_argument("--mode-seeking", type=float, default=0.0,
+                   help="weight of MSGAN's mode-seeking term: two noise vectors of one class should give images "
+                        "as different as the vectors, e.g. 1 (0: off)")
     p.add_argument("--d-conv3", action="store_true", help="a deeper D: a 3x3 conv after each strided conv")
     p.add_argument("--mbstd", action="store_true",
                    help="D also sees the batch's spread (a minibatch-standard-deviation channel)")
@@ -247,6 +276,8 @@ def main(argv: list[str] | None = None) -> Path:
         p.error(f"--ema must be at least 0 and below 1, got {args.ema}")
     if args.aux_weight < 0 or (args.aux_weight and args.unconditional):
         p.error(f"--aux-weight must be at least 0, and 0 for an unconditional GAN, got {args.aux_weight}")
+    if args.mode_seeking < 0:
+        p.error(f"--mode-seeking must be at least 0, got {args.mode_seeking}")
     if args.class_norm and (args.no_batchnorm or args.unconditional):
         p.error("--class-norm needs batch norm and labels; it cannot go with --no-batchnorm or --unconditional")
     if args.mbstd_group < 0 or (args.mbstd_group and not args.mbstd):
@@ -325,15 +356,17 @@ def main(argv: list[str] | None = None) -> Path:
                     group["lr"] = peak * lr_factor(step, total_steps, args.lr_decay)
             x, y = x_train[idx], y_train[idx]
             z = torch.randn(len(idx), args.latent_dim, generator=g_noise, device=device)
-            fake = G(z, y)
+            y_fake = paired_labels(y) if args.mode_seeking else y
+            fake = G(z, y_fake)
             # (1) update D on real x and the detached fake
-            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight, augment)
+            loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight, augment,
+                                                    y_fake=y_fake)
             n_steps += 1
             seen += len(idx)
             if n_steps % args.d_steps:
                 continue  # --d-steps N: N batches of D updates, then one G update
             # (2) update G through D's verdict on the same fake
-            loss_g = g_step(D, opt_g, fake, y, args.loss, args.aux_weight, augment)
+            loss_g = g_step(D, opt_g, fake, y_fake, args.loss, args.aux_weight, augment, args.mode_seeking, z)
             if G_avg is not None:
                 update_average(G_avg, G, args.ema)
             # D's verdicts as probabilities, sigmoid(logit), whichever the loss (hinge: 0.73 at the margin)

@@ -375,3 +375,29 @@ def test_gan_class_norm_reaches_the_generator_and_refuses_what_it_cannot_go_with
         with pytest.raises(SystemExit):
             train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", *flags])
         assert "--class-norm needs batch norm and labels" in capsys.readouterr().err
+
+
+def test_mode_seeking_pairs_one_class_and_rewards_pairs_that_differ_as_their_noise_does():
+    y = torch.tensor([3, 1, 4, 1, 5, 9, 2])
+    assert train_gan.paired_labels(y).tolist() == [3, 1, 4, 3, 1, 4, 2]  # (i, i + 3) share a class; 2 keeps its own
+    assert y.tolist() == [3, 1, 4, 1, 5, 9, 2]  # the real batch's labels are left as they were
+    z = torch.tensor([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [0.0, 0.0]])  # pairs (0, 2) and (1, 3): |dz| mean 1
+    fake = torch.zeros(4, 1, 2, 2)
+    fake[2] = 0.5  # pair (0, 2) differs by 0.5 per pixel, pair (1, 3) not at all: d_image 0.25
+    assert train_gan.mode_seeking_term(fake, z).item() == pytest.approx(1 / (0.25 + 1e-5))
+    assert train_gan.mode_seeking_term(fake * 4, z).item() < train_gan.mode_seeking_term(fake, z).item()
+
+
+def test_gan_mode_seeking_reaches_the_generator_step(tiny_data_root, tmp_path, monkeypatch, capsys):
+    weights = []
+    original = train_gan.g_step
+    monkeypatch.setattr(train_gan, "g_step", lambda *a: weights.append((a[3].clone(), a[7])) or original(*a))
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g"), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--mode-seeking", "0.5"])
+    assert len(weights) == 4 and all(w == 0.5 for _, w in weights)
+    for labels, _ in weights:  # G's batch is made for paired labels
+        assert torch.equal(labels[8:], labels[:8])
+    with pytest.raises(SystemExit):
+        train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run",
+                        "--mode-seeking", "-1"])
+    assert "--mode-seeking must be at least 0, got -1" in capsys.readouterr().err
