@@ -65,11 +65,13 @@ class ClassBatchNorm(nn.Module):
     """Batch norm whose scale and shift are linear in the label embedding e (de Vries et al. 2017; the generator of
     Miyato & Koyama 2018): BN(h) * (1 + W_g e) + W_b e. Both maps start at zero, so it starts as plain batch norm."""
 
-    def __init__(self, num_features: int, embed_dim: int, dims: int = 2):
+    def __init__(self, norm: nn.modules.batchnorm._BatchNorm, embed_dim: int):
         super().__init__()
-        self.norm = (nn.BatchNorm2d if dims == 2 else nn.BatchNorm1d)(num_features, affine=False)
-        self.gain = nn.Linear(embed_dim, num_features)
-        self.bias = nn.Linear(embed_dim, num_features)
+        if norm.affine:
+            raise ValueError("ClassBatchNorm's scale and shift come from the label: give it a norm with affine=False")
+        self.norm = norm  # BatchNorm1d for vectors, BatchNorm2d for images
+        self.gain = nn.Linear(embed_dim, norm.num_features)
+        self.bias = nn.Linear(embed_dim, norm.num_features)
         for m in (self.gain, self.bias):
             nn.init.zeros_(m.weight)
             nn.init.zeros_(m.bias)
@@ -92,11 +94,10 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
         bn = config.batchnorm  # without batch norm the layers keep their biases; Identity keeps the indices
 
         def norm(width: int, dims: int = 2) -> nn.Module:
+            batch_norm = nn.BatchNorm2d if dims == 2 else nn.BatchNorm1d
             if config.class_norm:
-                return ClassBatchNorm(width, config.embed_dim, dims)
-            if bn:
-                return nn.BatchNorm2d(width) if dims == 2 else nn.BatchNorm1d(width)
-            return nn.Identity()
+                return ClassBatchNorm(batch_norm(width, affine=False), config.embed_dim)
+            return batch_norm(width) if bn else nn.Identity()
 
         self.fc = nn.Sequential(
             nn.Linear(config.latent_dim + config.embed_dim, 2 * c * 7 * 7, bias=not bn),

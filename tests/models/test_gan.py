@@ -159,7 +159,7 @@ def test_class_batch_norm_starts_as_plain_batch_norm_and_then_follows_the_label(
     from models.gan import ClassBatchNorm
 
     torch.manual_seed(0)
-    norm = ClassBatchNorm(3, embed_dim=2)
+    norm = ClassBatchNorm(torch.nn.BatchNorm2d(3, affine=False), embed_dim=2)
     h, e = torch.randn(8, 3, 5, 5), torch.randn(8, 2)
     plain = torch.nn.functional.batch_norm(h, None, None, training=True)
     assert torch.allclose(norm(h, e), plain, atol=1e-6)  # zero maps: scale 1, shift 0
@@ -168,8 +168,10 @@ def test_class_batch_norm_starts_as_plain_batch_norm_and_then_follows_the_label(
         norm.bias.bias.fill_(2.0)
     scale = 1 + 0.5 * e.sum(1)  # (8,) every channel's scale for each image: 1 + W_g e
     assert torch.allclose(norm(h, e), plain * scale.view(8, 1, 1, 1) + 2.0, atol=1e-5)
-    vectors = ClassBatchNorm(4, embed_dim=2, dims=1)
+    vectors = ClassBatchNorm(torch.nn.BatchNorm1d(4, affine=False), embed_dim=2)
     assert vectors(torch.randn(8, 4), e).shape == (8, 4)
+    with pytest.raises(ValueError, match="affine=False"):
+        ClassBatchNorm(torch.nn.BatchNorm2d(3), embed_dim=2)
 
 
 def test_a_class_norm_generator_round_trips_and_needs_batch_norm(tmp_path):
