@@ -18,6 +18,7 @@ model (its recorded epochs) both ways. Speeds are noisy on a shared machine: run
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import shlex
 import subprocess
@@ -76,7 +77,7 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
             train_vae.train_step(model, opt, xb, beta=1.0)
         return step, batch_size
     # train_gan: --d-steps D updates (each on a fresh fake), then one G update, then the EMA; D as the command
-    # built it (its class head, depth and batch-spread channel), the command's loss and mode-seeking term
+    # built it (its class head, depth and batch-spread channel), the command's loss, mode-seeking term and R1
     G = model.to(memory_format=fmt)
     D = train_gan.discriminator_for(G.config, args).train().to(memory_format=fmt)
     G_avg = load_model(folder) if args.ema else None
@@ -85,12 +86,14 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
     x = (torch.rand(batch_size, 1, 28, 28) * 2 - 1).contiguous(memory_format=fmt)
     y = torch.randint(0, G.num_classes, (batch_size,))
     y_fake = train_gan.paired_labels(y) if args.mode_seeking else y  # --mode-seeking's pairs of one class
+    d_steps = itertools.count()  # --r1 falls on one D step in --r1-every, as in training
 
     def step():
         for _ in range(args.d_steps):
             z = torch.randn(batch_size, G.latent_dim, generator=g)
             fake = G(z, y_fake)
-            train_gan.d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight, y_fake=y_fake)
+            r1 = train_gan.r1_weight(next(d_steps), args.r1, args.r1_every)
+            train_gan.d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight, y_fake=y_fake, r1=r1)
         train_gan.g_step(D, opt_g, fake, y_fake, args.loss, args.aux_weight, None, args.mode_seeking, z)
         if G_avg is not None:
             train_gan.update_average(G_avg, G, args.ema)

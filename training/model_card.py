@@ -113,6 +113,10 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
                                                   "catch")) if recorded_switch(command, flag)]  # train_gan's D options
     if deeper:
         design += f" Its discriminator has {' and '.join(deeper)}."
+    gamma = float(recorded_flag(command, "--r1") or 0)  # train_gan --r1
+    if gamma > 0:
+        design += (f" Its discriminator was kept flat around real images by an R1 penalty (weight {gamma:g}, "
+                   "Mescheder et al. 2018), so it could not pull ahead of the generator.")
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
         f"# {folder.name}",

@@ -135,17 +135,23 @@ def diff_augment(x: torch.Tensor, policy: tuple[str, ...], generator: torch.Gene
 
 def d_step(D: Discriminator, opt_d: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
            fake: torch.Tensor, loss: str = "bce", aux_weight: float = 0.0,
-           augment=None, y_fake: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+           augment=None, y_fake: torch.Tensor | None = None,
+           r1: float = 0.0) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """One D update; returns (loss_d, real_logit, fake_logit). `fake` is detached: this step leaves G alone.
     aux_weight > 0: plus that weight times the cross-entropy of D's class head on the real images.
     augment: None, or a function applied to both batches before D sees them (diff_augment).
-    y_fake: the labels `fake` was made for, when they are not the real batch's `y` (--mode-seeking)."""
+    y_fake: the labels `fake` was made for, when they are not the real batch's `y` (--mode-seeking).
+    r1 > 0: plus r1_penalty(x, real_logit) times that weight (this step's share of --r1, from r1_weight)."""
     augment = augment or (lambda images: images)
     y_fake = y if y_fake is None else y_fake
+    if r1:
+        x = x.detach().requires_grad_(True)  # the penalty needs D's gradient with respect to the real images
     (real_logit, real_class), (fake_logit, _) = D.judge(augment(x), y), D.judge(augment(fake.detach()), y_fake)
     loss_d = d_loss(real_logit, fake_logit, loss)
     if aux_weight:  # AC-GAN's class log-likelihood L_C (Odena et al. 2017, sec. 3), here on real images only
         loss_d = loss_d + aux_weight * F.cross_entropy(real_class, y)
+    if r1:
+        loss_d = loss_d + r1 * r1_penalty(x, real_logit)
     opt_d.zero_grad(set_to_none=True)
     loss_d.backward()
     opt_d.step()
@@ -169,6 +175,20 @@ def g_step(D: Discriminator, opt_g: torch.optim.Optimizer, fake: torch.Tensor, y
     loss_g.backward()
     opt_g.step()
     return loss_g
+
+
+def r1_penalty(x: torch.Tensor, real_logit: torch.Tensor) -> torch.Tensor:
+    """R1 (Mescheder et al. 2018, arXiv:1801.04406, eq. 9) without its weight: (1/2) E_x[||grad_x D(x)||^2] over
+    the real batch x, D(x) the logit. D is asked to be flat around real images, so it cannot sharpen its verdict
+    on them without end and pull ahead of G. `x` must have required grad before D saw it (d_step sees to that)."""
+    grad, = torch.autograd.grad(real_logit.sum(), x, create_graph=True)  # (B, 1, 28, 28)
+    return grad.pow(2).flatten(1).sum(1).mean() / 2
+
+
+def r1_weight(step: int, gamma: float, every: int) -> float:
+    """This D step's weight of r1_penalty: gamma * every on one step in `every`, 0 on the others (lazy
+    regularisation, Karras et al. 2020, arXiv:1912.04958, sec. 3.1: the same penalty on average, at less cost)."""
+    return gamma * every if gamma and step % every == 0 else 0.0
 
 
 def paired_labels(y: torch.Tensor) -> torch.Tensor:
@@ -260,6 +280,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode-seeking", type=float, default=0.0,
                    help="weight of MSGAN's mode-seeking term: two noise vectors of one class should give images "
                         "as different as the vectors, e.g. 1 (0: off)")
+    p.add_argument("--r1", type=float, default=0.0,
+                   help="weight gamma of the R1 penalty: (gamma / 2) times the mean squared norm of D's gradient at "
+                        "real images, so D stays flat around them, e.g. 0.1 (0: off)")
+    p.add_argument("--r1-every", type=positive_int, default=4,
+                   help="with --r1: apply it on one D step in this many, weighted that much more (lazy)")
     p.add_argument("--d-conv3", action="store_true", help="a deeper D: a 3x3 conv after each strided conv")
     p.add_argument("--mbstd", action="store_true",
                    help="D also sees the batch's spread (a minibatch-standard-deviation channel)")
@@ -278,6 +303,8 @@ def main(argv: list[str] | None = None) -> Path:
         p.error(f"--aux-weight must be at least 0, and 0 for an unconditional GAN, got {args.aux_weight}")
     if args.mode_seeking < 0:
         p.error(f"--mode-seeking must be at least 0, got {args.mode_seeking}")
+    if args.r1 < 0:
+        p.error(f"--r1 must be at least 0, got {args.r1}")
     if args.class_norm and (args.no_batchnorm or args.unconditional):
         p.error("--class-norm needs batch norm and labels; it cannot go with --no-batchnorm or --unconditional")
     if args.mbstd_group < 0 or (args.mbstd_group and not args.mbstd):
@@ -360,7 +387,7 @@ def main(argv: list[str] | None = None) -> Path:
             fake = G(z, y_fake)
             # (1) update D on real x and the detached fake
             loss_d, real_logit, fake_logit = d_step(D, opt_d, x, y, fake, args.loss, args.aux_weight, augment,
-                                                    y_fake=y_fake)
+                                                    y_fake=y_fake, r1=r1_weight(step, args.r1, args.r1_every))
             n_steps += 1
             seen += len(idx)
             if n_steps % args.d_steps:

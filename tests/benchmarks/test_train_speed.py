@@ -135,3 +135,18 @@ def test_pair_runs_two_one_thread_processes_and_totals_the_sets_time(run):
     assert pair["model"] == "vae2d-mnist" and pair["images"] > 0
     assert pair["alone_2_threads"] > 0 and pair["two_1_thread_jobs_summed"] > 0
     assert set(figures["set_minutes"]) == {"one 2-thread job at a time", "two 1-thread jobs at once"}
+
+
+def test_the_gan_step_applies_a_recorded_r1_on_one_d_step_in_r1_every(monkeypatch):
+    from training import train_gan
+
+    folder = ROOT / "weights" / "gan-mnist"
+    args = train_speed.recorded_args(folder)
+    args.r1, args.r1_every = 0.5, 2
+    weights = []
+    original = train_gan.d_step
+    monkeypatch.setattr(train_gan, "d_step", lambda *a, **k: weights.append(k["r1"]) or original(*a, **k))
+    step, _ = train_speed.make_step(folder, args, batch_size=8, channels_last=True)
+    for _ in range(3):
+        step()
+    assert weights == [1.0, 0.0, 1.0]

@@ -311,3 +311,16 @@ def test_card_says_when_the_generator_sees_the_class_at_every_layer(tmp_path):
     for class_norm in (False, True):
         (folder / "config.json").write_text(json.dumps({**config, "class_norm": class_norm}))
         assert (says in model_card(folder).text) is class_norm
+
+
+def test_card_says_when_the_discriminator_had_an_r1_penalty(tmp_path):
+    from training.model_card import model_card
+
+    folder = tmp_path / "gan-mnist"
+    shutil.copytree(WEIGHTS / "gan-mnist", folder, ignore=shutil.ignore_patterns("epochs"))
+    history = json.loads((folder / "history.json").read_text())
+    for extra, says in (("", False), (" --r1 0", False), (" --r1 0.1 --r1-every 4", True)):
+        (folder / "history.json").write_text(json.dumps({**history, "command": history["command"] + extra}))
+        text = model_card(folder).text
+        assert ("an R1 penalty (weight 0.1, Mescheder et al. 2018)" in text) is says
+        assert ("R1 penalty" in text) is says

@@ -401,3 +401,50 @@ def test_gan_mode_seeking_reaches_the_generator_step(tiny_data_root, tmp_path, m
         train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run",
                         "--mode-seeking", "-1"])
     assert "--mode-seeking must be at least 0, got -1" in capsys.readouterr().err
+
+
+def test_r1_penalty_is_half_the_mean_squared_gradient_at_the_real_images():
+    x = torch.tensor([[1.0, 2.0], [3.0, -1.0]], requires_grad=True)
+    logit = (x * torch.tensor([3.0, 4.0])).sum(1) + x[:, 0] ** 2  # grad: (3 + 2 x0, 4)
+    # image 0: (5, 4), |.|^2 = 41; image 1: (9, 4), 97; half their mean: 34.5
+    penalty = train_gan.r1_penalty(x, logit)
+    assert penalty.item() == pytest.approx(34.5)
+    penalty.backward()  # create_graph: the penalty itself has a gradient, so D can be trained on it
+    # the penalty is (1/4) sum over images of ((3 + 2 x0)^2 + 16): d/dx0 = 3 + 2 x0, d/dx1 = 0
+    assert x.grad.flatten().tolist() == pytest.approx([5.0, 0.0, 9.0, 0.0])
+    assert [train_gan.r1_weight(s, 0.1, 4) for s in range(6)] == pytest.approx([0.4, 0, 0, 0, 0.4, 0])
+    assert [train_gan.r1_weight(s, 0.0, 4) for s in range(3)] == [0, 0, 0]
+
+
+def test_d_step_with_r1_trains_d_towards_a_flatter_verdict_at_real_images():
+    from models.gan import Discriminator, DiscriminatorConfig
+
+    def gradient_norm(D, x, y):
+        x = x.clone().requires_grad_(True)
+        logit, _ = D.judge(x, y)
+        return torch.autograd.grad(logit.sum(), x)[0].pow(2).sum().item()
+
+    torch.manual_seed(0)
+    x, y, fake = torch.rand(16, 1, 28, 28) * 2 - 1, torch.randint(0, 10, (16,)), torch.rand(16, 1, 28, 28) * 2 - 1
+    norms = {}
+    for r1 in (0.0, 10.0):
+        torch.manual_seed(1)
+        D = Discriminator(DiscriminatorConfig(channels=4))
+        opt = torch.optim.SGD(D.parameters(), lr=0.05)
+        before = gradient_norm(D, x, y)
+        loss, real_logit, _ = train_gan.d_step(D, opt, x, y, fake, r1=r1)
+        assert not x.requires_grad and real_logit.shape == (16,)  # the caller's batch is left as it was
+        norms[r1] = gradient_norm(D, x, y) / before
+    assert norms[10.0] < norms[0.0]  # the penalty's step made D's gradient at the real images smaller
+
+
+def test_gan_r1_reaches_the_discriminator_step_lazily(tiny_data_root, tmp_path, monkeypatch, capsys):
+    weights = []
+    original = train_gan.d_step
+    monkeypatch.setattr(train_gan, "d_step", lambda *a, **k: weights.append(k["r1"]) or original(*a, **k))
+    train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g"), "--dry-run", "--channels", "4",
+                    "--batch-size", "16", "--classifier", str(tmp_path / "none"), "--r1", "0.5", "--r1-every", "2"])
+    assert weights == [1.0, 0.0, 1.0, 0.0]  # gamma * every on every second D step
+    with pytest.raises(SystemExit):
+        train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run", "--r1", "-1"])
+    assert "--r1 must be at least 0, got -1" in capsys.readouterr().err
