@@ -21,7 +21,9 @@ gradients then vanish and it stops learning. A G loss that keeps climbing is the
 G's side. Per-epoch means hide the wobble within an epoch, so the GAN charts show the losses averaged over
 every 100 steps. The MNIST GAN was trained with the hinge loss and the Fashion GAN with the non-saturating
 one, so their losses are on different scales; D(x) and D(G(z)) compare directly. Both losses also hold a
-class term (their D also names the class, and G is scored on it). Whether the samples get
+class term (their D also names the class, and G is scored on it). The Fashion GAN's D loss also holds a penalty
+(R1) on how steeply D's verdict changes around real images: it keeps D from winning, so its D(x) stays near
+0.63 to the end. Whether the samples get
 better you judge from the grid and the **conditional accuracy** (the share of samples the classifier assigns
 to the class G was asked for), not from the losses."""
 
