@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -88,17 +89,36 @@ class SQLiteStore:
         n INTEGER NOT NULL, PRIMARY KEY (dataset, source, answer));
     """
 
+    OPEN_TIMEOUT = 10.0  # seconds to wait for another process (or thread) that is setting up the same file
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(self.SCHEMA)
+            self._set_up()
         except (OSError, sqlite3.Error) as err:
             raise StoreError(f"cannot open the room store {self.path}: {err}. Set LAB_ROOM_STORE to a writable "
                              f"file (sqlite:///path/rooms.sqlite3) or a Redis URL.") from err
         self._local = threading.local()
+
+    def _set_up(self) -> None:
+        """WAL mode and the tables, waiting while another process sets up the same file. Two app processes on one
+        new file (two replicas starting, or the test suite's two workers) race here, and SQLite answers the loser's
+        switch to WAL with "database is locked" at once, without waiting out the connection's busy timeout."""
+        deadline = time.monotonic() + self.OPEN_TIMEOUT
+        while True:
+            try:
+                db = self._connect()
+                try:
+                    db.execute("PRAGMA journal_mode=WAL")
+                    db.executescript(self.SCHEMA)
+                finally:
+                    db.close()
+                return
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10, isolation_level=None)  # autocommit; `with` = transaction

@@ -1,5 +1,7 @@
 """The room store's contract, checked on both back ends: SQLite on disk and a real redis-server."""
 
+import threading
+
 import pytest
 
 from lab.room.store import RedisStore, SQLiteStore, StoreError, open_store
@@ -87,6 +89,32 @@ def test_sqlite_keeps_everything_across_a_restart(tmp_path):
     assert again.room("ABCDE")["secret"] == "key"
     assert again.answers("ABCDE", 0) == {"p1": ("GAN", 3.0)}
     assert again.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_apps_opening_one_new_file_at_once_all_get_the_store(tmp_path):
+    """Two replicas (or the test suite's two workers) starting on one new file race to switch it to WAL; SQLite
+    answers the loser "database is locked" at once. Threads stand in for the processes (SQLite locks them the
+    same way). Before the store waited that out, about one try in twenty failed, and a CI run went red on it."""
+    failures = []
+    for attempt in range(60):
+        path = tmp_path / f"rooms-{attempt}.sqlite3"
+        start = threading.Barrier(4)
+
+        def open_it(path=path, start=start):
+            start.wait()
+            try:
+                SQLiteStore(path).create_room(threading.current_thread().name, "key", ["a"], now=1.0)
+            except StoreError as err:
+                failures.append(str(err))
+
+        threads = [threading.Thread(target=open_it, name=f"R{i}") for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == [], failures[0]
+        rooms = SQLiteStore(path).db.execute("SELECT code FROM rooms ORDER BY code").fetchall()
+        assert rooms == [("R0",), ("R1",), ("R2",), ("R3",)]
 
 
 def test_redis_keys_expire_and_keep_every_rounds_answers_alive(redis_url):
