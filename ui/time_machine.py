@@ -23,7 +23,7 @@ every 100 steps. The MNIST GAN was trained with the hinge loss and the Fashion G
 one, so their losses are on different scales; D(x) and D(G(z)) compare directly. Both losses also hold a
 class term (their D also names the class, and G is scored on it). The Fashion GAN's D loss also holds a penalty
 (R1) on how steeply D's verdict changes around real images: it keeps D from winning, so its D(x) stays near
-0.61 to the end. Whether the samples get
+0.62 to the end. Whether the samples get
 better you judge from the grid and the **conditional accuracy** (the share of samples the classifier assigns
 to the class G was asked for), not from the losses."""
 
