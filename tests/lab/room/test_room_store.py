@@ -94,8 +94,7 @@ def test_sqlite_keeps_everything_across_a_restart(tmp_path):
 def test_apps_opening_one_new_file_at_once_all_get_the_store(tmp_path):
     """Two replicas (or the test suite's two workers) starting on one new file race to switch it to WAL; SQLite
     answers the loser "database is locked" at once. Threads stand in for the processes (SQLite locks them the
-    same way). Before the store waited that out, 9 tries in 200 failed with three threads (51 in 200 with two
-    processes), and a CI run went red on it."""
+    same way). Before the store waited that out, this test failed, and a CI run went red on the race."""
     failures = []
     for attempt in range(60):
         path = tmp_path / f"rooms-{attempt}.sqlite3"
