@@ -89,7 +89,7 @@ class SQLiteStore:
         n INTEGER NOT NULL, PRIMARY KEY (dataset, source, answer));
     """
 
-    OPEN_TIMEOUT = 10.0  # seconds to wait for another process (or thread) that is setting up the same file
+    BUSY_TIMEOUT = 10.0  # seconds to wait for another connection's lock: every query, and setting up a new file
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -105,7 +105,7 @@ class SQLiteStore:
         """WAL mode and the tables, waiting while another process sets up the same file. Two app processes on one
         new file (two replicas starting, or the test suite's two workers) race here, and SQLite answers the loser's
         switch to WAL with "database is locked" at once, without waiting out the connection's busy timeout."""
-        deadline = time.monotonic() + self.OPEN_TIMEOUT
+        deadline = time.monotonic() + self.BUSY_TIMEOUT
         while True:
             try:
                 db = self._connect()
@@ -121,7 +121,8 @@ class SQLiteStore:
                 time.sleep(0.05)
 
     def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10, isolation_level=None)  # autocommit; `with` = transaction
+        # autocommit; `with` = transaction
+        return sqlite3.connect(self.path, timeout=self.BUSY_TIMEOUT, isolation_level=None)
 
     @property
     def db(self) -> sqlite3.Connection:
