@@ -1,5 +1,7 @@
 """The page's tabs as the browser tests walk them: each tab's name, its elem_id and its main result's elements."""
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 MIN_PX = 22  # body text in presenter mode, at 1280x720
 
 # tab name -> (tab elem_id, the main result's elements)
@@ -23,11 +25,22 @@ RESULTS = {
 }
 
 
-def open_tab(page, tab: str) -> None:
-    """Click the tab's button, which on a phone may sit in the tab bar's overflow menu."""
+def open_tab(page, tab: str, timeout_ms: int = 30_000) -> None:
+    """Click the tab's button once the tab bar is drawn. The button may sit in the bar's "More tabs" menu: on a
+    phone, and on the projector's 1280 px when the bar was measured before the page's font arrived (its last tab,
+    Models, only just fits), so look again until one of the two is there."""
     button = page.get_by_role("tab", name=tab, exact=True)
-    if button.is_visible():
-        button.click()
-    else:
-        page.get_by_role("button", name="More tabs").click()
-        page.locator(".overflow-menu").get_by_role("button", name=tab, exact=True).click()
+    more = page.get_by_role("button", name="More tabs").first  # the page's own bar comes first
+    for _ in range(timeout_ms // 250):
+        if button.is_visible():
+            try:
+                button.click(timeout=5_000)
+                return
+            except PlaywrightTimeoutError:  # the bar moved it into the menu between the look and the click
+                continue
+        if more.is_visible():
+            more.click()
+            page.locator(".overflow-menu").get_by_role("button", name=tab, exact=True).click()
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError(f"no {tab!r} tab, in the bar or its menu, after {timeout_ms / 1000:g} s")

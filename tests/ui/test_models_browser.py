@@ -7,6 +7,7 @@ import pytest
 
 from lab.loading import MODEL_NAMES
 from tests.conftest import ARTIFACTS
+from tests.ui.tabs import open_tab
 
 WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 
@@ -16,7 +17,7 @@ WEIGHTS = Path(__file__).resolve().parents[2] / "weights"
 def test_models_tab_shows_figures_and_downloads_the_files(app_url, browser, width, height):
     page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
     page.goto(app_url)
-    page.get_by_role("tab", name="Models", exact=True).click()
+    open_tab(page, "Models")
     page.get_by_role("tab", name=MODEL_NAMES[0], exact=True).wait_for(timeout=30_000)
     models = page.locator("#tab-models")
     hidden = [name for name in MODEL_NAMES if not models.get_by_role("tab", name=name, exact=True).is_visible()]

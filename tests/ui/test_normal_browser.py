@@ -21,7 +21,7 @@ def test_normal_mode_screenshots_and_the_phone(app_url, browser, width, height):
     assert page.locator("#intro").is_visible()
     problems = []
     for tab, (tab_id, results) in RESULTS.items():
-        page.get_by_role("tab", name=tab, exact=True).click()
+        open_tab(page, tab)
         page.locator(f"#{tab_id}").wait_for(timeout=30_000)
         page.wait_for_timeout(300)
         page.screenshot(path=str(ARTIFACTS / f"normal-{tab_id[4:]}-{width}x{height}.png"))

@@ -15,7 +15,7 @@ from PIL import Image
 from tests.colour import CVD, simulate
 from tests.conftest import ARTIFACTS
 from tests.ui.axe import blocking
-from tests.ui.tabs import MIN_PX, RESULTS
+from tests.ui.tabs import MIN_PX, RESULTS, open_tab
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -190,7 +190,7 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
     assert not page.locator("#intro").is_visible()
     problems = []
     for tab, (tab_id, results) in RESULTS.items():
-        page.get_by_role("tab", name=tab, exact=True).click()
+        open_tab(page, tab)
         page.locator(f"#{tab_id}").wait_for(timeout=30_000)
         main_action(page, tab, digit)
         if tab == "Generate":  # each grid says what it shows, to a screen reader
@@ -232,7 +232,7 @@ def test_presenter_mode_shows_every_tabs_result_without_scrolling(app_url, brows
     page.locator("#presenter-switch input").uncheck()
     page.wait_for_function("!document.body.classList.contains('presenter')", timeout=10_000)
     for tab, (tab_id, _) in RESULTS.items():
-        page.get_by_role("tab", name=tab, exact=True).click()
+        open_tab(page, tab)
         page.locator(f"#{tab_id}").wait_for(timeout=30_000)
         problems += blocking(page, f"{tab}, normal mode, after its actions")
     page.close()

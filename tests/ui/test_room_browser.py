@@ -7,6 +7,7 @@ import re
 from lab.room.rounds import ROUNDS
 from tests.conftest import ARTIFACTS
 from tests.ui.axe import blocking
+from tests.ui.tabs import open_tab
 
 RIGHT = ROUNDS["why-discriminator"].answer
 
@@ -115,7 +116,7 @@ def test_a_room_on_the_projector_and_three_phones(app_url, browser):
     rows = open(download.value.path(), encoding="utf-8").read().splitlines()
     assert rows[0] == "name,round,round_id,answer,correct,seconds" and len(rows) == 1 + 4  # 3 answers, then 1
     expect(screen.locator("#room-outcome")).to_contain_text("GAN (gan-mnist)")  # the rooms as judges
-    screen.get_by_role("tab", name="Models").click()  # the same figure, for every model that rooms judged
+    open_tab(screen, "Models")  # the same figure, for every model that rooms judged
     expect(screen.locator("#models-judged")).to_contain_text("GAN (gan-mnist)", timeout=30_000)
     for page in (screen, ada, bo, cy):
         page.close()
