@@ -77,12 +77,11 @@ def make_step(folder: Path, args: argparse.Namespace, batch_size: int, channels_
             train_vae.train_step(model, opt, xb, beta=1.0)
         return step, batch_size
     # train_gan: --d-steps D updates (each on a fresh fake), then one G update, then the EMA; D as the command
-    # built it (its class head, depth and batch-spread channel), the command's loss, mode-seeking term and R1
+    # built it (its class head, depth and batch-spread channel), its Adam, the command's loss, mode-seeking term and R1
     G = model.to(memory_format=fmt)
     D = train_gan.discriminator_for(G.config, args).train().to(memory_format=fmt)
     G_avg = load_model(folder) if args.ema else None
-    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))
+    opt_g, opt_d = train_gan.optimizers(G, D, args)
     x = (torch.rand(batch_size, 1, 28, 28) * 2 - 1).contiguous(memory_format=fmt)
     y = torch.randint(0, G.num_classes, (batch_size,))
     y_fake = train_gan.paired_labels(y) if args.mode_seeking else y  # --mode-seeking's pairs of one class

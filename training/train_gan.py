@@ -239,6 +239,15 @@ def discriminator_for(config: GANConfig, args: argparse.Namespace) -> Discrimina
                                                            mbstd_group=args.mbstd_group))
 
 
+def optimizers(G: Generator, D: Discriminator, args: argparse.Namespace) -> tuple[torch.optim.Adam, torch.optim.Adam]:
+    """G's and D's Adam: --lr and --lr-d, beta1 = --adam-beta1 (0.5 as in Radford et al. 2016, section 4, whose lr
+    of 2e-4 is --lr's default; 0 as in BigGAN and StyleGAN2), beta2 = 0.999. `python -m benchmarks train_speed`
+    builds the same from a recorded command."""
+    betas = (args.adam_beta1, 0.999)
+    return (torch.optim.Adam(G.parameters(), lr=args.lr, betas=betas),
+            torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=betas))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """This script's flags (`python -m benchmarks train_speed` parses a model card's command with it)."""
     p = base_parser(__doc__.splitlines()[0], epochs=20, batch_size=128, lr=2e-4)
@@ -266,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-batchnorm", action="store_true",
                    help="no batch norm in G or D (Radford et al. 2016, sec. 3: batch norm keeps G from collapsing)")
     p.add_argument("--d-steps", type=positive_int, default=1, help="D updates (one batch each) per G update")
+    p.add_argument("--adam-beta1", type=float, default=0.5,
+                   help="Adam's beta1 for G and D, how much of the last steps' direction each step keeps: 0.5 as "
+                        "in DCGAN, 0 as in BigGAN and StyleGAN2")
     p.add_argument("--train-size", type=positive_int, default=None,
                    help="train on the first N training images only (shorter epochs: more grids per minute)")
     p.add_argument("--lr-d", type=float, default=None, help="D's learning rate (default: --lr)")
@@ -305,6 +317,8 @@ def main(argv: list[str] | None = None) -> Path:
         p.error(f"--mode-seeking must be at least 0, got {args.mode_seeking}")
     if args.r1 < 0:
         p.error(f"--r1 must be at least 0, got {args.r1}")
+    if not 0 <= args.adam_beta1 < 1:
+        p.error(f"--adam-beta1 must be at least 0 and below 1, got {args.adam_beta1}")
     if args.class_norm and (args.no_batchnorm or args.unconditional):
         p.error("--class-norm needs batch norm and labels; it cannot go with --no-batchnorm or --unconditional")
     if args.mbstd_group < 0 or (args.mbstd_group and not args.mbstd):
@@ -337,9 +351,7 @@ def main(argv: list[str] | None = None) -> Path:
     G, D = G.to(memory_format=torch.channels_last), D.to(memory_format=torch.channels_last)
     x_train = x_train.contiguous(memory_format=torch.channels_last)
     G_avg = copy.deepcopy(G) if args.ema else None
-    # Adam with beta1 = 0.5 (Radford et al. 2016, section 4; their lr of 2e-4 is --lr's default)
-    opt_g = torch.optim.Adam(G.parameters(), lr=args.lr, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(D.parameters(), lr=args.lr_d or args.lr, betas=(0.5, 0.999))
+    opt_g, opt_d = optimizers(G, D, args)
     ckpt = Checkpointer(args)
     state = ckpt.load()
     start = 0

@@ -150,3 +150,18 @@ def test_the_gan_step_applies_a_recorded_r1_on_one_d_step_in_r1_every(monkeypatc
     for _ in range(3):
         step()
     assert weights == [1.0, 0.0, 1.0]
+
+
+def test_the_gan_step_uses_the_recorded_adam_beta1(monkeypatch):
+    from training import train_gan
+
+    folder = ROOT / "weights" / "gan-mnist"
+    args = train_speed.recorded_args(folder)
+    assert args.adam_beta1 == 0.5  # the shipped command does not set it: DCGAN's 0.5
+    args.adam_beta1 = 0.0
+    made = []
+    original = train_gan.optimizers
+    monkeypatch.setattr(train_gan, "optimizers", lambda *a: made.append(original(*a)) or made[-1])
+    train_speed.make_step(folder, args, batch_size=8, channels_last=True)
+    ((opt_g, opt_d),) = made
+    assert opt_g.param_groups[0]["betas"] == opt_d.param_groups[0]["betas"] == (0.0, 0.999)

@@ -438,6 +438,22 @@ def test_d_step_with_r1_trains_d_towards_a_flatter_verdict_at_real_images():
     assert norms[10.0] < norms[0.0]  # the penalty's step made D's gradient at the real images smaller
 
 
+def test_adam_beta1_reaches_both_optimizers(tiny_data_root, tmp_path, monkeypatch, capsys):
+    made = []
+    original = train_gan.optimizers
+    monkeypatch.setattr(train_gan, "optimizers", lambda *a: made.append(original(*a)) or made[-1])
+    for out, flags in (("g0", ["--adam-beta1", "0"]), ("g5", [])):
+        train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / out), "--dry-run", "--channels",
+                        "4", "--batch-size", "16", "--classifier", str(tmp_path / "none"), *flags])
+    assert [[opt.param_groups[0]["betas"] for opt in pair] for pair in made] == [[(0.0, 0.999)] * 2,
+                                                                                 [(0.5, 0.999)] * 2]
+    for bad in ("1", "-0.1"):
+        with pytest.raises(SystemExit):
+            train_gan.main(["--data-root", str(tiny_data_root), "--out", str(tmp_path / "g2"), "--dry-run",
+                            "--adam-beta1", bad])
+        assert f"--adam-beta1 must be at least 0 and below 1, got {float(bad)}" in capsys.readouterr().err
+
+
 def test_gan_r1_reaches_the_discriminator_step_lazily(tiny_data_root, tmp_path, monkeypatch, capsys):
     weights = []
     original = train_gan.d_step
