@@ -8,13 +8,14 @@ import pytest
 from lab import examples as ex
 from tests.conftest import ARTIFACTS
 from tests.ui.pads import click_example, draw, verdict_after
+from tests.ui.tabs import open_tab
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
 def test_examples_on_reconstruct_and_anomalies(app_url, browser, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url)
-    page.get_by_role("tab", name="Reconstruct").click()
+    open_tab(page, "Reconstruct")
     upload = page.locator("#reconstruct-upload img")
 
     click_example(page, "reconstruct-examples", ex.RECONSTRUCT.index(ex.PHOTO))
@@ -37,10 +38,10 @@ def test_examples_on_reconstruct_and_anomalies(app_url, browser, width, height):
     page.locator("#reconstruct-verdict").evaluate("e => e.scrollIntoView({block: 'center'})")
     page.screenshot(path=str(ARTIFACTS / f"examples-reconstruct-house-{width}x{height}.png"))
 
-    page.get_by_role("tab", name="Latent space").click()
+    open_tab(page, "Latent space")
     assert "vae2d-mnist" in page.locator("#latent-vae-map").inner_text()  # the model that placed the ring
 
-    page.get_by_role("tab", name="Anomalies & denoising").click()
+    open_tab(page, "Anomalies & denoising")
     click_example(page, "anomaly-examples", ex.ANOMALY.index(ex.HOUSE))
     readout = page.locator("#anomaly-readout")
     readout.get_by_text("flagged as an anomaly").wait_for(timeout=60_000)
@@ -54,7 +55,7 @@ def test_the_pads_draw_at_once_and_after_clear(app_url, browser):
     the stroke is read as the digit drawn: at once, after Clear, and with the brush picked first."""
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(app_url)
-    page.get_by_role("tab", name="Reconstruct").click()
+    open_tab(page, "Reconstruct")
     page.locator("#reconstruct-drawing canvas").last.wait_for(timeout=30_000)
     draw(page, "reconstruct-drawing", [(0.5, 0.15), (0.5, 0.85)])  # a "1", no click on the brush first
     text = verdict_after(page, "Reconstruct the drawing", "redraws this as a 1 (")
@@ -70,7 +71,7 @@ def test_the_pads_draw_at_once_and_after_clear(app_url, browser):
     page.locator("#reconstruct-drawing").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(ARTIFACTS / "examples-drawing-7-1280x720.png"))
 
-    page.get_by_role("tab", name="KL & encoder").click()
+    open_tab(page, "KL & encoder")
     page.locator("#invert-drawing canvas").last.wait_for(timeout=30_000)
     page.locator("#invert-drawing").scroll_into_view_if_needed()
     draw(page, "invert-drawing", [(0.5, 0.15), (0.5, 0.85)])

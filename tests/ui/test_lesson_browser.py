@@ -6,6 +6,7 @@ import json
 import pytest
 
 from tests.conftest import ARTIFACTS, ROOT
+from tests.ui.tabs import open_tab
 
 
 # desktop size: the slow mark (python -m pytest -m slow); the projector's 1280x720 checks every part by default
@@ -22,12 +23,12 @@ def test_lesson_tabs_in_the_browser(app_url, browser, width, height):
     page.get_by_role("button", name="Output quality → Generate tab").click()
     page.get_by_role("tab", name="Generate", selected=True).wait_for(timeout=10_000)
 
-    page.get_by_role("tab", name="KL & encoder").click()
+    open_tab(page, "KL & encoder")
     kl = json.loads((ROOT / "weights" / "ae2d-mnist" / "kl_figures.json").read_text())["aggregate_kl"]
     assert f"{kl:.2f} nats" in page.locator("#kl-figures").inner_text()  # the shipped figure, not a copy of it
     page.screenshot(path=str(ARTIFACTS / f"kl-{width}.png"))
     if width > 1280:  # the searches run once, at the projector's size; the desktop size shows the tabs
-        page.get_by_role("tab", name="Anomalies & denoising").click()
+        open_tab(page, "Anomalies & denoising")
         page.get_by_text("The surprise").wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / f"anomaly-{width}.png"))
         page.close()
@@ -42,7 +43,7 @@ def test_lesson_tabs_in_the_browser(app_url, browser, width, height):
     page.locator("#invert-gan").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / f"invert-{width}.png"))
 
-    page.get_by_role("tab", name="Anomalies & denoising").click()
+    open_tab(page, "Anomalies & denoising")
     page.locator("#anomaly-upload input[type=file]").set_input_files("examples/mnist_test0_7.png")
     page.locator("#anomaly-readout").get_by_text("Your picture").wait_for(timeout=60_000)
     page.evaluate("window.scrollTo(0, 0)")

@@ -47,7 +47,7 @@ def test_normal_mode_screenshots_and_the_phone(app_url, browser, width, height):
 def test_the_switch_turns_presenter_mode_on_and_off(app_url, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(app_url)
-    page.get_by_role("tab", name="Generate", exact=True).click()
+    open_tab(page, "Generate")
     seed = page.get_by_label("Seed", exact=True)
     seed.fill("123")
     assert page.get_by_label("How many").first.is_visible() and seed.is_visible()

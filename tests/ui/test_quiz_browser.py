@@ -7,6 +7,7 @@ import pytest
 
 from lab.quiz import new_round
 from tests.conftest import ARTIFACTS
+from tests.ui.tabs import open_tab
 
 
 @pytest.mark.parametrize("width, height, dataset, source", [(1280, 720, "MNIST", "Real"),
@@ -17,7 +18,7 @@ def test_quiz_in_the_browser(app_url, browser, shipped_lab, width, height, datas
     seed = next(s for s in range(5, 50) if new_round(shipped_lab, s, dataset)[1] == source)
     page = browser.new_page(viewport={"width": width, "height": height})  # a new page: a new session, score 0
     page.goto(app_url)
-    page.get_by_role("tab", name="Quiz").click()
+    open_tab(page, "Quiz")
     page.locator("#quiz-dataset").get_by_label(dataset, exact=True).check()
     page.get_by_label("Seed (same seed, same image)").fill(str(seed))
     page.get_by_role("button", name="New round", exact=True).click()

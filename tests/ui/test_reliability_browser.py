@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import ARTIFACTS
+from tests.ui.tabs import open_tab
 
 
 @pytest.mark.parametrize("width, height", [(1280, 720), pytest.param(1600, 1000, marks=pytest.mark.slow)])
@@ -21,7 +22,7 @@ def test_bad_upload_after_a_good_one_leaves_nothing_stale(app_url, browser, mnis
 
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(app_url)
-    page.get_by_role("tab", name="Reconstruct").click()
+    open_tab(page, "Reconstruct")
     upload = page.locator("#reconstruct-upload input[type=file]")
     upload.set_input_files(str(drawing))
     page.locator("#reconstruct-upload img").wait_for(timeout=30_000)

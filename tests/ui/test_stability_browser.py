@@ -4,6 +4,7 @@ desktop size; screenshots go to test-artifacts/ for people to look at."""
 import pytest
 
 from tests.conftest import ARTIFACTS
+from tests.ui.tabs import open_tab
 
 SIZES = {"1280x720": {"width": 1280, "height": 720}, "1600x1000": {"width": 1600, "height": 1000}}
 
@@ -14,7 +15,7 @@ def test_the_stability_tabs_in_the_browser(app_url, browser, size):
     page = browser.new_page(viewport=SIZES[size])
     page.goto(app_url)
 
-    page.get_by_role("tab", name="Arena").click()
+    open_tab(page, "Arena")
     page.locator("#arena-preset").wait_for(timeout=30_000)
     page.locator("#arena-steps input[type=number]").fill("300")
     page.locator("#arena-steps input[type=number]").press("Enter")
@@ -42,7 +43,7 @@ def test_the_stability_tabs_in_the_browser(app_url, browser, size):
     buttons = page.locator("#arena-step-row").bounding_box()
     assert 0 <= buttons["y"] - (picture["y"] + picture["height"]) <= 40, (picture, buttons)  # right under it
 
-    page.get_by_role("tab", name="Time machine").click()
+    open_tab(page, "Time machine")
     page.locator("#time-machine-grid img").wait_for(timeout=30_000)
     page.locator("#time-machine-chart-1 img").wait_for(timeout=30_000)
     page.evaluate("window.scrollTo(0, 0)")
@@ -50,7 +51,7 @@ def test_the_stability_tabs_in_the_browser(app_url, browser, size):
     grid = page.locator("#time-machine-grid").bounding_box()  # the whole grid without scrolling, normal mode too
     assert grid["y"] >= 0 and grid["y"] + grid["height"] <= SIZES[size]["height"], grid
 
-    page.get_by_role("tab", name="Mode collapse").click()
+    open_tab(page, "Mode collapse")
     page.locator("#mode-collapse-grid img").wait_for(timeout=30_000)
     page.locator("#mode-collapse-summary").get_by_text("collapsing GAN covers").wait_for(timeout=30_000)
     page.screenshot(path=str(ARTIFACTS / f"mode-collapse-{size}.png"))
