@@ -101,13 +101,13 @@ CONCEPTS = [
 
 PREDICTIONS = [
     Round(id="predict-epoch-1", kind="predict", title="Predict: the GAN after one epoch",
-          prompt="After 1 epoch of its 16, how often does the classifier read the MNIST GAN's samples as the "
-                 "digit they were asked for?",
+          prompt="After its first epoch of training, how often does the classifier read the MNIST GAN's samples "
+                 "as the digit they were asked for?",
           choices=("Under 20 % (noise)", "20 to 60 %", "60 to 95 %", "Over 95 %"),
           answer=None,  # from the run's history: `predict_answer`
           explanation="After epoch 1 the classifier reads **{epoch1_accuracy}** of the samples as asked; after "
-                      "epoch 16, **{epoch16_accuracy}** (history.json of gan-mnist). Blobs become digits within "
-                      "two epochs.",
+                      "the last, epoch {last_epoch}, **{last_accuracy}** (history.json of gan-mnist). Blobs become "
+                      "digits within two epochs.",
           demo="?tab=time-machine&model=gan-mnist&epoch=1"),
     Round(id="predict-mode-collapse", kind="predict", title="Predict: the arena's mode-collapse preset",
           prompt="The arena's D trains 5 times per G step, and faster. How many of the ring's 8 modes will the "
@@ -165,7 +165,7 @@ def figures(lab: Lab) -> dict[str, str]:
             "vae_sharpness": f"{vae['sharpness_ratio']:.2f}", "gan_sharpness": f"{gan['sharpness_ratio']:.2f}",
             "vae_classes": str(vae.get("class_coverage", "?")), "vae_nll": f"{vae['test_nll_iwae']:.1f}",
             "epoch1_accuracy": f"{epochs[0]['conditional_accuracy']:.0%}",
-            "epoch16_accuracy": f"{epochs[-1]['conditional_accuracy']:.1%}",
+            "last_epoch": str(epochs[-1]["epoch"]), "last_accuracy": f"{epochs[-1]['conditional_accuracy']:.1%}",
             "collapse_share": f"{shares[top]:.0%}", "collapse_class": CLASS_NAMES["MNIST"][top],
         }
     return lab.files[key]

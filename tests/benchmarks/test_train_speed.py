@@ -15,7 +15,7 @@ def test_recorded_args_are_the_shipped_commands():
     gan = train_speed.recorded_args(ROOT / "weights" / "gan-mnist")
     assert gan.script == "training.train_gan"
     assert (gan.batch_size, gan.threads, gan.upsample, gan.ema, gan.lr_decay, gan.epochs) == \
-        (128, 2, "deconv-conv3", 0.999, "linear", 16)
+        (128, 2, "deconv-conv3", 0.999, "linear", 32)
     vae = train_speed.recorded_args(ROOT / "weights" / "vae-mnist")
     assert (vae.script, vae.hidden_dim, vae.threads, vae.epochs) == ("training.train_vae", 512, 2, 44)
     clf = train_speed.recorded_args(ROOT / "weights" / "classifier-mnist")

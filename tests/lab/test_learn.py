@@ -2,7 +2,7 @@ import copy
 import re
 from pathlib import Path
 
-from lab.learn import EXERCISES, comparison_rows, exercises_markdown, table_markdown
+from lab.learn import EXERCISES, comparison_rows, exercises_markdown, loss_path, table_markdown
 from lab.loading import Lab
 
 
@@ -21,6 +21,21 @@ def test_the_table_reads_its_figures_from_the_shipped_files(shipped_lab):
     sr_gan = shipped_lab.json("sr-gan-mnist", "metrics.json")
     assert rows["Use case"]["also"] == "use-cases" and f"{sr_gan['class_kept']:.1%}" in rows["Use case"]["gan"]
     assert table_markdown(list(rows.values())).count("\n") == 5
+
+
+def test_the_stability_row_says_which_way_the_discriminator_loss_went():
+    assert loss_path([1.6, 1.8, 1.9]) == "rose 1.60 → 1.90"
+    assert loss_path([1.9, 1.8]) == "fell 1.90 → 1.80"
+    assert loss_path([1.39, 1.74, 1.81, 1.5, 1.21]) == "rose 1.39 → 1.81 (epoch 3), then fell to 1.21"
+    assert loss_path([2.0, 1.0, 1.5]) == "fell 2.00 → 1.00 (epoch 2), then rose to 1.50"
+    assert loss_path([1.5]) == "rose 1.50 → 1.50"
+
+
+def test_the_stability_row_on_the_shipped_gan(shipped_lab):
+    row = next(row for row in comparison_rows(shipped_lab) if row["row"] == "Stability")
+    # gan-mnist's history.json: D's loss climbs while the digits form, then falls while they stay as good
+    assert row["gan"] == ("discriminator loss rose 1.39 → 1.81 (epoch 4), then fell to 1.21, while class accuracy "
+                          "rose 56% → 99.8%")
 
 
 def test_exercises_give_the_readme_commands(shipped_lab):

@@ -91,8 +91,8 @@ def test_time_machine(client):
     assert as_dict(client.predict("vae-mnist", 44, api_name="/time_machine")[3])["epoch"]["epoch"] == 44
     from gradio_client.exceptions import AppError
 
-    with pytest.raises(AppError, match="The epoch must be a whole number from 1 to 16"):
-        client.predict("gan-mnist", 30, api_name="/time_machine")
+    with pytest.raises(AppError, match="The epoch must be a whole number from 1 to 32"):
+        client.predict("gan-mnist", 40, api_name="/time_machine")
 
 
 def test_mode_collapse(client):

@@ -80,7 +80,8 @@ def test_every_round_has_its_answer_among_its_choices_and_a_measured_explanation
         text = explain(shipped_lab, r)
         assert "{" not in text, r.id
     assert "VAE 0.62" in explain(shipped_lab, ROUNDS["why-blurry"])  # vae-mnist's sharpness_ratio 0.624
-    assert answer_of(shipped_lab, ROUNDS["predict-epoch-1"]) == "20 to 60 %"  # gan-mnist epoch 1: 35.6 %
+    assert answer_of(shipped_lab, ROUNDS["predict-epoch-1"]) == "20 to 60 %"  # gan-mnist epoch 1: 55.7 %
+    assert "after the last, epoch 32, **99.8%**" in explain(shipped_lab, ROUNDS["predict-epoch-1"])  # its history
     sources = [answer_of(shipped_lab, ROUNDS[f"image-mnist-{s}"]) for s in ("gan", "vae", "real")]
     assert sources == ["GAN", "VAE", "Real"]
     # the right answer is not always at the same letter: "always A" must not win the concept rounds
