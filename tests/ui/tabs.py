@@ -27,8 +27,8 @@ RESULTS = {
 
 def open_tab(page, tab: str, timeout_ms: int = 30_000) -> None:
     """Click the tab's button once the tab bar is drawn. The button may sit in the bar's "More tabs" menu: on a
-    phone, and on the projector's 1280 px when the bar was measured before the page's font arrived (its last tab,
-    Models, only just fits), so look again until one of the two is there."""
+    phone, and at times on the projector's 1280 px, where the bar's last tab, Models, only just fits (a CI run once
+    found it unclickable there for 30 s), so look again until one of the two is there."""
     button = page.get_by_role("tab", name=tab, exact=True)
     more = page.get_by_role("button", name="More tabs").first  # the page's own bar comes first
     for _ in range(timeout_ms // 250):
