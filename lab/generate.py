@@ -9,6 +9,7 @@ from lab.cache import cached
 from lab.images import image_grid
 from lab.inputs import parse_dataset, parse_int, parse_label, parse_seed
 from lab.loading import Lab
+from models.gan import Generator
 from models.metrics import CONFIDENT, laplacian_variance
 from models.registry import CLASS_NAMES, NOUNS, model_name
 
@@ -87,6 +88,13 @@ def tile_grid(tiles: np.ndarray, ncol: int) -> np.ndarray:
     return image_grid(images, ncol=ncol)
 
 
+def noise_note(gan: Generator) -> str:
+    """How the GAN's noise was drawn, where a sampling temperature other than 1 was set after training."""
+    t = gan.config.temperature
+    return "" if t == 1 else (f", noise z ~ N(0, {t:g}² I): a sampling temperature set after training "
+                              f"({'more varied, a little less typical' if t > 1 else 'more typical, less varied'})")
+
+
 # at most 32 results: two sets of at most 64 uint8 samples (50 KB each) and the stats
 @cached(maxsize=32)
 @torch.inference_mode()
@@ -115,8 +123,8 @@ def generated(lab: Lab, dataset: str, label_index: int | None, count: int, seed:
     vae_stats["evaluated"] = evaluated(lab, model_name("vae", dataset))
     gan_stats = readout(lab, dataset, gan_images, label_index)
     gan_stats["evaluated"] = evaluated(lab, model_name("gan", dataset))
-    gan_stats["how"] = f"{count} samples with the class input set to {name}" if label_index is not None \
-        else f"{count} samples of uniformly random classes"
+    gan_stats["how"] = (f"{count} samples with the class input set to {name}" if label_index is not None
+                        else f"{count} samples of uniformly random classes") + noise_note(gan)
     stats = {"dataset": dataset, "label": "any" if label_index is None else CLASS_NAMES[dataset][label_index],
              "count": count, "seed": seed, "vae": vae_stats, "gan": gan_stats}
     for model in ("vae", "gan"):

@@ -182,7 +182,7 @@ def interpolate(lab: Lab, dataset: str, label_a, seed_a, label_b, seed_b, steps=
     t = torch.linspace(0, 1, steps)[:, None]
     vae_strip = vae.decode((1 - t) * z_a + t * z_b)
     gan = lab.model(model_name("gan", dataset))
-    z0 = torch.randn(gan.latent_dim, generator=torch.Generator().manual_seed(seed_a))
-    z1 = torch.randn(gan.latent_dim, generator=torch.Generator().manual_seed(seed_b))
+    z0 = gan.noise(1, torch.Generator().manual_seed(seed_a))[0]  # (latent_dim,), drawn as gan.sample draws
+    z1 = gan.noise(1, torch.Generator().manual_seed(seed_b))[0]
     gan_strip = gan.interpolate(z0, z1, a, b, steps)
     return image_grid(vae_strip, ncol=steps), image_grid(gan_strip, ncol=steps), note

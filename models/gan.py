@@ -30,8 +30,13 @@ class GANConfig:
     class_norm: bool = False  # True: every batch norm in G takes its scale and shift from the label embedding
     # (conditional batch norm, de Vries et al. 2017, arXiv:1707.00683), so G sees the class at every resolution,
     # not only at its input; False: plain batch norm (the configs written before the option)
+    temperature: float = 1.0  # sampling only: z ~ N(0, temperature^2 I) (the temperature of Kingma & Dhariwal
+    # 2018, arXiv:1807.03039, sec. 5; BigGAN's truncation is the same dial turned below 1). Above 1 trades a
+    # little precision for recall; set after training by `python -m training.temperature`, never used to train
 
     def __post_init__(self):
+        if not self.temperature > 0:
+            raise ValueError(f"temperature must be above 0, got {self.temperature!r}")
         if self.upsample not in UPSAMPLE:
             raise ValueError(f"upsample must be one of {', '.join(UPSAMPLE)}, got {self.upsample!r}")
         if self.class_norm and not self.batchnorm:
@@ -176,8 +181,14 @@ class Generator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",
                              f"{labels.dtype} {tuple(labels.shape)}")
         if n > 0 and (labels.min() < 0 or labels.max() >= self.num_classes):
             raise ValueError(f"labels must lie in 0..{self.num_classes - 1}")
-        z = torch.randn(n, self.latent_dim, generator=generator, device=where)
+        z = self.noise(n, generator)
         return (self(z.to(device), labels.to(device)) + 1) / 2
+
+    def noise(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """`n` noise vectors `(n, latent_dim)` as `sample` draws them: z ~ N(0, temperature^2 I), on the
+        generator's device (the CPU without one)."""
+        where = generator.device if generator is not None else torch.device("cpu")
+        return self.config.temperature * torch.randn(n, self.latent_dim, generator=generator, device=where)
 
 
 class Discriminator(nn.Module, PyTorchModelHubMixin, library_name="vae-vs-gan-lab",

@@ -117,6 +117,11 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
     if gamma > 0:
         design += (f" Its discriminator was kept flat around real images by an R1 penalty (weight {gamma:g}, "
                    "Mescheder et al. 2018), so it could not pull ahead of the generator.")
+    t = config.get("temperature", 1) if kind == "gan" else 1  # set after training by training.temperature
+    if t != 1:
+        design += (f" It samples at temperature {t:g}: noise z ~ N(0, {t:g}² I) where it was trained on N(0, I) "
+                   "(Kingma & Dhariwal 2018), the setting whose samples lie closest to held-out training images "
+                   f"(`python -m training.temperature weights/{folder.name}`); the figures below are measured at it.")
     source = repo_id or f"{HUB_NAMESPACE}/{folder.name}"
     lines = [
         f"# {folder.name}",

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from lab.generate import describe, generate, parse_count, readout_text
+from lab.generate import describe, generate, noise_note, parse_count, readout_text
 from lab.images import framed, image_grid, upscale
 
 
@@ -49,7 +49,20 @@ def test_generate_is_reproducible_by_seed(tiny_lab):
     c = generate(tiny_lab, "Fashion-MNIST", "Bag", 4, 12)
     assert np.array_equal(a[1], b[1]) and a[2] == b[2]
     assert not np.array_equal(a[1], c[1])
-    assert "Bag" in a[2]["gan"]["how"] and a[2]["label"] == "Bag"
+    assert a[2]["gan"]["how"] == "4 samples with the class input set to 'Bag'" and a[2]["label"] == "Bag"
+
+
+def test_a_sampling_temperature_is_named_where_it_is_not_1():
+    from models.gan import GANConfig, Generator
+
+    gan = Generator(GANConfig(latent_dim=8, channels=4, embed_dim=4))
+    assert noise_note(gan) == ""  # z ~ N(0, I), as trained: nothing to say
+    gan.config.temperature = 1.06
+    assert noise_note(gan) == (", noise z ~ N(0, 1.06² I): a sampling temperature set after training "
+                               "(more varied, a little less typical)")
+    gan.config.temperature = 0.8
+    assert noise_note(gan).endswith("N(0, 0.8² I): a sampling temperature set after training "
+                                    "(more typical, less varied)")
 
 
 def test_each_grid_is_described_in_a_sentence_with_its_counts():

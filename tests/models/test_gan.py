@@ -205,3 +205,17 @@ def test_a_class_norm_generator_round_trips_and_needs_batch_norm(tmp_path):
         h = torch.cat([z, e], 1)
         through_norms = Generator.layers(G.fc, h, shifted)
     assert not torch.allclose(through_norms[0], through_norms[1])
+
+
+def test_the_sampling_temperature_scales_the_noise_and_is_1_by_default(generator):
+    assert GANConfig().temperature == 1.0  # configs written before the option sample as they always did
+    seed = lambda: torch.Generator().manual_seed(4)  # noqa: E731
+    z = generator.noise(3, seed())
+    assert torch.equal(z, torch.randn(3, 8, generator=seed()))
+    labels = torch.tensor([1, 2, 3])
+    generator.config.temperature = 1.5
+    assert torch.equal(generator.noise(3, seed()), 1.5 * z)
+    assert torch.allclose(generator.sample(3, labels=labels, generator=seed()), (generator(1.5 * z, labels) + 1) / 2)
+    for bad in (0, -1.0):
+        with pytest.raises(ValueError, match="temperature must be above 0"):
+            GANConfig(temperature=bad)

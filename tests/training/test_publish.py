@@ -314,6 +314,22 @@ def test_card_says_when_the_generator_sees_the_class_at_every_layer(tmp_path):
         assert (says in model_card(folder).text) is class_norm
 
 
+def test_card_says_when_the_generator_samples_at_a_temperature(tmp_path):
+    from training.model_card import model_card
+
+    folder = tmp_path / "gan-mnist"
+    shutil.copytree(WEIGHTS / "gan-mnist", folder, ignore=shutil.ignore_patterns("epochs"))
+    config = {k: v for k, v in json.loads((folder / "config.json").read_text()).items() if k != "temperature"}
+    for extra, says in (({}, None), ({"temperature": 1.0}, None), ({"temperature": 1.06}, "1.06")):
+        (folder / "config.json").write_text(json.dumps({**config, **extra}))
+        text = model_card(folder).text
+        if says:
+            assert "It samples at temperature 1.06: noise z ~ N(0, 1.06² I) where it was trained on N(0, I)" in text
+            assert "`python -m training.temperature weights/gan-mnist`" in text
+        else:
+            assert "samples at temperature" not in text
+
+
 def test_card_says_when_the_discriminator_had_an_r1_penalty(tmp_path):
     from training.model_card import model_card
 
