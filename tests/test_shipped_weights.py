@@ -91,7 +91,7 @@ def test_shipped_models_trained_within_45_minutes(name):
 
 
 # Figures tied to the weights they describe (training.evaluate, and training/finish.py for the figures a training
-# script records itself, write the hash of model.safetensors): every folder in weights/, the collapse run included.
+# script records itself, write the hash of model.safetensors, and training.evaluate that of config.json): every folder in weights/, the collapse run included.
 @pytest.mark.parametrize("name", sorted(p.parent.name for p in WEIGHTS.glob("*/model.safetensors")))
 def test_metrics_describe_the_shipped_weights(name):
     from training.evaluate import sha256
@@ -100,6 +100,10 @@ def test_metrics_describe_the_shipped_weights(name):
     assert provenance["model_sha256"] == sha256(WEIGHTS / name / "model.safetensors"), (
         f"{name}/metrics.json describes other weights: rerun the command in its 'command' field")
     assert provenance["commit"] and provenance["versions"]["torch"]
+    config = json.loads((WEIGHTS / name / "config.json").read_text())
+    if "config_sha256" in provenance or "temperature" in config:  # the config alone changes a GAN's samples
+        assert provenance.get("config_sha256") == sha256(WEIGHTS / name / "config.json"), (
+            f"{name}/metrics.json describes another config.json: rerun the command in its 'command' field")
 
 
 def recorded(name: str, figure: str) -> float:

@@ -17,7 +17,7 @@ test images themselves).
 Class coverage (classes holding at least half their share of unconditional samples) is
 reported for models that choose the class themselves (VAEs), not for the conditional GAN,
 whose class is an input.
-Every metrics.json records what it describes: the SHA-256 of model.safetensors, the commit,
+Every metrics.json records what it describes: the SHA-256 of model.safetensors and config.json, the commit,
 the device and the library versions.
 """
 
@@ -144,8 +144,9 @@ def sha256(path: Path) -> str:
 
 
 def provenance(folder: Path, device: torch.device) -> dict:
-    """What a metrics.json describes and how it was measured: the weights' hash, the commit (from git, or
-    LAB_COMMIT when set), the device and the library versions."""
+    """What a metrics.json describes and how it was measured: the hashes of the weights and of the config (which
+    can change the figures alone, as a GAN's sampling temperature does), the commit (from git, or LAB_COMMIT when
+    set), the device and the library versions."""
     commit = os.environ.get("LAB_COMMIT")  # set it where the checkout's .git is not this code's (a copy)
     if not commit:
         try:
@@ -155,6 +156,7 @@ def provenance(folder: Path, device: torch.device) -> dict:
             commit = "unknown"
     return {
         "model_sha256": sha256(folder / "model.safetensors"),
+        "config_sha256": sha256(folder / "config.json"),
         "commit": commit,
         "device": torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu ({platform.machine()})",
         "versions": {"python": platform.python_version(), "torch": torch.__version__,

@@ -153,8 +153,10 @@ def model_card(folder: str | Path, repo_id: str | None = None, revision: str | N
             lines += ["", f"Measured with `{metrics['command']}` (all figures, with the rest, in `metrics.json`)."]
         if metrics.get("provenance"):
             made = metrics["provenance"]
-            lines += ["", f"These figures describe the `model.safetensors` with SHA-256 `{made['model_sha256']}`, "
-                          f"measured on {made['device']} at commit `{made['commit'][:12]}` with torch "
+            config_hash = f" and the `config.json` with SHA-256 `{made['config_sha256']}`" \
+                if made.get("config_sha256") else ""  # recorded since the sampling temperature (issue 28)
+            lines += ["", f"These figures describe the `model.safetensors` with SHA-256 `{made['model_sha256']}`"
+                          f"{config_hash}, measured on {made['device']} at commit `{made['commit'][:12]}` with torch "
                           f"{made['versions']['torch']}."]
         if metrics.get("notes"):
             lines += ["", *[f"- {n}" for n in metrics["notes"]]]

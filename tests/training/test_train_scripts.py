@@ -94,6 +94,7 @@ def test_gan_dry_run_and_evaluate(tiny_data_root, tiny_classifier, tmp_path):
     recalls = metrics["per_class_recall"]
     assert len(recalls) == 10 and all(r is None or 0 <= r <= 1 for r in recalls)
     assert metrics["provenance"]["model_sha256"] == evaluate.sha256(out / "model.safetensors")
+    assert metrics["provenance"]["config_sha256"] == evaluate.sha256(out / "config.json")
     assert read(out / "metrics.json")["command"].startswith("python -m training.evaluate")
     assert "| conditional_accuracy |" in (out / "README.md").read_text()
 
