@@ -91,7 +91,8 @@ def test_shipped_models_trained_within_45_minutes(name):
 
 
 # Figures tied to the weights they describe (training.evaluate, and training/finish.py for the figures a training
-# script records itself, write the hash of model.safetensors, and training.evaluate that of config.json): every folder in weights/, the collapse run included.
+# script records itself, write the hash of model.safetensors, and training.evaluate that of config.json): every
+# folder in weights/, the collapse run included.
 @pytest.mark.parametrize("name", sorted(p.parent.name for p in WEIGHTS.glob("*/model.safetensors")))
 def test_metrics_describe_the_shipped_weights(name):
     from training.evaluate import sha256
