@@ -283,12 +283,15 @@ def test_frozen_d_fast():
 
 def test_wasserstein_vs_collapse_fast():
     """The mode-collapse run with only the loss changed covers most modes, already at half its steps (where the
-    collapse covers at most 3, test_mode_collapse_fast). GAN training is chaotic, so the exact count differs with
-    the CPU's arithmetic: 6 of 8 here at step 600 (`python -m lab.arena.screen --objectives Wasserstein-GP
-    --seeds 0 --steps 600`); the whole preset is test_wasserstein_vs_collapse_full."""
+    collapse covers at most 3, test_mode_collapse_fast). GAN training is chaotic, so one run's count differs with
+    the CPU's arithmetic: seed 0 at step 600 covers 6 of 8 on an Intel Xeon and none on an AMD EPYC, where its G
+    has not yet left its start. So two of three seeds must: `python -m lab.arena.screen --base "mode collapse"
+    --objectives Wasserstein-GP --seeds 0 1 2 --steps 600` gives 0, 8 and 8 of 8 on the AMD EPYC. The whole
+    preset is test_wasserstein_vs_collapse_full."""
     assert PRESETS["Wasserstein vs collapse"] == replace(PRESETS["mode collapse"], g_loss="Wasserstein-GP")
-    history = history_of("Wasserstein vs collapse", steps=600)
-    assert history[-1]["gan_coverage"] >= 5 / 8 and history[-1]["gan_js"] < 0.4
+    rows = screen("mode collapse", ["Wasserstein-GP"], [0, 1, 2], steps=600)
+    median = sorted(rows, key=lambda r: r["coverage_end"])[1]
+    assert median["coverage_end"] >= 5 / 8 and median["js_end"] < 0.4, rows
 
 
 @pytest.mark.slow
