@@ -76,6 +76,13 @@ def best(rows: list[dict]) -> float:
     return min(rows, key=lambda row: row["frechet_distance"])["temperature"]
 
 
+def at_edge(rows: list[dict]) -> bool:
+    """Whether the lowest distance lies at the lowest or highest temperature of a scan of three or more: the
+    minimum may lie outside it."""
+    temperatures = [row["temperature"] for row in rows]
+    return len(rows) > 2 and best(rows) in (min(temperatures), max(temperatures))
+
+
 def table(rows: list[dict], current: float) -> str:
     lines = ["| temperature | Fréchet distance | precision | recall | classified as asked |", "|---|---|---|---|---|"]
     for row in rows:
@@ -134,6 +141,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     print(table(rows, gan.config.temperature))
     print(f"lowest Fréchet distance to held-out training images at temperature {best(rows):g} "
           f"(now {gan.config.temperature:g})")
+    if at_edge(rows):
+        print("that is the edge of the scan: the distance may fall further outside it; widen --temperatures")
     return rows
 
 

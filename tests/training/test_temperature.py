@@ -41,7 +41,9 @@ def test_the_scan_measures_each_setting_on_the_reference_and_keeps_the_temperatu
 def test_the_suggestion_is_the_lowest_frechet_distance_and_the_table_marks_the_current_setting():
     rows = [{"temperature": t, "frechet_distance": d, "precision": 0.8, "recall": 0.8, "classified_as_asked": 0.99}
             for t, d in [(0.9, 5.0), (1.0, 2.0), (1.06, 1.3), (1.1, 1.5)]]
-    assert temperature.best(rows) == 1.06
+    assert temperature.best(rows) == 1.06 and not temperature.at_edge(rows)
+    assert temperature.at_edge(rows[:3])  # 1.06 is the highest of 0.9, 1 and 1.06: the minimum may lie beyond
+    assert not temperature.at_edge(rows[2:3] + rows[1:2])  # two settings: no inside to be at the edge of
     lines = temperature.table(rows, current=1.0).splitlines()
     assert lines[3] == "| 1 (now) | 2.000 | 0.800 | 0.800 | 99.00 % |"
     assert "(now)" not in lines[4]
@@ -74,6 +76,7 @@ def test_the_scan_from_the_command_line(pair, tiny_data_root, tmp_path, monkeypa
     out = capsys.readouterr().out
     assert [row["temperature"] for row in rows] == [1.0, 1.1]
     assert "| 1 (now) |" in out and f"at temperature {temperature.best(rows):g} (now 1)" in out
+    assert "widen --temperatures" not in out  # two settings have no inside to be at the edge of
 
 
 @pytest.mark.parametrize("flags, message", [
