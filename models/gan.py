@@ -35,8 +35,8 @@ class GANConfig:
     # little precision for recall; set after training by `python -m training.temperature`, never used to train
 
     def __post_init__(self):
-        if not self.temperature > 0:
-            raise ValueError(f"temperature must be above 0, got {self.temperature!r}")
+        if not 0 < self.temperature < float("inf"):
+            raise ValueError(f"temperature must be a finite number above 0, got {self.temperature!r}")
         if self.upsample not in UPSAMPLE:
             raise ValueError(f"upsample must be one of {', '.join(UPSAMPLE)}, got {self.upsample!r}")
         if self.class_norm and not self.batchnorm:

@@ -216,6 +216,6 @@ def test_the_sampling_temperature_scales_the_noise_and_is_1_by_default(generator
     generator.config.temperature = 1.5
     assert torch.equal(generator.noise(3, seed()), 1.5 * z)
     assert torch.allclose(generator.sample(3, labels=labels, generator=seed()), (generator(1.5 * z, labels) + 1) / 2)
-    for bad in (0, -1.0):
-        with pytest.raises(ValueError, match="temperature must be above 0"):
+    for bad in (0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="temperature must be a finite number above 0"):
             GANConfig(temperature=bad)

@@ -80,8 +80,9 @@ def test_the_scan_from_the_command_line(pair, tiny_data_root, tmp_path, monkeypa
 
 
 @pytest.mark.parametrize("flags, message", [
-    (["--set", "0"], "a temperature must be above 0, got 0"),
-    (["--temperatures", "1", "-1"], "a temperature must be above 0, got -1"),
+    (["--set", "0"], "a temperature must be a finite number above 0, got 0"),
+    (["--temperatures", "1", "-1"], "a temperature must be a finite number above 0, got -1"),
+    (["--set", "inf"], "a temperature must be a finite number above 0, got inf"),
     (["--set", "warm"], "a temperature is a number above 0, got 'warm'"),
 ])
 def test_bad_flags_stop_with_a_message(tmp_path, flags, message, capsys):
