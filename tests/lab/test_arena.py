@@ -285,13 +285,17 @@ def test_wasserstein_vs_collapse_fast():
     """The mode-collapse run with only the loss changed covers most modes, already at half its steps (where the
     collapse covers at most 3, test_mode_collapse_fast). GAN training is chaotic, so one run's count differs with
     the CPU's arithmetic: seed 0 at step 600 covers 6 of 8 on an Intel Xeon and none on an AMD EPYC, where its G
-    has not yet left its start. So two of three seeds must: `python -m lab.arena.screen --base "mode collapse"
-    --objectives Wasserstein-GP --seeds 0 1 2 --steps 600` gives 0, 8 and 8 of 8 on the AMD EPYC. The whole
-    preset is test_wasserstein_vs_collapse_full."""
+    has not yet left its start. So two of three seeds must, stopping once two have: `python -m lab.arena.screen
+    --base "mode collapse" --objectives Wasserstein-GP --seeds 0 1 2 --steps 600` gives 0, 8 and 8 of 8 on the AMD
+    EPYC. The whole preset is test_wasserstein_vs_collapse_full."""
     assert PRESETS["Wasserstein vs collapse"] == replace(PRESETS["mode collapse"], g_loss="Wasserstein-GP")
-    rows = screen("mode collapse", ["Wasserstein-GP"], [0, 1, 2], steps=600)
-    median = sorted(rows, key=lambda r: r["coverage_end"])[1]
-    assert median["coverage_end"] >= 5 / 8 and median["js_end"] < 0.4, rows
+    rows = []
+    for seed in (1, 2, 0):
+        rows += screen("mode collapse", ["Wasserstein-GP"], [seed], steps=600)
+        covered = [r["coverage_end"] >= 5 / 8 and r["js_end"] < 0.4 for r in rows]
+        if sum(covered) == 2 or covered.count(False) == 2:  # two of three decided either way
+            break
+    assert sum(covered) == 2, rows
 
 
 @pytest.mark.slow
