@@ -96,17 +96,20 @@ def mean_neg_elbo(model: VAE, x_test: torch.Tensor, binarized: bool, generator: 
     return total / len(x_test)
 
 
+def feature_metrics(feats: torch.Tensor, ref_feats: torch.Tensor) -> dict:
+    """The Fréchet distance, precision and recall of samples' classifier features against a reference set's."""
+    precision, recall = precision_recall(ref_feats, feats, k=PR_K)
+    return {"frechet_distance": round(frechet_distance(feats, ref_feats), 3), "precision": round(precision, 4),
+            "recall": round(recall, 4)}
+
+
 @torch.no_grad()
 def sample_metrics(images: torch.Tensor, classifier: Classifier, x_test: torch.Tensor, test_feats,
                    coverage: bool = True) -> dict:
     """Fréchet distance, precision and recall, sharpness and (with `coverage`) the class coverage of a
     batch of samples."""
-    feats = classifier_features(classifier, images)
-    precision, recall = precision_recall(test_feats, feats, k=PR_K)
     metrics = {
-        "frechet_distance": round(frechet_distance(feats, test_feats), 3),
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
+        **feature_metrics(classifier_features(classifier, images), test_feats),
         "sharpness_ratio": round(sharpness_ratio(images, x_test), 3),
         "speckle_share": round(speckle_share(images), 4),
     }

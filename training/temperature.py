@@ -30,11 +30,11 @@ import torch
 
 from models import ModelLoadError, load_model
 from models.gan import Generator
-from models.metrics import classifier_features, frechet_distance, precision_recall, predict
+from models.metrics import classifier_features, predict
 from models.registry import model_name
 from training.common import positive_int
 from training.data import load_split, to_float
-from training.evaluate import PR_K
+from training.evaluate import feature_metrics
 
 TEMPERATURES = (0.9, 0.95, 1.0, 1.02, 1.04, 1.06, 1.08, 1.1, 1.15)  # the scan's default dial settings
 SEED = 1  # noise for the scan: not the evaluation's seed 0
@@ -63,12 +63,9 @@ def scan(gan: Generator, classifier, x_ref: torch.Tensor, temperatures, n_sample
         for t in temperatures:
             gan.config.temperature = t
             samples = gan.sample(n_samples, labels=labels, generator=torch.Generator().manual_seed(SEED))
-            feats = classifier_features(classifier, samples)
-            precision, recall = precision_recall(ref_feats, feats, k=PR_K)
-            rows.append({"temperature": t, "frechet_distance": round(frechet_distance(feats, ref_feats), 3),
-                         "precision": round(precision, 4), "recall": round(recall, 4),
-                         "classified_as_asked": round((predict(classifier, samples) == labels).float().mean().item(),
-                                                      4)})
+            asked = (predict(classifier, samples) == labels).float().mean().item()
+            rows.append({"temperature": t, **feature_metrics(classifier_features(classifier, samples), ref_feats),
+                         "classified_as_asked": round(asked, 4)})
     finally:
         gan.config.temperature = kept
     return rows
