@@ -43,7 +43,7 @@ from lab.inputs import parse_choice, parse_int
 from lab.loading import Lab
 from lab.quiz import SCALE, giveaway_text, new_round, readouts
 from lab.room.rounds import ROUNDS, Round, answer_of, explain, parse_sequence
-from lab.room.store import KEEP_DAYS, RoomStore
+from lab.room.store import KEEP_DAYS, RoomsFull, RoomStore
 from models.registry import model_name
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O and no 1/I: easy to read aloud and to type
@@ -244,13 +244,16 @@ class Rooms:
         sequence = parse_sequence(sequence)
         now = self.clock()
         self.store.purge(now - KEEP_DAYS * 86400)
-        if self.store.count_open(now - self.limits.idle_hours * 3600) >= self.limits.max_open:
-            raise ValueError(f"{self.limits.max_open} rooms are open, as many as this lab allows: end one, or wait "
-                             f"until one has had no activity for {self.limits.idle_hours:g} hours.")
         secret = secrets.token_urlsafe(16)
         for _ in range(20):
             code = new_code()
-            if self.store.create_room(code, secret, sequence, now):
+            try:  # the store counts the open rooms and creates this one in one step (two presenters at once)
+                created = self.store.create_room(code, secret, sequence, now, max_open=self.limits.max_open,
+                                                 open_since=now - self.limits.idle_hours * 3600)
+            except RoomsFull:
+                raise ValueError(f"{self.limits.max_open} rooms are open, as many as this lab allows: end one, or "
+                                 f"wait until one has had no activity for {self.limits.idle_hours:g} hours.") from None
+            if created:
                 return {"code": code, "secret": secret}
         raise RuntimeError("Could not find a free room code; try again.")
 

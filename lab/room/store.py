@@ -13,9 +13,11 @@
 - judgements: how often the room took each source's images for real, kept anonymously (no names, no rooms)
   so that the figure grows with every class (lab/room/game.py, "the room as a judge").
 
-Two writes are conditional, so that two clicks at once, or a vote racing the presenter's Lock, cannot leave a
+Three writes are conditional, so that two clicks at once, or a vote racing the presenter's Lock, cannot leave a
 room half-moved: `update_room` changes a room only if it is still at the round and phase the caller saw
-(`expect`), and `answer` records a vote only while that round is open. Both return whether they did.
+(`expect`), and `answer` records a vote only while that round is open; both return whether they did.
+`create_room` with `max_open` counts the open rooms and creates the new one in one step, so two presenters
+opening rooms at the same instant cannot pass the cap between them; at the cap it raises `RoomsFull`.
 
 A room's `changed` is its last activity (a presenter's button or a join): `count_open(since)` counts the rooms
 not ended and active since then (the cap on open rooms), and `purge(before)` drops rooms whose last activity is
@@ -43,8 +45,13 @@ class StoreError(RuntimeError):
     """The room store cannot be opened or used: one line naming it and the fix."""
 
 
+class RoomsFull(Exception):
+    """`create_room` found `max_open` rooms open: it created nothing."""
+
+
 class RoomStore(Protocol):
-    def create_room(self, code: str, secret: str, sequence: list, now: float) -> bool: ...
+    def create_room(self, code: str, secret: str, sequence: list, now: float, max_open: int | None = None,
+                    open_since: float = 0.0) -> bool: ...
     def room(self, code: str) -> dict | None: ...
     def update_room(self, code: str, now: float, expect: tuple[int, str], **fields) -> bool: ...
     def join(self, code: str, participant: str, name: str, now: float) -> None: ...
@@ -132,12 +139,16 @@ class SQLiteStore:
             self._local.db.execute("PRAGMA synchronous=NORMAL")
         return self._local.db
 
-    def create_room(self, code, secret, sequence, now):
-        try:
-            self.db.execute("INSERT INTO rooms VALUES (?, ?, ?, ?, 0, 'ready', '{}', ?)",
-                            (code, secret, now, json.dumps(sequence), now))
-        except sqlite3.IntegrityError:
-            return False
+    def create_room(self, code, secret, sequence, now, max_open=None, open_since=0.0):
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")  # the write lock from here: no other room is created between
+            if max_open is not None and self.count_open(open_since) >= max_open:  # the count and the insert
+                raise RoomsFull(max_open)
+            try:
+                self.db.execute("INSERT INTO rooms VALUES (?, ?, ?, ?, 0, 'ready', '{}', ?)",
+                                (code, secret, now, json.dumps(sequence), now))
+            except sqlite3.IntegrityError:  # the code is taken
+                return False
         return True
 
     def room(self, code):
@@ -233,9 +244,11 @@ class RedisStore:
             pipe.expire(key, self.ttl)
 
     # Lua scripts run atomically in Redis: nothing else happens between their check and their write
+    # ARGV: ttl, the cap ("" for none), open since, the code, now, then the room's fields and values
     CREATE = """if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-    for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-    redis.call('EXPIRE', KEYS[1], ARGV[1]) return 1"""
+    if ARGV[2] ~= '' and redis.call('ZCOUNT', KEYS[2], ARGV[3], '+inf') >= tonumber(ARGV[2]) then return -1 end
+    for i = 6, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+    redis.call('EXPIRE', KEYS[1], ARGV[1]) redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4]) return 1"""
     UPDATE_IF = """if redis.call('HGET', KEYS[1], 'round') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'phase') ~= ARGV[2]
     then return 0 end
     for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end return 1"""
@@ -243,14 +256,16 @@ class RedisStore:
     then return 0 end
     redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) redis.call('EXPIRE', KEYS[2], ARGV[4]) return 1"""
 
-    def create_room(self, code, secret, sequence, now):
+    def create_room(self, code, secret, sequence, now, max_open=None, open_since=0.0):
         values = {"secret": secret, "created": now, "sequence": json.dumps(sequence), "round": 0,
                   "phase": "ready", "opened": "{}", "changed": now}
         pairs = [str(x) for item in values.items() for x in item]
-        if not self.redis.eval(self.CREATE, 1, f"room:{code}", self.ttl, *pairs):
-            return False
-        self.redis.zadd("rooms:open", {code: now})
-        return True
+        cap = "" if max_open is None else str(max_open)
+        done = self.redis.eval(self.CREATE, 2, f"room:{code}", "rooms:open", self.ttl, cap, repr(float(open_since)),
+                               code, repr(float(now)), *pairs)
+        if done == -1:
+            raise RoomsFull(max_open)
+        return done == 1
 
     def room(self, code):
         values = self.redis.hgetall(f"room:{code}")

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from lab.room.store import RedisStore, SQLiteStore, StoreError, open_store
+from lab.room.store import RedisStore, RoomsFull, SQLiteStore, StoreError, open_store
 
 
 @pytest.fixture(params=["sqlite", "redis"])
@@ -69,6 +69,44 @@ def test_open_rooms_are_counted_by_their_last_activity_and_old_ones_purged(store
         assert store.room("AAAAA") is None and store.people("AAAAA") == {}
     assert store.room("BBBBB")["phase"] == "ready" and store.people("BBBBB") == {"p1": "Ada"}
     assert store.room("CCCCC")["phase"] == "ended"
+
+
+def test_a_new_room_is_refused_at_the_cap_of_open_rooms(store):
+    assert store.create_room("AAAAA", "key", ["a"], now=100.0, max_open=2, open_since=50.0)
+    assert store.create_room("BBBBB", "key", ["a"], now=100.0, max_open=2, open_since=50.0)
+    with pytest.raises(RoomsFull):
+        store.create_room("CCCCC", "key", ["a"], now=101.0, max_open=2, open_since=50.0)
+    assert store.room("CCCCC") is None and store.count_open(since=0.0) == 2
+    assert not store.create_room("AAAAA", "key", ["a"], now=101.0, max_open=3, open_since=50.0)  # taken
+    assert store.create_room("CCCCC", "key", ["a"], now=200.0, max_open=2, open_since=150.0)  # A, B now idle
+    store.update_room("CCCCC", 201.0, (0, "ready"), phase="ended")  # an ended room does not count
+    assert store.create_room("DDDDD", "key", ["a"], now=202.0, max_open=1, open_since=150.0)
+    assert store.count_open(since=150.0) == 1
+
+
+def test_presenters_opening_rooms_at_the_same_instant_stay_within_the_cap(store):
+    """Eight threads at a barrier each create a room with room for one more: the count and the insert are one
+    step, so exactly one of them gets it (a count, then an insert, let several through)."""
+    for attempt in range(10):
+        store.purge(before=float("inf"))
+        if isinstance(store, RedisStore):
+            store.redis.flushdb()
+        start, outcomes = threading.Barrier(8), []
+
+        def open_one(name, start=start, outcomes=outcomes, attempt=attempt):
+            start.wait()
+            try:
+                outcomes.append(store.create_room(f"{name}{attempt}", "key", ["a"], now=1.0, max_open=1))
+            except RoomsFull:
+                outcomes.append("full")
+
+        threads = [threading.Thread(target=open_one, args=(f"R{i}",)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes, key=str) == [True] + ["full"] * 7, outcomes
+        assert store.count_open(since=0.0) == 1
 
 
 def test_judgements_accumulate_across_rooms(store):
