@@ -1,6 +1,7 @@
 """Shared fixtures: tiny IDX data sets written to a temp dir, tiny seeded models, and the app on the
 shipped weights (launched once per session) with a gradio_client and a headless Chromium for it."""
 
+import atexit
 import os
 import shutil
 import socket
@@ -14,8 +15,14 @@ import torch
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")  # gradio_client must not look for the Hub
-# Room mode's store (app.open_rooms): a SQLite file of this test run's own, never the repository's var/
-os.environ.setdefault("LAB_ROOM_STORE", str(Path(tempfile.mkdtemp(prefix="lab-test-rooms-")) / "rooms.sqlite3"))
+# Room mode's store (app.open_rooms): a SQLite file of this test process's own, never the repository's var/. A
+# store set outside is kept; one that pytest-xdist's controller made (its folder's prefix) is replaced in each worker,
+# so that the two workers' apps never share rooms, judgements or the cap on open rooms.
+TEST_ROOMS = "lab-test-rooms-"
+if TEST_ROOMS in os.environ.get("LAB_ROOM_STORE", TEST_ROOMS):
+    _rooms_folder = tempfile.mkdtemp(prefix=TEST_ROOMS)
+    atexit.register(shutil.rmtree, _rooms_folder, ignore_errors=True)
+    os.environ["LAB_ROOM_STORE"] = str(Path(_rooms_folder) / "rooms.sqlite3")
 
 # pytest-xdist's two test processes share two cores with Chromium and the apps they start: one torch thread each,
 # so that no process's OpenMP threads spin on a core the other needs (docs/benchmarks.md, "The test suite")
