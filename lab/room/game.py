@@ -152,6 +152,9 @@ class Rooms:
         self._boards: OrderedDict = OrderedDict()  # (code, round, phase) -> scores: the same until the room moves
         self._pictures: OrderedDict = OrderedDict()  # (code, round id) -> the room's picture of an image round
         self._lock = threading.Lock()  # the two caches are shared by the server's threads
+        # one join at a time in this process, the students' page's and /room_join's alike: the room's people are
+        # read, its cap and names checked, then the join written (replicas on one Redis can still race: docs)
+        self._join_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------------------ reading
     def room(self, code) -> dict:
@@ -360,6 +363,10 @@ class Rooms:
     def join(self, code, name=None, participant=None) -> dict:
         """Join (or come back to) a room: a new participant gets an id (the phone keeps it) and a generated name;
         a returning one (`participant`) keeps its name unless it sends a new one."""
+        with self._join_lock:
+            return self._join(code, name, participant)
+
+    def _join(self, code, name, participant) -> dict:
         room = self.room(code)
         if room["phase"] in ("ended", "expired"):
             raise ValueError(f"Room {room['code']} has ended." if room["phase"] == "ended" else self._expired(room))

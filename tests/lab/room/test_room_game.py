@@ -4,6 +4,8 @@ tally, the CSV and the room as a judge."""
 import csv
 import io
 import itertools
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -206,6 +208,51 @@ class Clock:
 
     def __call__(self):
         return self.now
+
+
+class SlowSQLiteStore(SQLiteStore):
+    """The real SQLite store, reading a room's people 20 ms slowly: the time between a join's check and its write
+    that a busy server has."""
+
+    def people(self, code):
+        found = super().people(code)
+        time.sleep(0.02)
+        return found
+
+
+def test_phones_joining_at_the_same_instant_keep_the_cap_and_unique_names(shipped_lab, tmp_path):
+    """Eight joins at once into a room with room for three, all asking for the same name, then eight more with
+    made-up names: the students' page and /room_join call Rooms.join from several threads of one process."""
+    rooms = Rooms(shipped_lab, SlowSQLiteStore(tmp_path / "rooms.sqlite3"),
+                  limits=RoomLimits(max_people=3))
+    code = rooms.open(["kl-term"])["code"]
+    outcomes = []
+
+    def join_all(names):
+        start = threading.Barrier(len(names))
+
+        def join(name):
+            start.wait()
+            try:
+                outcomes.append(rooms.join(code, name)["name"])
+            except ValueError as err:
+                outcomes.append(str(err))
+
+        threads = [threading.Thread(target=join, args=(name,)) for name in names]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    join_all(["Ada"] * 8)
+    assert outcomes.count("Ada") == 1, outcomes
+    assert outcomes.count("Someone in this room is already called Ada: pick another name.") == 7
+    outcomes.clear()
+    join_all([None] * 8)
+    names = [o for o in outcomes if not o.startswith("Room ")]
+    assert len(names) == 2 and len(set(names)) == 2 and "Ada" not in names, outcomes
+    assert outcomes.count(f"Room {code} is full (3 people).") == 6
+    assert len(rooms.store.people(code)) == 3
 
 
 def test_limits_people_open_rooms_and_idle_rooms(shipped_lab, tmp_path):
